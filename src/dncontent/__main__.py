@@ -1,0 +1,4 @@
+"""`python -m dncontent` runs the CLI."""
+from .cli import main
+
+main()

@@ -1,0 +1,57 @@
+"""JSON channel: a versioned export of the whole model for app developers, with its own JSON Schema."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..model import Content, LocaleContent
+from ..options import BuildOptions
+from ..resources import schemas_dir
+from ..write import Artifact
+
+NAME = "json"
+DESCRIPTION = "versioned JSON export and its JSON Schema, for apps"
+# Semver of the export's shape (schemas/export.schema.json): major for breaking changes, minor for additions.
+SCHEMA_VERSION = "1.0.0"
+
+
+def export(page: LocaleContent) -> dict:
+    """The export document for one locale. Key order is part of the contract; keep it stable."""
+    brand = page.brand
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "locale": page.locale,
+        "title": page.title,
+        "review": {"last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
+                   "reviewed_by": page.review.reviewed_by},
+        "source": {"title": page.source.title, "publisher": page.source.publisher, "url": page.source.url,
+                   "note": page.source.note},
+        "brand": {
+            "name": brand.name,
+            "links": [{"id": key, "url": url} for key, url in brand.links.items()],
+            "phone": brand.phone,
+            "email": brand.email,
+            "colors": {key: getattr(brand.colors, key) for key in brand.colors.__dataclass_fields__},
+        },
+        "facts": {"session_minutes": {"min": page.session_minutes.min, "max": page.session_minutes.max}},
+        "sections": [
+            {"id": s.id, "heading": s.heading, "paragraphs": list(s.paragraphs), "list": s.list,
+             "closing": list(s.closing), "cta": list(s.cta)}
+            for s in page.sections
+        ],
+        "conditions": [{"id": i.id, "label": i.label} for i in page.conditions],
+        "risks": [{"id": i.id, "label": i.label} for i in page.risks],
+        "contraindications": [{"id": i.id, "label": i.label, "short": i.short} for i in page.contraindications],
+        "session_phases": [{"id": p.id, "label": p.label, "text": p.text} for p in page.session_phases],
+        "cta": [{"id": c.id, "label": c.label, "description": c.description, "url": c.url} for c in page.cta],
+    }
+
+
+def dumps(document: dict) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    yield Artifact("json/schema.json", NAME, None, "schema", (schemas_dir() / "export.schema.json").read_bytes())
+    for locale, page in content.locales.items():
+        yield Artifact(f"json/dry-needling.{locale}.json", NAME, locale, "export", dumps(export(page)))

@@ -1,0 +1,112 @@
+"""The command line: parses options, calls the library, prints results. It does no work of its own."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DncontentError, Problem, UsageError
+
+FORMATS = ("json", "html", "sms", "pdf")  # the channel registry's names, without importing the channels
+content_option = click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
+                              show_default=True, help="Content folder to read.")
+
+
+def _fail(exc: DncontentError) -> None:
+    problems = getattr(exc, "problems", [])
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+    click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _summary(problems: list[Problem]) -> str:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    files = len({p.file for p in errors})
+    parts = []
+    if errors:
+        parts.append(f"Found {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}")
+    if warnings:
+        parts.append(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
+    return ", ".join(parts) if parts else "Content is valid"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dncontent")
+def main() -> None:
+    """Keep patient-education material as one verified source and publish it to every channel.
+
+    Edit the YAML in content/, check it with `dncontent validate`, then `dncontent build`
+    writes the web page and snippets, the brochure PDFs, the JSON export and the text messages into build/.
+    """
+
+
+@main.command()
+@content_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per problem; json: records for CI and editor tooling.")
+def validate(content: Path, output_format: str) -> None:
+    """Check every content file and report all problems at once.
+
+    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...).
+    Exits 0 when the content is valid, 1 when it has problems, 2 on a usage error.
+    """
+    from .pipeline import validate as run_validate
+
+    try:
+        problems = run_validate(content)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    errors = [p for p in problems if p.severity == "error"]
+    if output_format == "json":
+        click.echo(json.dumps({"valid": not errors, "summary": _summary(problems),
+                               "problems": [p.as_record() for p in problems]}, indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(problem.format())
+        click.echo(_summary(problems), err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@content_option
+@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
+              help="Output folder; replaced as a whole when the build succeeds.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help="Channel to build (repeatable). Default: all.")
+@click.option("--locale", "locales", multiple=True, help="Locale to build (repeatable). Default: all.")
+@click.option("--heading-level", type=click.IntRange(1, 5), default=2, show_default=True,
+              help="Heading level HTML snippets start at, to nest under the host page's own headings.")
+@click.option("--keep-html", is_flag=True, help="Also write each brochure's print HTML beside its PDF.")
+@click.option("--print", "print_marks", is_flag=True,
+              help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
+def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
+          keep_html: bool, print_marks: bool) -> None:
+    """Validate, then render every channel into the output folder and write its manifest.json.
+
+    Nothing is written if the content is invalid; a failed or interrupted build leaves the
+    previous output exactly as it was.
+    """
+    from .options import BuildOptions
+    from .pipeline import build as run_build
+
+    options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
+                           keep_html=keep_html, print_marks=print_marks)
+    progress = (lambda message: click.echo(f"  {message}", err=True)) if sys.stderr.isatty() else None
+    try:
+        result = run_build(options, progress=progress)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    artifacts = result.manifest["artifacts"]
+    by_format: dict[str, int] = {}
+    for entry in artifacts:
+        by_format[entry["format"]] = by_format.get(entry["format"], 0) + 1
+    total = sum(entry["bytes"] for entry in artifacts)
+    counts = ", ".join(f"{n} {fmt}" for fmt, n in by_format.items())
+    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/ in {result.seconds:.1f}s")

@@ -1,0 +1,97 @@
+"""Find the content files under a content folder and say which kind (and so which schema) each one is."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Problem
+from .yaml_reader import Located, read_yaml
+
+# The kinds of content file. The file name says the kind; the kind names its schema.
+SHARED_KINDS = ("brand",)
+LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms")
+LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+
+
+@dataclass
+class ContentFile:
+    path: Path
+    display: str  # how problems name the file, e.g. content/en/risks.yaml
+    kind: str
+    locale: str | None
+    doc: Located | None = None
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
+    """List the content files in `root`: brand.yaml, then one folder per locale with one file per kind."""
+    files: list[ContentFile] = []
+    problems: list[Problem] = []
+    shown_root = display_path(root)
+    for kind in SHARED_KINDS:
+        path = root / f"{kind}.yaml"
+        if path.is_file():
+            files.append(ContentFile(path, display_path(path), kind, None))
+        else:
+            problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
+                                    f"every content folder has {kind}.yaml", code="missing-file"))
+    locales = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not locales:
+        problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
+                                "content is stored per locale, e.g. content/en/page.yaml", code="missing-file"))
+    for folder in locales:
+        if not LOCALE_RE.match(folder.name):
+            problems.append(Problem(display_path(folder), 1, 1, "", f"{folder.name!r} is not a locale code",
+                                    "locale folders are named like en, es or pt-BR", code="locale"))
+            continue
+        for kind in LOCALE_KINDS:
+            path = folder / f"{kind}.yaml"
+            if path.is_file():
+                files.append(ContentFile(path, display_path(path), kind, folder.name))
+            else:
+                problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
+                                        f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}",
+                                        code="missing-file"))
+        known = {f"{kind}.yaml" for kind in LOCALE_KINDS}
+        for extra in sorted(folder.iterdir()):
+            if extra.suffix in (".yaml", ".yml") and extra.name not in known:
+                problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
+                                        _closest(extra.stem, LOCALE_KINDS), code="unknown-file"))
+    for extra in sorted(root.iterdir()):
+        if extra.is_file() and extra.suffix in (".yaml", ".yml") and extra.stem not in SHARED_KINDS:
+            problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
+                                    _closest(extra.stem, SHARED_KINDS), code="unknown-file"))
+    return files, problems
+
+
+def _closest(name: str, options: tuple[str, ...]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(name, options, n=1)
+    if match:
+        return f"did you mean {match[0]}.yaml?"
+    return "expected one of " + ", ".join(f"{o}.yaml" for o in options)
+
+
+def read_all(files: list[ContentFile]) -> list[Problem]:
+    """Parse every file; a file that cannot be parsed keeps doc=None and reports why."""
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            raw = file.path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror}", code="io"))
+            continue
+        file.doc, found = read_yaml(raw, file.display)
+        problems.extend(found)
+    return problems

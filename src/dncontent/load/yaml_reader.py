@@ -1,0 +1,234 @@
+"""Parse one YAML file as data: no tags, no timestamps, duplicate keys and alias bombs refused, every node located."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from ..errors import Problem
+
+MAX_BYTES = 1_000_000  # the largest real content file is a few KB
+MAX_NODES = 20_000  # after alias expansion; a billion-laughs file hits this at once
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 resolution minus its surprises for editors.
+
+    Dates stay strings (JSON Schema checks them as `format: date`), and only true/false are
+    booleans, so a label such as `No` or `On` stays text.
+    """
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
+    from yaml.cyaml import CParser as _Parser
+
+    class _Composer(_Parser, _Resolver):
+        def __init__(self, stream: str) -> None:
+            _Parser.__init__(self, stream)
+            _Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _Resolver.__init__(self)
+
+
+_SCALARS = yaml.constructor.SafeConstructor()
+
+Path = tuple  # a path into the data: ("risks", 3, "label")
+
+
+@dataclass
+class Located:
+    """A parsed document plus where each value (and each mapping key) starts."""
+
+    data: Any
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at `path`, or of the nearest enclosing value."""
+        path = tuple(path)
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+
+def _pos(mark: yaml.Mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str, hint: str = "", field: str = ""):
+        self.mark, self.message, self.hint, self.field = mark, message, hint, field
+
+
+def format_path(path: Path) -> str:
+    """("risks", 3, "label") -> "risks[3].label"."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class _Converter:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.doc = Located(None)
+        self.nodes = 0
+        self.problems: list[Problem] = []
+        self._active: set[int] = set()
+
+    def problem(self, pos: tuple[int, int], path: Path, message: str, hint: str = "", code: str = "yaml") -> None:
+        self.problems.append(Problem(self.display, pos[0], pos[1], format_path(path), message, hint, code=code))
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Refused(node.start_mark, f"document expands to more than {MAX_NODES} values",
+                           "aliases (*name) that repeat large blocks are refused; write the data out")
+        if id(node) in self._active:
+            raise _Refused(node.start_mark, "recursive alias", "an alias may not refer to a block that contains it")
+        self.doc.marks[path] = _pos(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                return self._bad_tag(node, path)
+            self._active.add(id(node))
+            try:
+                return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
+            finally:
+                self._active.discard(id(node))
+        return self._scalar(node, path)
+
+    def _bad_tag(self, node: yaml.Node, path: Path) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problem(_pos(node.start_mark), path, f"YAML tag {tag!r} is not allowed",
+                     "content is plain data: remove the tag", code="yaml-tag")
+        return None
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        if node.tag == _STR:
+            return node.value
+        if node.tag == _INT:
+            return _SCALARS.construct_yaml_int(node)
+        if node.tag == _FLOAT:
+            return _SCALARS.construct_yaml_float(node)
+        if node.tag == _BOOL:
+            return node.value.lower() == "true"
+        if node.tag == _NULL:
+            return None
+        return self._bad_tag(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+        if node.tag != _MAP:
+            return self._bad_tag(node, path)
+        self._active.add(id(node))
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        try:
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
+                    if key_node.tag == "tag:yaml.org,2002:merge":
+                        self.problem(_pos(key_node.start_mark), path, "merge keys (<<) are not supported",
+                                     "write the fields out in full", code="yaml-merge")
+                    else:
+                        self.problem(_pos(key_node.start_mark), path, "mapping keys must be plain text",
+                                     code="yaml-key")
+                    continue
+                key = str(key_node.value)
+                child = path + (key,)
+                if key in first_seen:
+                    self.problem(_pos(key_node.start_mark), child, f"duplicate key {key!r}",
+                                 f"first defined on line {first_seen[key]}; keep one of them", code="duplicate-key")
+                    continue
+                first_seen[key] = key_node.start_mark.line + 1
+                self.doc.key_marks[child] = _pos(key_node.start_mark)
+                out[key] = self.convert(value_node, child)
+        finally:
+            self._active.discard(id(node))
+        return out
+
+
+def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                              "save the file as UTF-8", code="encoding")]
+    return text.removeprefix("\ufeff"), []
+
+
+def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
+    """Parse bytes of one content file. Returns (document, problems); document is None if unusable."""
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(display, 1, 1, "", f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,})",
+                              "content files are small; split the file or remove pasted data", code="too-large")]
+    text, problems = _decode(raw, display)
+    if text is None:
+        return None, problems
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (1, 1)
+        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        return None, [Problem(display, line, col, "", f"YAML syntax error: {message}",
+                              _syntax_hint(message), code="yaml-syntax")]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [Problem(display, 1, 1, "", f"YAML could not be read: {exc}".strip(), code="yaml-syntax")]
+    finally:
+        composer.dispose()
+    if root is None:
+        return None, [Problem(display, 1, 1, "", "file is empty", "every content file is a YAML mapping of fields",
+                              code="empty")]
+    if not isinstance(root, yaml.MappingNode):
+        line, col = _pos(root.start_mark)
+        return None, [Problem(display, line, col, "", "file must be a mapping of fields at the top level",
+                              "start with `field: value` lines", code="not-mapping")]
+    converter = _Converter(display)
+    try:
+        converter.doc.data = converter.convert(root, ())
+    except _Refused as exc:
+        line, col = _pos(exc.mark)
+        return None, [Problem(display, line, col, exc.field, exc.message, exc.hint, code="yaml-alias")]
+    except RecursionError:
+        return None, [Problem(display, 1, 1, "", "document is nested too deeply", code="yaml-depth")]
+    return converter.doc, converter.problems
+
+
+def _syntax_hint(message: str) -> str:
+    if "tab" in message or "cannot start any token" in message:
+        return "indent with spaces, not tabs, and quote values that start with @, ` or %"
+    if "mapping values are not allowed" in message:
+        return "a value containing ': ' must be quoted"
+    if "could not find expected ':'" in message:
+        return "check the indentation and that every field has `name: value`"
+    return ""

@@ -1,0 +1,174 @@
+"""Model: the validated content as typed, read-only objects that every channel renders from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Item:
+    """One list entry (a condition, risk or contraindication) with its approved wording."""
+
+    id: str
+    label: str
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Cta:
+    id: str
+    label: str
+    description: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    heading: str | None
+    paragraphs: tuple[str, ...]
+    list: str | None = None  # conditions | risks | contraindications | session_phases
+    closing: tuple[str, ...] = ()
+    cta: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    last_reviewed: str
+    next_review: str
+    reviewed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    publisher: str
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionMinutes:
+    min: int
+    max: int
+
+    def __str__(self) -> str:
+        return f"{self.min}-{self.max}"
+
+
+@dataclass(frozen=True)
+class SmsMessage:
+    id: str
+    segments: int
+    body: str  # with placeholders, see channels/sms.py
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Colors:
+    primary: str
+    on_primary: str
+    accent: str
+    text: str
+    muted: str
+    background: str
+    surface: str
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    links: dict[str, str]
+    colors: Colors
+    sms_sender: str
+    sms_opt_out: str
+    logo: Path | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class LocaleContent:
+    """Everything one locale says, plus the shared brand."""
+
+    locale: str
+    brand: Brand
+    title: str
+    review: Review
+    source: Source
+    sections: tuple[Section, ...]
+    conditions: tuple[Item, ...]
+    risks: tuple[Item, ...]
+    contraindications: tuple[Item, ...]
+    session_phases: tuple[Phase, ...]
+    session_minutes: SessionMinutes
+    cta: tuple[Cta, ...]
+    sms: tuple[SmsMessage, ...]
+    files: dict[str, Path] = field(default_factory=dict, compare=False)  # kind -> source file
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def list_items(self, name: str) -> tuple[Item, ...] | tuple[Phase, ...]:
+        return getattr(self, name)
+
+    def cta_by_id(self, cta_id: str) -> Cta:
+        return next(c for c in self.cta if c.id == cta_id)
+
+    @property
+    def booking(self) -> Cta:
+        """The call to action that books an appointment (the one linking to the brand's booking page)."""
+        booking_url = self.brand.links.get("booking")
+        return next((c for c in self.cta if c.url == booking_url), self.cta[-1])
+
+
+@dataclass(frozen=True)
+class Content:
+    root: Path
+    brand: Brand
+    locales: dict[str, LocaleContent]
+
+
+def _t(values) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content:
+    """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed."""
+    b = docs[(None, "brand")]
+    brand = Brand(
+        name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
+        sms_sender=b["sms"]["sender"], sms_opt_out=b["sms"]["opt_out"],
+        logo=(root / b["logo"]) if b.get("logo") else None, phone=b.get("phone"), email=b.get("email"),
+    )
+    locales = {}
+    for locale in sorted({loc for loc, _ in docs if loc}):
+        d = lambda kind: docs[(locale, kind)]  # noqa: E731
+        page, session = d("page"), d("session")
+        locales[locale] = LocaleContent(
+            locale=locale, brand=brand, title=page["title"],
+            review=Review(**page["review"]), source=Source(**page["source"]),
+            sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
+                                   list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))
+                           for s in page["sections"]),
+            conditions=tuple(Item(**i) for i in d("conditions")["conditions"]),
+            risks=tuple(Item(**i) for i in d("risks")["risks"]),
+            contraindications=tuple(Item(**i) for i in d("contraindications")["contraindications"]),
+            session_phases=tuple(Phase(**p) for p in session["phases"]),
+            session_minutes=SessionMinutes(**session["facts"]["session_minutes"]),
+            cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=brand.links[c["link"]])
+                      for c in d("cta")["cta"]),
+            sms=tuple(SmsMessage(**m) for m in d("sms")["messages"]),
+            files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
+        )
+    return Content(root=root, brand=brand, locales=locales)

@@ -1,0 +1,17 @@
+"""What a build was asked to do: the options object the CLI fills and the Python API takes."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path = Path("content")
+    out: Path = Path("build")
+    formats: tuple[str, ...] = ()  # empty: every channel
+    locales: tuple[str, ...] = ()  # empty: every locale
+    heading_level: int = 2  # level of a snippet's own heading, so it nests under the host page's h1
+    keep_html: bool = False  # write each brochure's print HTML beside its PDF
+    print_marks: bool = False  # also write print-shop brochures with bleed and crop marks
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,62 @@
+"""The pipeline: load -> validate -> model -> channels -> write. The CLI and the Python API both call these."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import ContentError, Problem, UsageError
+from .model import Content, build_model
+from .options import BuildOptions
+from .validate import check_content
+
+
+def validate(content: Path | str = "content") -> list[Problem]:
+    """Every problem in the content folder (empty when clean)."""
+    _, problems = check_content(Path(content))
+    return problems
+
+
+def load_content(content: Path | str = "content") -> Content:
+    """The validated content model. Raises ContentError listing every problem if the content is invalid."""
+    root = Path(content)
+    files, problems = check_content(root)
+    if any(p.severity == "error" for p in problems):
+        raise ContentError(problems)
+    return build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    manifest: dict
+    seconds: float
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Validate, render every selected channel for every selected locale, and swap the output in."""
+    from .channels import CHANNELS
+    from .write import Writer
+
+    started = time.monotonic()
+    unknown = [f for f in options.formats if f not in CHANNELS]
+    if unknown:
+        raise UsageError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(CHANNELS)}")
+    content = load_content(options.content)
+    missing = [loc for loc in options.locales if loc not in content.locales]
+    if missing:
+        raise UsageError(f"no content for locale(s): {', '.join(missing)}; content has {', '.join(content.locales)}")
+    if options.locales:
+        content = replace(content, locales={k: v for k, v in content.locales.items() if k in options.locales})
+    formats = options.formats or tuple(CHANNELS)
+    with Writer(options.out) as writer:
+        for name in formats:
+            if progress:
+                progress(f"rendering {name} ({', '.join(content.locales)})")
+            for artifact in CHANNELS[name].render(content, options):
+                writer.write(artifact)
+        writer.commit()
+    return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started)
+
+

@@ -1,0 +1,22 @@
+"""Validate: every problem in a content folder, found in one pass and located to file:line:col."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem, UsageError
+from ..load import ContentFile, discover, read_all
+from . import rules, schema
+
+
+def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
+    """Load and check everything under `root`. Returns the parsed files and all problems, sorted."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UsageError(f"content folder not found: {root}")
+    files, problems = discover(root)
+    problems += read_all(files)
+    for file in files:
+        problems += schema.check_file(file)
+    problems += rules.check(files)
+    return files, sorted(set(problems))
+

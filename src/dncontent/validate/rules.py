@@ -1,0 +1,168 @@
+"""Checks that span fields or files: unique ids, references between files, dates in order, placeholders."""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from ..errors import Problem
+from ..load import ContentFile
+from ..load.yaml_reader import format_path
+
+# Sections every locale must have: channels build their snippets and callouts from these.
+REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
+SMS_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+SMS_NAMES = ("clinic", "session_minutes", "contraindications")
+
+# (kind, list field) pairs whose items carry ids
+ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "risks": "risks",
+            "contraindications": "contraindications", "session": "phases", "cta": "cta", "sms": "messages"}
+
+
+def _problem(file: ContentFile, path: tuple, message: str, hint: str = "", code: str = "reference", key=False) -> Problem:
+    line, col = file.doc.where(path, key=key)
+    return Problem(file.display, line, col, format_path(path), message, hint, code=code)
+
+
+def _items(file: ContentFile | None, field: str) -> list[tuple[int, dict]]:
+    if file is None or file.doc is None or not isinstance(file.doc.data, dict):
+        return []
+    items = file.doc.data.get(field)
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _ids(file: ContentFile | None, field: str) -> list[str]:
+    return [item["id"] for _, item in _items(file, field) if isinstance(item.get("id"), str)]
+
+
+def _unknown(file: ContentFile, path: tuple, what: str, value: str, known: list[str], where: str) -> Problem:
+    guess = difflib.get_close_matches(value, known, n=1)
+    hint = f"did you mean {guess[0]!r}?" if guess else f"{where} has: {', '.join(known) or 'none'}"
+    return _problem(file, path, f"no {what} with id {value!r}", hint)
+
+
+def check(files: list[ContentFile]) -> Iterator[Problem]:
+    by_key = {(f.locale, f.kind): f for f in files}
+    brand = by_key.get((None, "brand"))
+    link_ids = _ids(brand, "links")
+    for file in files:
+        if file.doc is None:
+            continue
+        yield from _duplicate_ids(file)
+    locales = sorted({f.locale for f in files if f.locale})
+    for locale in locales:
+        get = lambda kind: by_key.get((locale, kind))  # noqa: E731
+        page, cta, sms = get("page"), get("cta"), get("sms")
+        cta_ids = _ids(cta, "cta")
+        if page and page.doc and isinstance(page.doc.data, dict):
+            yield from _check_page(page, cta_ids if cta and cta.doc else None)
+        if cta and cta.doc and brand and brand.doc:
+            for i, item in _items(cta, "cta"):
+                link = item.get("link")
+                if isinstance(link, str) and link_ids and link not in link_ids:
+                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", link, link_ids, "brand.yaml")
+        if sms and sms.doc:
+            yield from _check_sms(sms, cta_ids if cta and cta.doc else None)
+        session = get("session")
+        if session and session.doc and isinstance(session.doc.data, dict):
+            minutes = (session.doc.data.get("facts") or {}).get("session_minutes") if isinstance(session.doc.data.get("facts"), dict) else None
+            if isinstance(minutes, dict) and isinstance(minutes.get("min"), int) and isinstance(minutes.get("max"), int):
+                if minutes["min"] > minutes["max"]:
+                    yield _problem(session, ("facts", "session_minutes", "min"), "min is greater than max", code="value")
+    yield from _check_mirrors(files, locales)
+
+
+def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
+    field = ID_LISTS[file.kind]
+    seen: dict[str, int] = {}
+    for i, item in _items(file, field):
+        value = item.get("id")
+        if not isinstance(value, str):
+            continue
+        if value in seen:
+            first_line = file.doc.where((field, seen[value], "id"))[0]
+            yield _problem(file, (field, i, "id"), f"duplicate id {value!r}",
+                           f"first used on line {first_line}; ids must be unique", code="duplicate-id")
+        else:
+            seen[value] = i
+
+
+def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
+    data = page.doc.data
+    sections = _items(page, "sections")
+    present = {item.get("id") for _, item in sections}
+    for required in REQUIRED_SECTIONS:
+        if isinstance(data.get("sections"), list) and required not in present:
+            yield _problem(page, ("sections",), f"missing section {required!r}",
+                           f"every page has the sections {', '.join(REQUIRED_SECTIONS)}", code="missing-section")
+    shown: dict[str, int] = {}
+    for i, item in sections:
+        lst = item.get("list")
+        if isinstance(lst, str):
+            if lst in shown:
+                yield _problem(page, ("sections", i, "list"), f"list {lst!r} is already shown by sections[{shown[lst]}]",
+                               "show each list in one section", code="reference")
+            shown[lst] = i
+        if cta_ids is not None and isinstance(item.get("cta"), list):
+            for j, ref in enumerate(item["cta"]):
+                if isinstance(ref, str) and ref not in cta_ids:
+                    yield _unknown(page, ("sections", i, "cta", j), "call to action", ref, cta_ids, "cta.yaml")
+    review = data.get("review")
+    if isinstance(review, dict):
+        last, nxt = review.get("last_reviewed"), review.get("next_review")
+        if isinstance(last, str) and isinstance(nxt, str) and _is_date(last) and _is_date(nxt) and nxt <= last:
+            yield _problem(page, ("review", "next_review"), f"next review {nxt} is not after the last review {last}",
+                           "set next_review to a later date", code="date-order")
+
+
+def _is_date(value: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
+    for i, message in _items(sms, "messages"):
+        body = message.get("body")
+        if not isinstance(body, str):
+            continue
+        for match in SMS_PLACEHOLDER.finditer(body):
+            name, _, arg = match.group(1).partition(":")
+            path = ("messages", i, "body")
+            if name == "url":
+                if cta_ids is not None and arg not in cta_ids:
+                    yield _unknown(sms, path, "call to action", arg, cta_ids, "cta.yaml")
+            elif name not in SMS_NAMES or arg:
+                guess = difflib.get_close_matches(name, SMS_NAMES + ("url",), n=1)
+                yield _problem(sms, path, f"unknown placeholder {match.group(0)!r}",
+                               f"did you mean {{{guess[0]}}}?" if guess else
+                               "placeholders: {clinic}, {url:CTA-ID}, {session_minutes}, {contraindications}",
+                               code="placeholder")
+
+
+def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
+    """A second locale mirrors the first: the same ids in every list, so apps can match items across languages."""
+    if len(locales) < 2:
+        return
+    base = "en" if "en" in locales else locales[0]
+    by_key = {(f.locale, f.kind): f for f in files}
+    for locale in locales:
+        if locale == base:
+            continue
+        for kind, field in ID_LISTS.items():
+            if kind == "brand":
+                continue
+            ours, theirs = by_key.get((locale, kind)), by_key.get((base, kind))
+            if not ours or not theirs or not ours.doc or not theirs.doc:
+                continue
+            mine, reference = _ids(ours, field), _ids(theirs, field)
+            missing = [i for i in reference if i not in mine]
+            extra = [i for i in mine if i not in reference]
+            if missing or extra:
+                detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}", extra and f"not in {base}: {', '.join(extra)}"]))
+                yield _problem(ours, (field,), f"ids differ from the {base} locale ({detail})",
+                               f"every locale mirrors {base}: translate the text, keep the ids", code="mirror")

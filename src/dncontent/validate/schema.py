@@ -1,0 +1,117 @@
+"""Check each content file against its JSON Schema and turn every violation into a located, readable problem."""
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from ..errors import Problem
+from ..load import ContentFile
+from ..load.yaml_reader import format_path
+from ..resources import schemas_dir
+
+_TYPES = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+          "array": "a list", "object": "a mapping of fields", "null": "nothing"}
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        resources.append((path.name, Resource.from_contents(json.loads(path.read_text("utf-8")))))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    registry = _registry()
+    schema = registry.contents(f"{kind}.schema.json")
+    return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _resolved(error: ValidationError) -> dict:
+    """The subschema that failed, with its $ref followed, so messages can use its title and patterns."""
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _explain(error: ValidationError) -> tuple[str, str, tuple]:
+    """(message, hint, path to point at) for one schema violation."""
+    path = tuple(error.absolute_path)
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = re.match(r"'(.+?)' is a required property", error.message)
+        name = missing.group(1) if missing else "a field"
+        title = error.schema.get("properties", {}).get(name, {}).get("description", "") if isinstance(error.schema, dict) else ""
+        return f"missing required field {name!r}", title, path
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in value if k not in allowed]
+        key = extras[0] if extras else ""
+        guess = difflib.get_close_matches(key, allowed, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
+        return f"unknown field {key!r}", hint, path + (key,)
+    if kind == "type":
+        wanted = error.validator_value
+        wanted = " or ".join(_TYPES.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        return f"expected {wanted}, got {_type_name(value)}", "", path
+    if kind == "pattern":
+        pattern = error.validator_value
+        if pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
+            return (f"{value!r} is not a valid id", f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}", path)
+        if "https://" in pattern:
+            scheme = str(value).split(":", 1)[0] if ":" in str(value) else ""
+            message = f"URL scheme {scheme + ':'!r} is not allowed" if scheme and scheme != "https" else f"{value!r} is not a valid URL"
+            return message, "use an absolute https:// address, or a tel: or mailto: link", path
+        if pattern.startswith("^#"):
+            return f"{value!r} is not a colour", "write colours as #rrggbb, e.g. #0b5d6b", path
+        if "[0-9]{4}-" in pattern:
+            return f"{value!r} is not a date", "write dates as \"YYYY-MM-DD\"", path
+        return f"{value!r} does not have the expected form", error.schema.get("description", ""), path
+    if kind == "format" and error.validator_value == "date":
+        return f"{value!r} is not a real calendar date", "write dates as \"YYYY-MM-DD\" with a real month and day", path
+    if kind == "enum":
+        options = ", ".join(map(str, error.validator_value))
+        guess = difflib.get_close_matches(str(value), list(map(str, error.validator_value)), n=1)
+        return f"{value!r} is not one of: {options}", f"did you mean {guess[0]!r}?" if guess else "", path
+    if kind in ("minLength", "maxLength"):
+        if kind == "minLength" and value == "":
+            return "must not be empty", "", path
+        return f"is {len(value)} characters; {'at least' if kind == 'minLength' else 'at most'} {error.validator_value} allowed", "", path
+    if kind in ("minItems", "maxItems"):
+        return f"has {len(value)} item(s); {'at least' if kind == 'minItems' else 'at most'} {error.validator_value} allowed", "", path
+    if kind in ("minimum", "maximum"):
+        return f"{value} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}", "", path
+    if kind == "uniqueItems":
+        return "has repeated entries", "list each one once", path
+    return error.message, "", path
+
+
+def check_file(file: ContentFile) -> list[Problem]:
+    """Every schema violation in one parsed file, located."""
+    if file.doc is None:
+        return []
+    problems = []
+    for error in validator(file.kind).iter_errors(file.doc.data):
+        message, hint, path = _explain(error)
+        is_key = error.validator == "additionalProperties"
+        line, col = file.doc.where(path, key=is_key)
+        problems.append(Problem(file.display, line, col, format_path(path), message, hint, code="schema"))
+    return problems

@@ -1,0 +1,115 @@
+"""Write: the one writer. Artifacts go to a staging folder, then replace the output folder in one step."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One output file, as a channel produced it."""
+
+    path: str  # relative to the output folder, with forward slashes
+    format: str  # json | html | sms | pdf
+    locale: str | None
+    role: str
+    data: bytes
+
+
+class Writer:
+    """Collects artifacts in `.<out>.staging`, then swaps the staging folder in for `out`.
+
+    A build that fails or is killed before `commit()` never touches `out`. Refuses to write one path twice.
+    """
+
+    def __init__(self, out: Path):
+        self.out = Path(out).resolve()
+        self.staging = self.out.parent / f".{self.out.name}.staging"
+        self._old = self.out.parent / f".{self.out.name}.old"
+        self.entries: list[dict] = []
+        self._paths: set[str] = set()
+        recover(self.out)
+        if self.staging.exists():
+            shutil.rmtree(self.staging)  # left by a build that was killed
+        self.staging.mkdir(parents=True)
+
+    def write(self, artifact: Artifact) -> None:
+        rel = PurePosixPath(artifact.path)
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise ValueError(f"artifact path escapes the output folder: {artifact.path}")
+        if artifact.path in self._paths or artifact.path == "manifest.json":
+            raise ValueError(f"two artifacts want the same path: {artifact.path}")
+        self._paths.add(artifact.path)
+        target = self.staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(artifact.data)
+        self.entries.append({
+            "path": artifact.path, "format": artifact.format, "locale": artifact.locale, "role": artifact.role,
+            "bytes": len(artifact.data), "sha256": hashlib.sha256(artifact.data).hexdigest(),
+        })
+
+    def manifest(self) -> dict:
+        return {"artifacts": sorted(self.entries, key=lambda e: e["path"])}
+
+    def commit(self) -> None:
+        data = json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n"
+        (self.staging / "manifest.json").write_text(data, encoding="utf-8")
+        _fsync_tree(self.staging)
+        if self.out.exists() and _exchange(self.staging, self.out):
+            shutil.rmtree(self.staging)  # now holds the previous build
+            return
+        if self.out.exists():
+            os.rename(self.out, self._old)
+            os.rename(self.staging, self.out)
+            shutil.rmtree(self._old)
+        else:
+            os.rename(self.staging, self.out)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
+def recover(out: Path) -> None:
+    """Finish or undo a swap that was interrupted between its two renames (systems without renameat2)."""
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        if out.exists():
+            shutil.rmtree(old)
+        else:
+            os.rename(old, out)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders with Linux renameat2(RENAME_EXCHANGE). False where unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0

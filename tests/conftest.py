@@ -1,0 +1,60 @@
+"""Shared fixtures: the shipped content, a CLI runner, one full build, the real tools the checks use."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEED = ROOT.parent / "shared" / "seed" / "dry-needling-what-you-need-to-know.txt"
+SEED_COPY = Path(__file__).resolve().parent / "data" / "seed.txt"  # the approved page, kept with the tests
+
+
+def require(command: str, package: str) -> str:
+    """Path of a system command the test needs; fails (never skips) with the command that installs it."""
+    found = shutil.which(command)
+    if not found:
+        pytest.fail(f"{command} is missing; install it with: sudo apt-get install -y {package} "
+                    f"(or run `make test`, which installs it)", pytrace=False)
+    return found
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real `dncontent` command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "dncontent", *args], cwd=cwd or ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of the shipped content to edit."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """One full build of the shipped content (every channel), shared by the channel tests."""
+    out = tmp_path_factory.mktemp("built") / "build"
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, driven by Playwright (no downloaded browser)."""
+    chromium = require("chromium", "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield instance
+        instance.close()
