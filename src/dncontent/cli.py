@@ -110,3 +110,22 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     total = sum(entry["bytes"] for entry in artifacts)
     counts = ", ".join(f"{n} {fmt}" for fmt, n in by_format.items())
     click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/ in {result.seconds:.1f}s")
+
+
+@main.command()
+@content_option
+@click.option("--templates", type=click.Path(path_type=Path), default=None,
+              help="Templates folder to watch as well (default: the templates dncontent renders with).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
+def preview(content: Path, templates: Path | None, host: str, port: int, open_browser: bool) -> None:
+    """Serve a live preview of every channel, rebuilt on every save.
+
+    Shows the HTML page and snippets, the brochure, the text messages and the JSON side by side,
+    per locale. Problems in the content are shown in the page instead of stale output.
+    Never writes to build/.
+    """
+    from .preview import serve
+
+    serve(content=content, templates=templates, host=host, port=port, open_browser=open_browser)

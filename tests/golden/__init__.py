@@ -1,0 +1,33 @@
+"""Golden outputs: the text channels rendered from the shipped content, compared byte for byte.
+
+Regenerate after an intended change with `make golden` (or `python -m tests.golden`), then review the diff.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+GOLDEN = Path(__file__).resolve().parent / "output"
+ROOT = Path(__file__).resolve().parents[2]
+TEXT_FORMATS = ("json", "html", "sms")
+
+
+def render_text_channels(out: Path) -> None:
+    """Build the text channels of the shipped content into `out` with the real CLI."""
+    args = [sys.executable, "-m", "dncontent", "build", "--content", str(ROOT / "content"), "--out", str(out)]
+    for fmt in TEXT_FORMATS:
+        args += ["--format", fmt]
+    subprocess.run(args, check=True, cwd=ROOT)
+
+
+def regenerate() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "build"
+        render_text_channels(out)
+        if GOLDEN.exists():
+            shutil.rmtree(GOLDEN)
+        shutil.copytree(out, GOLDEN)
+    print(f"golden files rewritten in {GOLDEN.relative_to(ROOT)}; review them with `git diff`")
