@@ -15,8 +15,10 @@ def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
         raise UsageError(f"content folder not found: {root}")
     files, problems = discover(root)
     problems += read_all(files)
+    # a value refused while reading (a YAML tag, a duplicate key) is not reported again by the schema
+    refused = {(p.file, p.field) for p in problems}
     for file in files:
-        problems += schema.check_file(file)
+        problems += [p for p in schema.check_file(file) if (p.file, p.field) not in refused]
     problems += rules.check(files)
     return files, sorted(set(problems))
 

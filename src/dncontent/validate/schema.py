@@ -108,10 +108,17 @@ def check_file(file: ContentFile) -> list[Problem]:
     """Every schema violation in one parsed file, located."""
     if file.doc is None:
         return []
-    problems = []
+    found = []  # (error, message, hint, path)
     for error in validator(file.kind).iter_errors(file.doc.data):
-        message, hint, path = _explain(error)
-        is_key = error.validator == "additionalProperties"
-        line, col = file.doc.where(path, key=is_key)
+        found.append((error, *_explain(error)))
+    # A misspelt field is reported once, as unknown with a "did you mean", not also as a missing field.
+    suggested = {(path[:-1], hint) for error, _, hint, path in found if error.validator == "additionalProperties"}
+    problems = []
+    for error, message, hint, path in found:
+        if error.validator == "required" and any(
+                parent == path and f"did you mean {message.split()[-1]}?" == suggestion
+                for parent, suggestion in suggested):
+            continue
+        line, col = file.doc.where(path, key=error.validator == "additionalProperties")
         problems.append(Problem(file.display, line, col, format_path(path), message, hint, code="schema"))
     return problems

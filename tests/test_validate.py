@@ -1,0 +1,197 @@
+"""`dncontent validate`: clean content passes; every class of bad input is reported located, all at once."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, run_cli
+
+LINE = re.compile(r"^(?P<file>[^:]+\.yaml):(?P<line>\d+):(?P<col>\d+): ")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def problems_of(result) -> list[str]:
+    assert "Traceback" not in result.stdout + result.stderr
+    return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def test_shipped_content_is_valid():
+    result = run_cli("validate", "--content", str(CONTENT))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Content is valid" in result.stderr
+    assert not [line for line in result.stdout.splitlines() if ": error" in line or LINE.match(line) and "warning" not in line]
+
+
+# (file to edit, old text, new text, expected file:line, expected text in the problem line)
+BAD_INPUTS = {
+    "yaml-syntax": ("en/risks.yaml", "  - id: bruising\n", "  - id: [bruising\n", "en/risks.yaml:7", "YAML syntax error"),
+    "duplicate-key": ("en/risks.yaml", "    label: Bruising\n", "    label: Bruising\n    label: Bruises\n",
+                      "en/risks.yaml:8:5", "duplicate key 'label'"),
+    "unknown-field": ("en/conditions.yaml", "    label: Whiplash", "    lable: Whiplash", "en/conditions.yaml:27:5",
+                      "conditions[11].lable: unknown field 'lable' (hint: did you mean 'label'?)"),
+    "missing-field": ("en/cta.yaml", "    link: booking\n", "", "en/cta.yaml:9:5", "cta[1]: missing required field 'link'"),
+    "wrong-type": ("en/risks.yaml", "label: Fatigue", "label: [Fatigue, Tiredness]", "en/risks.yaml:21:12",
+                   "risks[8].label: expected a string, got a list"),
+    "bad-id": ("en/conditions.yaml", "id: knee-pain", "id: Knee Pain", "en/conditions.yaml:16:9", "'knee-pain'"),
+    "duplicate-id": ("en/risks.yaml", "id: fainting", "id: bleeding", "en/risks.yaml:16:9", "duplicate id 'bleeding'"),
+    "unknown-reference": ("en/page.yaml", "cta: [contact]", "cta: [contakt]", "en/page.yaml:88:11",
+                          "no call to action with id 'contakt' (hint: did you mean 'contact'?)"),
+    "unknown-link": ("en/cta.yaml", "link: booking", "link: bookings", "en/cta.yaml:12:11", "no link in brand.yaml with id 'bookings' (hint: did you mean 'booking'?)"),
+    "http-url": ("brand.yaml", "https://www.example.com/contact", "http://www.example.com/contact", "brand.yaml:10:10",
+                 "URL scheme 'http:' is not allowed"),
+    "javascript-url": ("brand.yaml", "https://www.example.com/book-online", "javascript:alert(1)", "brand.yaml:12:10",
+                       "URL scheme 'javascript:' is not allowed"),
+    "impossible-date": ("en/page.yaml", '"2026-11-20"', '"2026-13-45"', "en/page.yaml:6:18",
+                        "'2026-13-45' is not a real calendar date"),
+    "unquoted-impossible-date": ("en/page.yaml", 'next_review: "2027-11-20"', "next_review: 2027-02-30",
+                                 "en/page.yaml:7:16", "not a real calendar date"),
+    "dates-out-of-order": ("en/page.yaml", '"2027-11-20"', '"2025-01-01"', "en/page.yaml:7:16", "is not after"),
+    "yaml-tag": ("en/risks.yaml", "label: Soreness", "label: !!python/object/apply:os.system [ls]", "en/risks.yaml:19:12",
+                 "YAML tag"),
+    "unknown-placeholder": ("en/sms.yaml", "lasts {session_minutes}", "lasts {session_minute}", "en/sms.yaml:13:11",
+                            "unknown placeholder '{session_minute}' (hint: did you mean {session_minutes}?)"),
+    "unknown-list": ("en/page.yaml", "list: risks", "list: risk", "en/page.yaml:74:11", "did you mean 'risks'?"),
+    "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_reported_with_location(content_copy, case):
+    name, old, new, where, expected = BAD_INPUTS[case]
+    edit(content_copy / name, old, new)
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = problems_of(result)
+    shown = str(content_copy / where)
+    matching = [line for line in lines if line.startswith(shown) and expected in line]
+    assert len([line for line in lines if line.startswith(shown)]) == 1, lines  # reported once
+    assert matching, f"expected a problem at {shown} containing {expected!r}, got:\n" + "\n".join(lines)
+    assert all(LINE.match(line) for line in lines), lines
+
+
+def test_not_utf8(content_copy):
+    path = content_copy / "en" / "risks.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Fatigue", b"Fatig\xe9"))
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy)))
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}:21:17: file is not UTF-8") for line in lines), lines
+
+
+@pytest.mark.parametrize("text, expected", [("", "file is empty"), ("# only a comment\n", "file is empty"),
+                                            ("- neck-pain\n- back-pain\n", "must be a mapping"),
+                                            ("just a sentence\n", "must be a mapping")])
+def test_empty_and_non_mapping_files(content_copy, text, expected):
+    path = content_copy / "en" / "conditions.yaml"
+    path.write_text(text, "utf-8")
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy)))
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}:") and expected in line for line in lines), lines
+
+
+def test_alias_bomb_is_refused_quickly(content_copy):
+    layers = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        layers.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    path = content_copy / "en" / "risks.yaml"
+    path.write_text("\n".join(layers) + "\n", "utf-8")  # 10**9 values once expanded
+    started = time.monotonic()
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy), timeout=60))
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}:") and "aliases" in line for line in lines), lines
+
+
+def test_huge_file_is_refused_quickly(content_copy):
+    path = content_copy / "en" / "risks.yaml"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("risks:\n")
+        fh.write("  - {id: x, label: " + "y" * 100 + "}\n" * 1)
+        fh.write(("# " + "z" * 98 + "\n") * 200_000)  # 20 MB
+    started = time.monotonic()
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy), timeout=60))
+    assert time.monotonic() - started < 10
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}:1:1: file is too large") for line in lines), lines
+
+
+def test_deep_nesting_is_refused(content_copy):
+    path = content_copy / "en" / "risks.yaml"
+    path.write_text("risks: " + "[" * 20000 + "]" * 20000 + "\n", "utf-8")
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy), timeout=60))
+    assert result.returncode == 1
+    assert any(line.startswith(f"{path}:") for line in lines), lines
+
+
+def test_all_problems_are_reported_at_once(content_copy):
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "lable: Bruising")
+    edit(content_copy / "en" / "page.yaml", '"2026-11-20"', '"2026-02-30"')
+    edit(content_copy / "brand.yaml", "https://www.example.com/contact", "ftp://example.com/contact")
+    edit(content_copy / "en" / "conditions.yaml", "label: Whiplash", "label: Whiplash\n    label: Whiplash")
+    result = run_cli("validate", "--content", str(content_copy))
+    lines = problems_of(result)
+    assert result.returncode == 1
+    files = {LINE.match(line).group("file") for line in lines}
+    assert len(files) == 4, lines
+    assert "Found 4 problems in 4 files" in result.stderr
+
+
+def test_missing_and_unknown_files(content_copy):
+    (content_copy / "en" / "risks.yaml").rename(content_copy / "en" / "risk.yaml")
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy)))
+    assert result.returncode == 1
+    assert any("risks.yaml:1:1: file is missing" in line for line in lines), lines
+    assert any("risk.yaml:1:1: unknown content file (hint: did you mean risks.yaml?)" in line for line in lines), lines
+
+
+def test_json_format_carries_the_same_problems(content_copy):
+    edit(content_copy / "en" / "risks.yaml", "id: fainting", "id: bleeding")
+    text = run_cli("validate", "--content", str(content_copy))
+    result = run_cli("validate", "--content", str(content_copy), "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    assert [f"{p['file']}:{p['line']}:{p['col']}" for p in errors] == \
+        [LINE.match(line).group(0)[:-2] for line in problems_of(text) if ": warning:" not in line]
+    assert errors[0]["field"] == "risks[6].id" and errors[0]["code"] == "duplicate-id"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    result = run_cli("validate", "--content", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "content folder not found" in result.stderr and "Traceback" not in result.stderr
+    assert run_cli("validate", "--format", "xml").returncode == 2
+
+
+def test_api_returns_the_same_problems(content_copy):
+    import dncontent
+
+    edit(content_copy / "en" / "risks.yaml", "id: fainting", "id: bleeding")
+    problems = [p for p in dncontent.validate(content_copy) if p.severity == "error"]
+    assert [p.code for p in problems] == ["duplicate-id"]
+    with pytest.raises(dncontent.ContentError) as raised:
+        dncontent.load_content(content_copy)
+    assert [p.code for p in raised.value.problems if p.severity == "error"] == ["duplicate-id"]
+
+
+def test_api_loads_the_model():
+    import dncontent
+
+    content = dncontent.load_content(CONTENT)
+    en = content.locales["en"]
+    assert (len(en.conditions), len(en.risks), len(en.contraindications)) == (14, 9, 7)
+    assert [p.id for p in en.session_phases] == ["before", "during", "after", "results"]
+    assert (en.session_minutes.min, en.session_minutes.max) == (15, 30)
+    assert {c.id: c.url for c in en.cta} == {"contact": "https://www.example.com/contact",
+                                             "book-online": "https://www.example.com/book-online"}
+    assert content.brand.name == "Jubilant Therapy Services"
