@@ -1,0 +1,146 @@
+"""`dncontent build`: manifest, reproducibility, and a previous build that survives any failure."""
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT, run_cli
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build_json(content: Path, out: Path) -> subprocess.CompletedProcess:
+    return run_cli("build", "--content", str(content), "--out", str(out), "--format", "json")
+
+
+def test_manifest_lists_every_file_with_its_hash(built):
+    manifest = json.loads((built / "manifest.json").read_text("utf-8"))
+    files = tree(built)
+    files.pop("manifest.json")
+    listed = {entry["path"]: entry for entry in manifest["artifacts"]}
+    assert sorted(listed) == sorted(files)
+    for path, entry in listed.items():
+        data = (built / path).read_bytes()
+        assert entry["sha256"] == files[path] and entry["bytes"] == len(data)
+        assert set(entry) == {"path", "format", "locale", "role", "bytes", "sha256"}
+        assert entry["format"] in {"json", "html", "sms", "pdf"}
+    assert [e["path"] for e in manifest["artifacts"]] == sorted(listed)
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    again = tmp_path / "again"
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(again))
+    assert result.returncode == 0, result.stderr
+    assert tree(again) == tree(built)
+
+
+def test_invalid_content_writes_nothing(content_copy, tmp_path):
+    out = tmp_path / "build"
+    assert build_json(content_copy, out).returncode == 0
+    before = tree(out)
+    (content_copy / "en" / "risks.yaml").write_text("risks: [\n", "utf-8")
+    result = build_json(content_copy, out)
+    assert result.returncode == 1
+    assert "risks.yaml:2:1: YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging left behind
+
+
+def test_first_build_of_invalid_content_creates_no_output(content_copy, tmp_path):
+    (content_copy / "en" / "risks.yaml").write_text("", "utf-8")
+    assert build_json(content_copy, tmp_path / "build").returncode == 1
+    assert not (tmp_path / "build").exists()
+
+
+def test_killed_build_leaves_previous_build_or_the_new_one_whole(content_copy, tmp_path):
+    """Kill the build at many moments: build/ is always one complete build, never a mix."""
+    out = tmp_path / "build"
+    assert run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
+                   "--format", "sms", "--format", "html").returncode == 0
+    old = tree(out)
+    page = content_copy / "en" / "page.yaml"
+    page.write_text(page.read_text("utf-8").replace("Dry Needling: What You Need to Know", "Dry Needling Guide", 1))
+    seen = set()
+    for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5):
+        proc = subprocess.Popen([sys.executable, "-m", "dncontent", "build", "--content", str(content_copy),
+                                 "--out", str(out), "--format", "json", "--format", "sms", "--format", "html"],
+                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        now = tree(out)
+        if now == old:
+            seen.add("old")
+        else:
+            manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+            assert {e["path"]: e["sha256"] for e in manifest["artifacts"]} == \
+                {k: v for k, v in now.items() if k != "manifest.json"}, "build/ holds a mix of two builds"
+            assert now != old
+            seen.add("new")
+            # put the old build back so the next kill is tested against it
+            assert run_cli("build", "--content", str(CONTENT), "--out", str(out), "--format", "json",
+                           "--format", "sms", "--format", "html").returncode == 0
+            old = tree(out)
+    assert "old" in seen, "every kill came too late to test an interrupted build"
+    # the next build cleans up whatever the killed ones left
+    assert build_json(content_copy, out).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]
+
+
+def test_unknown_locale_is_a_usage_error(tmp_path):
+    result = run_cli("build", "--out", str(tmp_path / "b"), "--locale", "xx")
+    assert result.returncode == 2
+    assert "no content for locale(s): xx" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_build_summary(tmp_path):
+    result = build_json(CONTENT, tmp_path / "b")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Built 2 files (2 json;")
+
+
+def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tmp_path):
+    """A new locale is a folder: copy en, translate, build. Every channel renders it."""
+    import shutil
+
+    shutil.copytree(content_copy / "en", content_copy / "es")
+    page = content_copy / "es" / "page.yaml"
+    page.write_text(page.read_text("utf-8").replace('title: "Dry Needling: What You Need to Know"',
+                                                    'title: "Punción seca: lo que necesita saber"'), "utf-8")
+    out = tmp_path / "build"
+    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
+                     "--format", "html", "--format", "sms")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    locales = {e["locale"] for e in manifest["artifacts"]}
+    assert {"en", "es"} <= locales
+    export = json.loads((out / "json" / "dry-needling.es.json").read_text("utf-8"))
+    assert export["locale"] == "es" and export["title"] == "Punción seca: lo que necesita saber"
+    # and a locale that drifts from en is caught
+    risks = content_copy / "es" / "risks.yaml"
+    risks.write_text(risks.read_text("utf-8").replace("id: fatigue", "id: tiredness"), "utf-8")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert "es/risks.yaml:4:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "preview", "report"])
+def test_every_command_has_help_and_is_in_the_readme(command):
+    from click.testing import CliRunner
+
+    from dncontent.cli import main
+
+    assert command in main.commands, f"dncontent {command} is missing"
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and len(result.output) > 200
+    assert f"dncontent {command}" in (ROOT / "README.md").read_text("utf-8")
