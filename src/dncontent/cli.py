@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .channels import CHANNELS
 from .errors import DncontentError, Problem, UsageError
 
-FORMATS = ("json", "html", "sms", "pdf")  # the channel registry's names, without importing the channels
 content_option = click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
                               show_default=True, help="Content folder to read.")
 
@@ -32,7 +32,9 @@ def _summary(problems: list[Problem]) -> str:
         parts.append(f"Found {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}")
     if warnings:
         parts.append(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
-    return ", ".join(parts) if parts else "Content is valid"
+    if not errors:
+        parts.insert(0, "Content is valid")
+    return ", ".join(parts)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,16 +51,24 @@ def main() -> None:
 @content_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per problem; json: records for CI and editor tooling.")
-def validate(content: Path, output_format: str) -> None:
+@click.option("--strict", is_flag=True,
+              help="Treat editorial warnings (reading grade, review dates, placeholder URLs, SMS near budget) as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only, not the info lines.")
+def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> None:
     """Check every content file and report all problems at once.
 
-    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...).
-    Exits 0 when the content is valid, 1 when it has problems, 2 on a usage error.
+    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...). Once the content is valid,
+    editorial checks add warnings (reading grade above target, review overdue or due within 30 days,
+    placeholder URLs, SMS within 10% of its budget) and info lines (each section's reading grade, the
+    review status). Exits 0 when the content is valid, 1 when it has errors (or warnings, with --strict),
+    2 on a usage error.
     """
     from .pipeline import validate as run_validate
 
     try:
-        problems = run_validate(content)
+        problems = run_validate(content, strict=strict)
+        if quiet:
+            problems = [p for p in problems if p.severity != "info"]
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     errors = [p for p in problems if p.severity == "error"]
@@ -76,7 +86,7 @@ def validate(content: Path, output_format: str) -> None:
 @content_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
               help="Output folder; replaced as a whole when the build succeeds.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+@click.option("--format", "formats", multiple=True, type=click.Choice(list(CHANNELS)),
               help="Channel to build (repeatable). Default: all.")
 @click.option("--locale", "locales", multiple=True, help="Locale to build (repeatable). Default: all.")
 @click.option("--heading-level", type=click.IntRange(1, 5), default=2, show_default=True,
@@ -129,3 +139,27 @@ def preview(content: Path, templates: Path | None, host: str, port: int, open_br
     from .preview import serve
 
     serve(content=content, templates=templates, host=host, port=port, open_browser=open_browser)
+
+
+@main.command()
+@content_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-brochures", is_flag=True, help="Skip rendering the brochures to count their pages (faster).")
+def report(content: Path, output_format: str, no_brochures: bool) -> None:
+    """Show the state of the material at a glance, one table per locale.
+
+    Sections with word counts and reading grades, SMS characters and segments against their budgets,
+    brochure page counts, and the review dates with their status.
+    """
+    from .report import as_records, build_report, format_text
+
+    try:
+        reports = build_report(content, brochures=not no_brochures)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    if output_format == "json":
+        click.echo(json.dumps(as_records(reports), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_text(reports), nl=False)

@@ -12,9 +12,20 @@ from .options import BuildOptions
 from .validate import check_content
 
 
-def validate(content: Path | str = "content") -> list[Problem]:
-    """Every problem in the content folder (empty when clean)."""
-    _, problems = check_content(Path(content))
+def validate(content: Path | str = "content", *, strict: bool = False, lints: bool = True) -> list[Problem]:
+    """Every problem in the content folder, errors first-class, then the editorial warnings and notes.
+
+    With `strict`, editorial warnings count as errors. Lints run only once the content is valid.
+    """
+    root = Path(content)
+    files, problems = check_content(root)
+    if lints and not any(p.severity == "error" for p in problems):
+        from .validate.lints import lint
+
+        content_model = build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
+        problems = sorted(problems + lint(files, content_model))
+    if strict:
+        problems = [replace(p, severity="error") if p.severity == "warning" else p for p in problems]
     return problems
 
 
@@ -36,7 +47,7 @@ class BuildResult:
 
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Validate, render every selected channel for every selected locale, and swap the output in."""
-    from .channels import CHANNELS
+    from .channels import CHANNELS, channel
     from .write import Writer
 
     started = time.monotonic()
@@ -54,7 +65,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         for name in formats:
             if progress:
                 progress(f"rendering {name} ({', '.join(content.locales)})")
-            for artifact in CHANNELS[name].render(content, options):
+            for artifact in channel(name).render(content, options):
                 writer.write(artifact)
         writer.commit()
     return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started)

@@ -111,6 +111,7 @@ class LocaleContent:
     session_minutes: SessionMinutes
     cta: tuple[Cta, ...]
     sms: tuple[SmsMessage, ...]
+    reading_grade_target: float = 8  # Flesch-Kincaid grade editors aim at; a lint reports sections above it
     files: dict[str, Path] = field(default_factory=dict, compare=False)  # kind -> source file
 
     def section(self, section_id: str) -> Section:
@@ -169,6 +170,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
             cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=brand.links[c["link"]])
                       for c in d("cta")["cta"]),
             sms=tuple(SmsMessage(**m) for m in d("sms")["messages"]),
+            reading_grade_target=page.get("reading_grade_target", 8),
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
         )
     return Content(root=root, brand=brand, locales=locales)

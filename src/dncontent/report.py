@@ -1,0 +1,101 @@
+"""The state of the material at a glance: per locale, sections and reading grades, SMS sizes, brochure pages, review."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .channels import channel
+from .model import Content
+from .pipeline import load_content
+
+
+@dataclass
+class SectionRow:
+    id: str
+    heading: str | None
+    words: int
+    reading_grade: float
+
+
+@dataclass
+class SmsRow:
+    id: str
+    encoding: str
+    characters: int
+    septets: int | None
+    segments: int
+    budget: int
+
+
+@dataclass
+class LocaleReport:
+    locale: str
+    title: str
+    last_reviewed: str
+    next_review: str
+    review_status: str
+    reading_grade_target: float
+    sections: list[SectionRow] = field(default_factory=list)
+    sms: list[SmsRow] = field(default_factory=list)
+    brochure_pages: dict[str, int] = field(default_factory=dict)
+
+
+def review_status(next_review: str, today: datetime.date) -> str:
+    from .validate.lints import DUE_SOON_DAYS
+
+    days = (datetime.date.fromisoformat(next_review) - today).days
+    if days < 0:
+        return f"overdue by {-days} days"
+    return f"due soon, in {days} days" if days <= DUE_SOON_DAYS else f"current, due in {days} days"
+
+
+def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
+                 today: datetime.date | None = None) -> list[LocaleReport]:
+    from .validate.lints import section_texts
+    from .validate.readability import grades
+
+    content: Content = load_content(content_dir)
+    today = today or datetime.date.today()
+    sms = channel("sms")
+    pages = channel("pdf").page_counts(content) if brochures else {}
+    reports = []
+    for locale, page in content.locales.items():
+        texts = section_texts(page)
+        report = LocaleReport(locale, page.title, page.review.last_reviewed, page.review.next_review,
+                              review_status(page.review.next_review, today), page.reading_grade_target)
+        for (i, section_id, text), grade in zip(texts, grades([t for _, _, t in texts])):
+            report.sections.append(SectionRow(section_id, page.sections[i].heading, len(text.split()), grade))
+        for message, _text, measured in sms.messages(page):
+            report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.septets,
+                                     measured.segments, message.segments))
+        report.brochure_pages = {size: n for (loc, size), n in pages.items() if loc == locale}
+        reports.append(report)
+    return reports
+
+
+def as_records(reports: list[LocaleReport]) -> list[dict]:
+    return [asdict(r) for r in reports]
+
+
+def format_text(reports: list[LocaleReport]) -> str:
+    lines: list[str] = []
+    for r in reports:
+        lines += [f"{r.title} [{r.locale}]",
+                  f"Review: last {r.last_reviewed}, next {r.next_review} ({r.review_status})", ""]
+        lines.append(f"  {'Section':20} {'Heading':44} {'Words':>5} {'Grade':>6}")
+        for s in r.sections:
+            flag = " !" if s.reading_grade > r.reading_grade_target else ""
+            heading = (s.heading or "-")[:44]
+            lines.append(f"  {s.id:20} {heading:44} {s.words:5d} {s.reading_grade:6.1f}{flag}")
+        lines.append(f"  (! above the reading grade target of {r.reading_grade_target:g})")
+        lines += ["", f"  {'SMS':20} {'Encoding':8} {'Chars':>6} {'Septets':>8} {'Segments':>9}"]
+        for m in r.sms:
+            septets = "-" if m.septets is None else str(m.septets)
+            over = " over budget" if m.segments > m.budget else ""
+            lines.append(f"  {m.id:20} {m.encoding:8} {m.characters:6d} {septets:>8} {m.segments:>5d} / {m.budget}{over}")
+        if r.brochure_pages:
+            lines += ["", f"  {'Brochure':20} {'Pages':>6}"]
+            lines += [f"  {size:20} {n:6d}" for size, n in r.brochure_pages.items()]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

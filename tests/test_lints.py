@@ -1,0 +1,167 @@
+"""Editorial checks: warnings by default, errors under --strict, each located to file:line."""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT, run_cli
+from tests.test_validate import edit
+
+TODAY = datetime.date.today()
+
+
+def lines_with(result, text: str) -> list[str]:
+    assert "Traceback" not in result.stdout + result.stderr
+    return [line for line in result.stdout.splitlines() if text in line]
+
+
+def set_review(content, last: datetime.date, nxt: datetime.date) -> None:
+    edit(content / "en" / "page.yaml", '"2026-11-20"', f'"{last}"')
+    edit(content / "en" / "page.yaml", '"2027-11-20"', f'"{nxt}"')
+
+
+def set_real_urls(content) -> None:
+    brand = content / "brand.yaml"
+    brand.write_text(brand.read_text("utf-8").replace("www.example.com", "www.jubilanttherapy.com"), "utf-8")
+
+
+def test_overdue_review(content_copy):
+    set_review(content_copy, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0
+    assert lines_with(result, f"{content_copy}/en/page.yaml:7:16: warning: review.next_review: review overdue")
+    strict = run_cli("validate", "--strict", "--content", str(content_copy))
+    assert strict.returncode == 1
+    assert lines_with(strict, f"{content_copy}/en/page.yaml:7:16: review.next_review: review overdue: next_review was "
+                              f"{TODAY - datetime.timedelta(days=5)} (5 days ago)")
+
+
+def test_review_due_soon(content_copy):
+    set_review(content_copy, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=12))
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0
+    assert lines_with(result, "page.yaml:7:16: warning: review.next_review: review due soon: next_review is "
+                              f"{TODAY + datetime.timedelta(days=12)} (in 12 days)")
+    assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
+
+
+def test_current_review_is_shown_as_info(content_copy):
+    set_review(content_copy, TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=200))
+    result = run_cli("validate", "--content", str(content_copy))
+    assert lines_with(result, "page.yaml:7:16: info: review.next_review: review current")
+    assert not lines_with(result, "review overdue") and not lines_with(result, "review due soon")
+
+
+def test_placeholder_urls(content_copy):
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0
+    assert lines_with(result, f"{content_copy}/brand.yaml:12:10: warning: links[2].url: placeholder URL "
+                              "'https://www.example.com/book-online'")
+    strict = run_cli("validate", "--strict", "--content", str(content_copy))
+    assert strict.returncode == 1
+    assert lines_with(strict, f"{content_copy}/brand.yaml:12:10: links[2].url: placeholder URL")
+    set_real_urls(content_copy)
+    assert not lines_with(run_cli("validate", "--content", str(content_copy)), "placeholder URL")
+
+
+def test_reading_grades_are_reported_per_section(content_copy):
+    result = run_cli("validate", "--content", str(content_copy))
+    grades = re.findall(r"section '([a-z-]+)': reading grade (\d+\.\d)", result.stdout)
+    page = json.loads(run_cli("validate", "--content", str(content_copy), "--format", "json").stdout)
+    assert [g[0] for g in grades] == [s for s in _section_ids()]
+    assert all(0 < float(g) < 30 for _, g in grades)
+    # the target is the editors' to set; sections within it are info, not warnings
+    edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 25\ntitle: "Dry')
+    relaxed = run_cli("validate", "--strict", "--content", str(content_copy))
+    assert not lines_with(relaxed, "is above the target")
+    assert len(lines_with(relaxed, "info: sections[")) == len(grades)
+    assert any(p["code"] == "reading-grade" and p["severity"] == "warning" for p in page["problems"])
+
+
+def _section_ids():
+    import dncontent
+
+    return [s.id for s in dncontent.load_content(CONTENT).locales["en"].sections]
+
+
+def test_reading_grade_above_target_fails_strict(content_copy):
+    set_real_urls(content_copy)
+    set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
+    strict = run_cli("validate", "--strict", "--content", str(content_copy))
+    assert strict.returncode == 1
+    assert lines_with(strict, "page.yaml:30:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
+                              "is above the target of 8")
+
+
+def test_sms_near_budget(content_copy):
+    result = run_cli("validate", "--content", str(content_copy))
+    assert lines_with(result, "sms.yaml:19:11: warning: messages[1].body: message 'before-your-visit' uses 450 of 459")
+    edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 4")
+    assert not lines_with(run_cli("validate", "--content", str(content_copy)), "before-your-visit")
+
+
+def test_sms_over_budget_is_an_error_in_validate(content_copy):
+    edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 2")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert lines_with(result, "sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 450 septets = 3 segments")
+
+
+def test_clean_content_passes_strict(content_copy):
+    set_real_urls(content_copy)
+    set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
+    edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 22\ntitle: "Dry')
+    edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 4")
+    result = run_cli("validate", "--strict", "--quiet", "--content", str(content_copy))
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "" and result.stderr == "Content is valid\n"
+
+
+def test_json_format_carries_warnings(content_copy):
+    report = json.loads(run_cli("validate", "--content", str(content_copy), "--format", "json").stdout)
+    codes = {p["code"] for p in report["problems"] if p["severity"] == "warning"}
+    assert {"placeholder-url", "reading-grade", "sms-budget"} <= codes
+    assert report["valid"] is True
+    assert all({"file", "line", "col", "field", "message", "hint", "severity", "code"} == set(p) for p in report["problems"])
+
+
+def test_grades_are_cached_so_unchanged_text_skips_textstat(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    command = [sys.executable, "-X", "importtime", "-m", "dncontent", "validate", "--content", str(CONTENT)]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert "| textstat" in first.stderr and "| textstat" not in second.stderr
+    assert (tmp_path / "dncontent" / "reading-grades.json").is_file()
+    assert first.stdout == second.stdout
+
+
+def test_validate_and_help_do_not_import_weasyprint():
+    for args in (["validate"], ["--help"], ["build", "--help"]):
+        result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dncontent", *args], capture_output=True,
+                                text=True, cwd=ROOT)
+        assert "| weasyprint" not in result.stderr, args
+        assert "| dncontent" in result.stderr  # the import log is there to read
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_report(fmt):
+    result = run_cli("report", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        (en,) = json.loads(result.stdout)
+        assert en["locale"] == "en" and en["last_reviewed"] == "2026-11-20"
+        assert [s["id"] for s in en["sections"]] == _section_ids()
+        assert {m["id"]: m["segments"] for m in en["sms"]} == {"booking-invitation": 2, "before-your-visit": 3,
+                                                              "aftercare": 2}
+        assert set(en["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 4 for n in en["brochure_pages"].values())
+    else:
+        assert result.stdout.startswith("Dry Needling: What You Need to Know [en]\nReview: last 2026-11-20")
+        assert re.search(r"acupuncture +- +59 +17\.7 !", result.stdout)
+        assert re.search(r"before-your-visit +GSM-7 +450 +450 +3 / 3", result.stdout)
+        assert re.search(r"letter +[1-4]\n", result.stdout)

@@ -1,0 +1,252 @@
+"""The SMS channel: every message as a phone would receive it, measured with the real GSM 03.38 codec."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import gsm0338  # noqa: F401  registers the "gsm03.38" codec
+import pytest
+import yaml
+
+from dncontent.channels.sms import Measurement, capacity, compose, measure, messages
+from dncontent.pipeline import load_content
+from tests.conftest import CONTENT, run_cli
+
+GSM = "gsm03.38"
+BRAND = yaml.safe_load((CONTENT / "brand.yaml").read_text("utf-8"))
+CLINIC, OPT_OUT, SENDER = BRAND["name"], BRAND["sms"]["opt_out"], BRAND["sms"]["sender"]
+SMS = yaml.safe_load((CONTENT / "en" / "sms.yaml").read_text("utf-8"))["messages"]
+SHORT_FORMS = [item["short"] for item in
+               yaml.safe_load((CONTENT / "en" / "contraindications.yaml").read_text("utf-8"))["contraindications"]]
+
+
+def wire_segments(encoded: bytes) -> list[bytes]:
+    """Split encoded text as a carrier does: 160 septets alone, else 153 a segment, never inside an escape pair."""
+    if len(encoded) <= 160:
+        return [encoded]
+    segments = []
+    while encoded:
+        cut = 152 if encoded[152:153] == b"\x1b" else 153  # a second byte is never 0x1b, so this starts a pair
+        segments.append(encoded[:cut])
+        encoded = encoded[cut:]
+    return segments
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def build_sms(content: Path, out: Path):
+    return run_cli("build", "--content", str(content), "--format", "sms", "--out", str(out))
+
+
+@pytest.fixture(scope="module")
+def sms_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sms") / "build"
+    result = build_sms(CONTENT, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_each_message_and_the_sidecar_are_written(sms_build):
+    written = sorted(p.name for p in (sms_build / "sms" / "en").iterdir())
+    assert written == sorted([f"{m['id']}.txt" for m in SMS] + ["messages.json"])
+    manifest = json.loads((sms_build / "manifest.json").read_text("utf-8"))
+    roles = {e["path"]: (e["format"], e["locale"], e["role"]) for e in manifest["artifacts"]}
+    assert roles == {**{f"sms/en/{m['id']}.txt": ("sms", "en", "message") for m in SMS},
+                     "sms/en/messages.json": ("sms", "en", "sidecar")}
+
+
+@pytest.mark.parametrize("message", SMS, ids=[m["id"] for m in SMS])
+def test_message_is_gsm7_within_budget_and_names_the_clinic_and_the_opt_out(sms_build, message):
+    raw = (sms_build / "sms" / "en" / f"{message['id']}.txt").read_bytes()
+    text = raw.decode("utf-8")
+    encoded = text.encode(GSM, "strict")
+    assert encoded.decode(GSM) == text
+    segments = wire_segments(encoded)
+    assert all(segment.decode(GSM) for segment in segments)  # no segment ends halfway through a character
+    assert len(segments) <= message["segments"]
+    assert text.startswith(f"{CLINIC}: ")
+    assert text.endswith(f" {OPT_OUT}")
+    assert text.count(CLINIC) == 1 and text.count(OPT_OUT) == 1
+    assert not raw.endswith(b"\n")
+    assert "  " not in text and ".." not in text and " ." not in text and " ," not in text
+    assert not re.search(r"[{}]", text), "a placeholder was left in"
+
+
+def test_sidecar_numbers_agree_with_the_codec(sms_build):
+    folder = sms_build / "sms" / "en"
+    raw = (folder / "messages.json").read_bytes()
+    sidecar = json.loads(raw)
+    assert raw == (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert list(sidecar) == ["locale", "sender", "messages"]
+    assert (sidecar["locale"], sidecar["sender"]) == ("en", SENDER)
+    assert [entry["id"] for entry in sidecar["messages"]] == [m["id"] for m in SMS]
+    for entry, message in zip(sidecar["messages"], SMS):
+        text = (folder / f"{message['id']}.txt").read_text("utf-8")
+        encoded = text.encode(GSM, "strict")
+        assert list(entry) == ["id", "description", "encoding", "characters", "septets", "segments", "budget", "text"]
+        assert entry == {"id": message["id"], "description": message["description"], "encoding": "GSM-7",
+                         "characters": len(text), "septets": len(encoded), "segments": len(wire_segments(encoded)),
+                         "budget": message["segments"], "text": text}
+
+
+def test_api_composes_what_the_build_writes(sms_build):
+    page = load_content(CONTENT).locales["en"]
+    for message, text, measurement in messages(page):
+        assert (sms_build / "sms" / "en" / f"{message.id}.txt").read_text("utf-8") == text
+        assert measurement == measure(text)
+
+
+def test_build_is_byte_identical_when_repeated(sms_build, tmp_path):
+    assert build_sms(CONTENT, tmp_path / "again").returncode == 0
+    assert tree(tmp_path / "again") == tree(sms_build)
+
+
+def test_codec_writes_extension_characters_as_two_septets():
+    for ch in "€[]{}^\\|~":
+        assert len(ch.encode(GSM, "strict")) == 2, ch
+    assert len("@£$¥èé".encode(GSM, "strict")) == 6
+
+
+@pytest.mark.parametrize("text, septets, segments", [
+    ("a" * 160, 160, 1),
+    ("a" * 161, 161, 2),
+    ("a" * 306, 306, 2),
+    ("a" * 307, 307, 3),
+    ("a" * 158 + "€", 160, 1),
+    ("a" * 159 + "€", 161, 2),
+    ("[", 2, 1),
+    ("a" * 152 + "€" + "a" * 152, 306, 3),  # the escape pair cannot straddle segments 1 and 2
+])
+def test_measure_counts_septets_and_segments(text, septets, segments):
+    assert measure(text) == Measurement("GSM-7", len(text), septets, segments)
+    assert measure(text).septets == len(text.encode(GSM))
+    assert measure(text).segments == len(wire_segments(text.encode(GSM)))
+
+
+@pytest.mark.parametrize("text, segments", [
+    ("中" * 70, 1),
+    ("中" * 71, 2),
+    ("中" * 134, 2),
+    ("中" * 135, 3),
+    ("😀" * 35, 1),  # an emoji takes two UTF-16 units
+    ("😀" * 36, 2),
+    ("a" * 159 + "😀", 3),  # one emoji turns a 2-segment text into 161 units of UCS-2
+])
+def test_measure_detects_ucs2(text, segments):
+    with pytest.raises(UnicodeEncodeError):
+        text.encode(GSM, "strict")
+    measurement = measure(text)
+    assert (measurement.encoding, measurement.characters, measurement.septets) == ("UCS-2", len(text), None)
+    assert measurement.segments == segments
+
+
+@pytest.mark.parametrize("segments", [1, 2, 3, 4])
+@pytest.mark.parametrize("encoding, character", [("GSM-7", "a"), ("UCS-2", "中")])
+def test_capacity_is_the_most_that_fits_in_a_budget(segments, encoding, character):
+    full = character * capacity(segments, encoding)
+    assert (measure(full).encoding, measure(full).segments) == (encoding, segments)
+    assert measure(full + character).segments == segments + 1
+
+
+def test_typography_is_made_plain_before_encoding():
+    page = load_content(CONTENT).locales["en"]
+    message = replace(page.sms[0], body="“Curly” ‘quotes’ — dash… and\u00a0non-breaking\u2009spaces – or\n  not.")
+    text = compose(page, message)
+    assert text == f"{CLINIC}: \"Curly\" 'quotes' - dash... and non-breaking spaces - or not. {OPT_OUT}"
+    assert measure(text).encoding == "GSM-7"
+
+
+def test_typography_in_content_reaches_the_phone_plain(content_copy, tmp_path):
+    sms = content_copy / "en" / "sms.yaml"
+    sms.write_text(sms.read_text("utf-8").replace("is normal.", "is normal — it’s\u00a0expected…"), "utf-8")
+    assert build_sms(content_copy, tmp_path / "build").returncode == 0
+    text = (tmp_path / "build" / "sms" / "en" / "aftercare.txt").read_text("utf-8")
+    assert "is normal - it's expected... Drink" in text
+    text.encode(GSM, "strict")
+
+
+@pytest.mark.parametrize("count, joined", [
+    (1, SHORT_FORMS[0]),
+    (2, f"{SHORT_FORMS[0]} or {SHORT_FORMS[1]}"),
+    (3, f"{SHORT_FORMS[0]}, {SHORT_FORMS[1]} or {SHORT_FORMS[2]}"),
+])
+def test_contraindications_are_joined_as_a_sentence_reads(count, joined):
+    page = load_content(CONTENT).locales["en"]
+    page = replace(page, contraindications=page.contraindications[:count])
+    message = replace(page.sms[0], body="Tell us if you have {contraindications}.")
+    assert compose(page, message) == f"{CLINIC}: Tell us if you have {joined}. {OPT_OUT}"
+
+
+def test_a_contraindication_without_a_short_form_runs_on_with_its_label():
+    page = load_content(CONTENT).locales["en"]
+    first = replace(page.contraindications[0], short=None, label="A bleeding disorder")
+    page = replace(page, contraindications=(first, replace(first, short=None, label="HIV")))
+    message = replace(page.sms[0], body="If you have {contraindications}, call.")
+    assert compose(page, message) == f"{CLINIC}: If you have a bleeding disorder or HIV, call. {OPT_OUT}"
+
+
+def _line_of(path: Path, pattern: str, after: int = 0) -> int:
+    lines = path.read_text("utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if i > after and re.search(pattern, line))
+
+
+def test_a_message_over_its_budget_fails_the_build_and_keeps_the_previous_one(content_copy, tmp_path):
+    out = tmp_path / "build"
+    assert build_sms(content_copy, out).returncode == 0
+    before = tree(out)
+    encoded = (out / "sms" / "en" / "aftercare.txt").read_text("utf-8").encode(GSM)
+    assert len(wire_segments(encoded)) == 2
+    sms = content_copy / "en" / "sms.yaml"
+    source = sms.read_text("utf-8")
+    sms.write_text(re.sub(r"(id: aftercare\n(?:    .*\n)*?    segments:) 2", r"\1 1", source), "utf-8")
+    assert sms.read_text("utf-8") != source
+
+    result = build_sms(content_copy, out)
+    assert result.returncode == 1
+    line = _line_of(sms, r"- id: aftercare")
+    assert result.stderr.startswith(
+        f"{sms}:{line}:5: messages[2]: sms message 'aftercare' is {len(encoded)} septets = 2 segments; "
+        f"its budget is 1 (hint: ")
+    assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
+    assert "Traceback" not in result.stderr
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging folder left behind
+
+
+def test_an_emoji_in_a_body_fails_the_build_naming_it(content_copy, tmp_path):
+    sms = content_copy / "en" / "sms.yaml"
+    sms.write_text(sms.read_text("utf-8").replace("Concerns?", "Concerns? 😀"), "utf-8")
+    result = build_sms(content_copy, tmp_path / "build")
+    assert result.returncode == 1
+    line = _line_of(sms, r"^    body: >-$", after=_line_of(sms, r"- id: aftercare"))
+    assert f"{sms}:{line}:11: messages[2].body: sms message 'aftercare' is not GSM-7, because of " \
+           "'😀' (U+1F600 GRINNING FACE): as UCS-2 it is" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_a_character_from_the_clinic_name_fails_every_message(content_copy, tmp_path):
+    brand = content_copy / "brand.yaml"
+    brand.write_text(brand.read_text("utf-8").replace(f"name: {CLINIC}", f"name: {CLINIC}™"), "utf-8")
+    result = build_sms(content_copy, tmp_path / "build")
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if "'™' (U+2122 TRADE MARK SIGN)" in line]
+    assert [re.search(r"sms message '([^']+)'", line).group(1) for line in problems] == [m["id"] for m in SMS]
+    assert all("the clinic's name" in line for line in problems)
+    assert result.stderr.endswith(f"error: {len(SMS)} text messages cannot be sent as written\n")
+
+
+def test_a_locale_without_a_word_for_or_fails_the_list_message(content_copy, tmp_path):
+    shutil.copytree(content_copy / "en", content_copy / "pl")  # Polish for "or" is not known to the channel
+    result = build_sms(content_copy, tmp_path / "build")
+    assert result.returncode == 1
+    sms = content_copy / "pl" / "sms.yaml"
+    line = _line_of(sms, r"^    body: >-$", after=_line_of(sms, r"- id: before-your-visit"))
+    assert f"{sms}:{line}:11: messages[1].body: sms message 'before-your-visit' lists the contraindications, " \
+           "but no word for 'or' is known for the locale 'pl'" in result.stderr
+    assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
