@@ -63,7 +63,7 @@ def test_broken_export_is_rejected(exported, name):
 
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
-    assert list(d) == ["schema_version", "locale", "title", "review", "source", "brand", "facts", "sections",
+    assert list(d) == ["schema_version", "locale", "title", "topic", "review", "source", "brand", "facts", "sections",
                        "conditions", "risks", "contraindications", "session_phases", "cta"]
     assert d["locale"] == "en" and d["facts"]["session_minutes"] == {"min": 15, "max": 30}
     assert (len(d["conditions"]), len(d["risks"]), len(d["contraindications"])) == (14, 9, 7)

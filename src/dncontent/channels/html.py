@@ -1,9 +1,190 @@
-"""HTML channel (not yet rendered)."""
+"""HTML channel: the standalone patient page per locale, embeddable snippets, and the snippets' scoped stylesheet."""
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..colors import AA_TEXT, contrast, luminance
+from ..errors import BuildError, Problem
+from ..load import read_yaml
+from ..load.files import display_path
+from ..model import Content, Cta, LocaleContent, Section
+from ..options import BuildOptions
+from ..resources import templates_dir
+from ..write import Artifact
+
 NAME = "html"
-DESCRIPTION = "html"
+DESCRIPTION = "standalone web page and embeddable snippets per locale, with schema.org health metadata"
+
+# Snippet -> the page sections it carries, for site builders who place the page in parts.
+# A section not named here travels with the section before it, so every section is in some snippet.
+SNIPPETS = {
+    "overview": ("introduction", "what-it-is", "acupuncture", "how-it-works", "session-overview"),
+    "conditions": ("benefits",),
+    "risks": ("risks",),
+    "what-to-expect": ("what-to-expect",),
+    "who-it-suits": ("who-it-suits", "primary-care"),
+    "cta": ("find-practitioner", "closing"),
+    "disclaimer": ("disclaimer",),
+}
+CTA_SNIPPET = "cta"
+# Every (text, background) pair of brand colours the stylesheets set text in; each must reach WCAG AA.
+TEXT_ON = (("text", "background"), ("muted", "background"), ("primary", "background"),
+           ("text", "surface"), ("muted", "surface"), ("primary", "surface"), ("on_primary", "primary"))
+# Lists patients must not skim past: shown as callouts.
+CALLOUT_LISTS = ("risks", "contraindications")
+# Atkinson Hyperlegible, drawn for low-vision readers; the page falls back to system fonts without them.
+FONTS = tuple(f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2"
+              for subset in ("latin", "latin-ext") for weight in (400, 700))
 
 
-def render(content, options):
-    return iter(())
+def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    check_colors(content)
+    env = environment()
+    stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
+    yield Artifact("html/dncontent-snippets.css", NAME, None, "stylesheet", stylesheet.encode("utf-8"))
+    fonts = templates_dir() / "fonts"
+    for font in FONTS:
+        yield Artifact(f"html/fonts/{font}", NAME, None, "font", (fonts / font).read_bytes())
+    yield Artifact("html/fonts/OFL.txt", NAME, None, "license", (fonts / "OFL.txt").read_bytes())
+    page_css = env.get_template("page.css").render(colors=content.brand.colors, fonts=FONTS)
+    for locale, page in content.locales.items():
+        words = labels(locale)
+        common = {"page": page, "brand": page.brand, "labels": words, "cta_name": cta_name,
+                  "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
+        html = env.get_template("page.html").render(
+            **common, page_css=Markup(page_css), health_metadata=json_ld(health_metadata(page)),
+            last_reviewed=long_date(page.review.last_reviewed, words),
+            next_review=long_date(page.review.next_review, words))
+        yield Artifact(f"html/{locale}/dry-needling.html", NAME, locale, "page", html.encode("utf-8"))
+        for name, sections in snippet_sections(page).items():
+            snippet = env.get_template("snippet.html").render(
+                **common, name=name, sections=sections, level=options.heading_level,
+                extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else ())
+            yield Artifact(f"html/{locale}/snippets/{name}.html", NAME, locale, "snippet", snippet.encode("utf-8"))
+
+
+def environment() -> Environment:
+    # Autoescape on for every .html template: content is text, and markup typed in YAML must never run.
+    env = Environment(loader=FileSystemLoader(templates_dir() / "html"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["url"] = link_target
+    return env
+
+
+def link_target(url: str) -> str:
+    """`url`, if it is a kind of link a patient page may carry: https, tel: or mailto:."""
+    if not url.startswith(("https://", "tel:", "mailto:")):
+        raise BuildError(f"refusing to link to {url!r}: only https://, tel: and mailto: links are allowed")
+    return url
+
+
+def labels(locale: str) -> dict:
+    """The page's own wording (skip link, review line, dates) for `locale`.
+
+    A locale without its own entry yet borrows its language's, then English, so a new locale still builds.
+    """
+    by_locale = yaml.safe_load((templates_dir() / "html" / "labels.yaml").read_text("utf-8"))
+    return next(by_locale[key] for key in (locale, locale.split("-")[0], "en") if key in by_locale)
+
+
+def long_date(iso: str, words: dict) -> str:
+    day = date.fromisoformat(iso)
+    return words["date"].format(day=day.day, month=words["months"][day.month - 1], year=day.year)
+
+
+def snippet_sections(page: LocaleContent) -> dict[str, list[Section]]:
+    """Each snippet's sections, in page order."""
+    home = {section_id: name for name, ids in SNIPPETS.items() for section_id in ids}
+    groups: dict[str, list[Section]] = {name: [] for name in SNIPPETS}
+    current = next(iter(SNIPPETS))
+    for section in page.sections:
+        current = home.get(section.id, current)
+        groups[current].append(section)
+    return groups
+
+
+def unplaced_cta(page: LocaleContent, sections: list[Section]) -> list[str]:
+    """Ids of the calls to action none of `sections` links to, so the CTA snippet still offers every one."""
+    placed = {cta_id for section in sections for cta_id in section.cta}
+    return [cta.id for cta in page.cta if cta.id not in placed]
+
+
+def cta_name(cta: Cta) -> tuple[str, str]:
+    """A link's visible label and the visually hidden rest of its accessible name, the description.
+
+    The name must contain the visible label (WCAG 2.5.3, label in name), so a description that does not
+    begin with the label is read after it.
+    """
+    if cta.description[:len(cta.label)].casefold() == cta.label.casefold():
+        return cta.label, cta.description[len(cta.label):]
+    return cta.label, f": {cta.description}"
+
+
+def health_metadata(page: LocaleContent) -> dict:
+    """schema.org MedicalWebPage about the therapy, from the same content the page shows."""
+    clinic = {"@type": "Organization", "name": page.brand.name}
+    phases = {phase.id: phase.text for phase in page.session_phases}
+    therapy = {
+        "@type": "MedicalTherapy",
+        "name": page.topic,
+        "description": " ".join(page.section("introduction").paragraphs),
+        "adverseOutcome": [{"@type": "MedicalEntity", "name": item.label} for item in page.risks],
+        "contraindication": [{"@type": "MedicalContraindication", "name": item.label}
+                             for item in page.contraindications],
+        "preparation": phases.get("before"),
+        "howPerformed": phases.get("during"),
+        "followup": " ".join(phases[key] for key in ("after", "results") if key in phases) or None,
+    }
+    document = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "inLanguage": page.locale,
+        "lastReviewed": page.review.last_reviewed,
+        "reviewedBy": {"@type": "Person", "name": page.review.reviewed_by} if page.review.reviewed_by else None,
+        "medicalAudience": "https://schema.org/Patient",
+        "about": {key: value for key, value in therapy.items() if value},
+        "author": clinic,
+        "publisher": clinic,
+    }
+    return {key: value for key, value in document.items() if value}
+
+
+def json_ld(document: dict) -> Markup:
+    """JSON for a <script> element: <, > and & escaped, so no text in it can close the element."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+def check_colors(content: Content) -> None:
+    """Refuse brand colours whose text would be too faint to read: every pair the page uses needs 4.5:1."""
+    colors = content.brand.colors
+    problems = []
+    for text, background in TEXT_ON:
+        fg, bg = getattr(colors, text), getattr(colors, background)
+        ratio = contrast(fg, bg)
+        if ratio < AA_TEXT:
+            shown = math.floor(ratio * 100) / 100  # never round a failing ratio up to a passing one
+            apart = ("lighten", "darken") if luminance(fg) > luminance(bg) else ("darken", "lighten")
+            problems.append(_brand_problem(
+                content.root, text,
+                f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
+                f"text on the web page needs at least {AA_TEXT}:1",
+                f"{apart[0]} {text} or {apart[1]} {background}"))
+    if problems:
+        raise BuildError(f"{len(problems)} brand colour pair(s) too faint to read", problems)
+
+
+def _brand_problem(root: Path, color: str, message: str, hint: str) -> Problem:
+    path = root / "brand.yaml"
+    located, _ = read_yaml(path.read_bytes(), display_path(path))
+    line, col = located.where(("colors", color)) if located else (1, 1)
+    return Problem(display_path(path), line, col, f"colors.{color}", message, hint, code="contrast")

@@ -22,6 +22,7 @@ def export(page: LocaleContent) -> dict:
         "schema_version": SCHEMA_VERSION,
         "locale": page.locale,
         "title": page.title,
+        "topic": page.topic,
         "review": {"last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
                    "reviewed_by": page.review.reviewed_by},
         "source": {"title": page.source.title, "publisher": page.source.publisher, "url": page.source.url,

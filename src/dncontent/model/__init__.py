@@ -101,6 +101,7 @@ class LocaleContent:
     locale: str
     brand: Brand
     title: str
+    topic: str  # the therapy the material is about, e.g. "Dry needling"
     review: Review
     source: Source
     sections: tuple[Section, ...]
@@ -157,7 +158,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
         d = lambda kind: docs[(locale, kind)]  # noqa: E731
         page, session = d("page"), d("session")
         locales[locale] = LocaleContent(
-            locale=locale, brand=brand, title=page["title"],
+            locale=locale, brand=brand, title=page["title"], topic=page["topic"],
             review=Review(**page["review"]), source=Source(**page["source"]),
             sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
                                    list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))
