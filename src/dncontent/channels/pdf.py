@@ -1,9 +1,256 @@
-"""PDF channel (not yet rendered)."""
+"""PDF channel: the print brochure in Letter and A4, laid out in HTML and CSS and printed by WeasyPrint."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from ..errors import BuildError
+from ..model import Content, LocaleContent, Section
+from ..options import BuildOptions
+from ..resources import templates_dir
+from ..write import Artifact
+
 NAME = "pdf"
-DESCRIPTION = "pdf"
+DESCRIPTION = "print brochures (Letter and A4): tagged PDF/UA, embedded fonts, booking QR code"
+TEMPLATE = "pdf/brochure.html.j2"
+STYLESHEET = "pdf/brochure.css.j2"
 
 
-def render(content, options):
-    return iter(())
+@dataclass(frozen=True)
+class Paper:
+    name: str  # as it appears in the file name
+    size: str  # CSS page size
+    bleed: str  # what the print shop trims off; only print-shop versions carry it
+
+
+PAPERS = (Paper("letter", "letter", "0.125in"), Paper("a4", "A4", "3mm"))
+
+
+@dataclass(frozen=True)
+class Brochure:
+    """One PDF to print: which page, on which paper, and the self-contained HTML it is printed from."""
+
+    locale: str
+    paper: Paper
+    print_marks: bool
+    html: str
+
+    @property
+    def stem(self) -> str:
+        return f"pdf/dry-needling.{self.locale}.{self.paper.name}" + (".print" if self.print_marks else "")
+
+    @property
+    def identifier(self) -> bytes:
+        """The permanent half of the PDF /ID: the same brochure keeps it from one content revision to the next."""
+        return hashlib.sha256(self.stem.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive sections laid out as one block: the summary, flowing prose, or a section with a list or links."""
+
+    kind: str  # summary | prose | feature
+    sections: tuple[Section, ...]
+
+
+def runs(sections: tuple[Section, ...]) -> list[Run]:
+    """Group the sections, in order, so that prose sections share one two-column flow."""
+    out: list[Run] = []
+    for index, section in enumerate(sections):
+        if index == 0 and not (section.heading or section.list or section.cta):
+            out.append(Run("summary", (section,)))
+        elif section.list or section.cta:
+            out.append(Run("feature", (section,)))
+        elif out and out[-1].kind == "prose":
+            out[-1] = Run("prose", out[-1].sections + (section,))
+        else:
+            out.append(Run("prose", (section,)))
+    return out
+
+
+class BrochureWarning(UserWarning):
+    """WeasyPrint had something to say about a brochure template (an unknown CSS property, a missing image)."""
+
+
+def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    brochures = _brochures(content, options.print_marks)
+    if options.keep_html:
+        for brochure in brochures:
+            if not brochure.print_marks:
+                yield Artifact(f"{brochure.stem}.html", NAME, brochure.locale, "brochure-html",
+                               brochure.html.encode("utf-8"))
+    for brochure, result in zip(brochures, _print(brochures)):
+        role = "brochure-print" if brochure.print_marks else "brochure"
+        yield Artifact(f"{brochure.stem}.pdf", NAME, brochure.locale, role, result.pdf)
+
+
+def page_counts(content: Content) -> dict[tuple[str, str], int]:
+    """How many pages each brochure has, by (locale, paper name): the report shows them."""
+    brochures = _brochures(content, print_marks=False)
+    return {(b.locale, b.paper.name): result.pages for b, result in zip(brochures, _print(brochures))}
+
+
+def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
+    return [
+        Brochure(locale, paper, marks, compose(page, paper, marks))
+        for locale, page in content.locales.items()
+        for paper in PAPERS
+        for marks in ((False, True) if print_marks else (False,))
+    ]
+
+
+def _print(brochures: list[Brochure]) -> list:
+    from . import weasy  # WeasyPrint loads only now, when there are brochures to print
+
+    jobs = [weasy.Job(b.html, str(templates_dir() / "pdf"), b.identifier) for b in brochures]
+    results = weasy.write_pdfs(jobs, fonts_css=str(_fonts_css()))
+    emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
+                   for message in result.messages])
+    return results
+
+
+def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str:
+    """The brochure's HTML, with its stylesheet, fonts, QR code and logo inlined."""
+    labels = _labels(page.locale)
+    brand = page.brand
+    booking = page.booking
+    context = {
+        "page": page,
+        "runs": runs(page.sections),
+        "brand": brand,
+        "labels": labels,
+        "paper": paper,
+        "bleed": paper.bleed if print_marks else None,
+        "colors": brand.colors,
+        "fonts": _fonts_css(),
+        "band_uri": _band_uri(brand.colors.primary),
+        "logo": _logo_uri(brand.logo),
+        "qr_code": _qr_uri(booking.url, brand.colors.text),
+        "qr_alt": labels["qr_alt"].format(url=booking.url),
+        "session_length": labels["session_length"].format(min=page.session_minutes.min,
+                                                          max=page.session_minutes.max),
+        "contact_line": contact_line(page),
+        "last_reviewed": labels["last_reviewed"].format(date=page.review.last_reviewed),
+        "page_of": labels["page_of"],
+    }
+    return _environment().get_template(TEMPLATE).render(context)
+
+
+def contact_line(page: LocaleContent) -> str:
+    """Clinic, website, phone and email: how to reach the clinic, for every page's footer."""
+    brand = page.brand
+    website = brand.links.get("website")
+    parts = [brand.name, display_url(website) if website else None, brand.phone, brand.email]
+    return " \u00b7 ".join(part for part in parts if part)
+
+
+def display_url(url: str) -> str:
+    """An address as a reader would type it from paper: no scheme, no trailing slash."""
+    return re.sub(r"^(https://|mailto:|tel:)", "", url).rstrip("/")
+
+
+def keep_compounds(text: str) -> Markup:
+    """Escaped text whose hyphenated words never break at the hyphen.
+
+    A line that ends in "anti-" is read back as "antiinflammatory" by text extractors (and so by search and
+    copy and paste); printed text loses nothing by keeping such words whole.
+    """
+    return Markup(re.sub(r"\w+(?:-\w+)+", r'<span class="compound">\g<0></span>', str(escape(text))))
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal for any text: everything but letters, digits and spaces is hex-escaped."""
+    escaped = "".join(c if c.isalnum() and c.isascii() or c == " " else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')
+
+
+def css_counters(template: str) -> Markup:
+    """`Page {page} of {pages}` as CSS content: strings around counter(page) and counter(pages)."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", template):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append(css_string(piece))
+    return Markup(" ".join(parts))
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(css_string=css_string, css_counters=css_counters, display_url=display_url,
+                       keep_compounds=keep_compounds)
+    return env
+
+
+@cache
+def _labels(locale: str) -> dict[str, str]:
+    path = templates_dir() / "pdf" / "labels.yaml"
+    labels = yaml.safe_load(path.read_text("utf-8"))
+    if locale not in labels:
+        raise BuildError(f"{path}: no brochure labels for locale {locale!r}; add them (see the 'en' entry)")
+    return labels[locale]
+
+
+@cache
+def _fonts_css() -> Markup:
+    # Inside <style>, so not HTML-escaped; it holds only our own CSS and base64.
+    fonts = templates_dir() / "fonts"
+    template = _environment().get_template("pdf/fonts.css.j2")
+    return Markup(template.render(font_uri=lambda name: _data_uri(fonts / name)))
+
+
+_MEDIA_TYPES = {".woff2": "font/woff2", ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _data_uri(path: Path) -> str:
+    data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+    return f"data:{_MEDIA_TYPES[Path(path).suffix.lower()]};base64,{data}"
+
+
+def _logo_uri(logo: Path | None) -> str | None:
+    if logo is None:
+        return None
+    if not logo.is_file():
+        raise BuildError(f"{logo}: the logo named in brand.yaml is missing")
+    return _data_uri(logo)
+
+
+def _band_uri(color: str) -> str:
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10" '
+           f'preserveAspectRatio="none"><rect width="10" height="10" fill="{color}"/></svg>')
+    return "data:image/svg+xml," + quote(svg)
+
+
+def _qr_uri(url: str, color: str) -> str:
+    import segno
+
+    # Error level M survives a crease or a smudge; the 4-module quiet zone is part of the image.
+    return segno.make(url, error="m", micro=False, boost_error=False).svg_data_uri(border=4, dark=color)
+
+
+def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
+    """Re-emit WeasyPrint's messages as BrochureWarnings: each once, at the stylesheet line when it names one.
+
+    WeasyPrint counts lines within the <style> element, which holds brochure.css.j2 line for line.
+    """
+    seen: dict[tuple[str, int, str], list[str]] = {}
+    for brochure, message in messages:
+        where = re.search(r" at (\d+):\d+", message)
+        template, line = (STYLESHEET, int(where.group(1))) if where else (TEMPLATE, 0)
+        seen.setdefault((template, line, message), []).append(Path(brochure.stem).name)
+    for (template, line, message), stems in seen.items():
+        warnings.warn_explicit(f"{message} (in {', '.join(stems)})", BrochureWarning,
+                               str(templates_dir() / template), line)
