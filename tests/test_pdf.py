@@ -313,15 +313,22 @@ def test_a_logo_goes_in_the_masthead(content_copy):
     assert re.search(r'<header class="masthead">\s*<img class="logo" src="data:image/svg\+xml;base64,', html)
 
 
-def test_a_locale_without_brochure_labels_is_refused_by_name(content_copy):
+def test_a_locale_brings_its_own_brochure_wording(content_copy):
     (content_copy / "fr").mkdir()
     for source in (content_copy / "en").iterdir():
         (content_copy / "fr" / source.name).write_bytes(source.read_bytes())
-    result = run_cli("build", "--content", str(content_copy), "--format", "pdf", "--locale", "fr",
-                     "--out", str(content_copy.parent / "build"))
-    assert result.returncode == 1
-    assert "labels.yaml: no brochure labels for locale 'fr'" in result.stderr
-    assert "Traceback" not in result.stderr
+    labels = content_copy / "fr" / "labels.yaml"
+    labels.write_text(labels.read_text("utf-8").replace("Possible risks and side effects", "Risques possibles")
+                      .replace("Page {page} of {pages}", "Page {page} sur {pages}"), "utf-8")
+    out = content_copy.parent / "build"
+    result = run_cli("build", "--content", str(content_copy), "--format", "pdf", "--locale", "fr", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    text = subprocess.run([require("pdftotext", "poppler-utils"), str(out / "pdf" / "dry-needling.fr.letter.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Risques possibles" in text and "Page 1 sur 4" in text and "Possible risks" not in text
+    labels.unlink()  # a locale without its wording is refused before anything renders
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1 and "fr/labels.yaml:1:1: file is missing" in result.stdout
 
 
 def test_prose_sections_share_one_flow_and_the_rest_stand_alone():

@@ -61,6 +61,8 @@ BAD_INPUTS = {
     "unknown-placeholder": ("en/sms.yaml", "lasts {session_minutes}", "lasts {session_minute}", "en/sms.yaml:13:11",
                             "unknown placeholder '{session_minute}' (hint: did you mean {session_minutes}?)"),
     "unknown-list": ("en/page.yaml", "list: risks", "list: risk", "en/page.yaml:75:11", "did you mean 'risks'?"),
+    "missing-logo": ("brand.yaml", "name: Jubilant Therapy Services\n", "name: Jubilant Therapy Services\nlogo: logo.svg\n",
+                     "brand.yaml:4:7", "logo file 'logo.svg' not found"),
     "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
 }
 

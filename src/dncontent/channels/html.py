@@ -4,10 +4,8 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -56,13 +54,12 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
     yield Artifact("html/fonts/OFL.txt", NAME, None, "license", (fonts / "OFL.txt").read_bytes())
     page_css = env.get_template("page.css").render(colors=content.brand.colors, fonts=FONTS)
     for locale, page in content.locales.items():
-        words = labels(locale)
-        common = {"page": page, "brand": page.brand, "labels": words, "cta_name": cta_name,
+        common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
                   "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
         html = env.get_template("page.html").render(
             **common, page_css=Markup(page_css), health_metadata=json_ld(health_metadata(page)),
-            last_reviewed=long_date(page.review.last_reviewed, words),
-            next_review=long_date(page.review.next_review, words))
+            last_reviewed=page.labels.date(page.review.last_reviewed),
+            next_review=page.labels.date(page.review.next_review))
         yield Artifact(f"html/{locale}/dry-needling.html", NAME, locale, "page", html.encode("utf-8"))
         for name, sections in snippet_sections(page).items():
             snippet = env.get_template("snippet.html").render(
@@ -84,20 +81,6 @@ def link_target(url: str) -> str:
     if not url.startswith(("https://", "tel:", "mailto:")):
         raise BuildError(f"refusing to link to {url!r}: only https://, tel: and mailto: links are allowed")
     return url
-
-
-def labels(locale: str) -> dict:
-    """The page's own wording (skip link, review line, dates) for `locale`.
-
-    A locale without its own entry yet borrows its language's, then English, so a new locale still builds.
-    """
-    by_locale = yaml.safe_load((templates_dir() / "html" / "labels.yaml").read_text("utf-8"))
-    return next(by_locale[key] for key in (locale, locale.split("-")[0], "en") if key in by_locale)
-
-
-def long_date(iso: str, words: dict) -> str:
-    day = date.fromisoformat(iso)
-    return words["date"].format(day=day.day, month=words["months"][day.month - 1], year=day.year)
 
 
 def snippet_sections(page: LocaleContent) -> dict[str, list[Section]]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
-import yaml
 from markupsafe import Markup, escape
 
 from ..errors import BuildError
@@ -122,7 +121,7 @@ def _print(brochures: list[Brochure]) -> list:
 
 def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str:
     """The brochure's HTML, with its stylesheet, fonts, QR code and logo inlined."""
-    labels = _labels(page.locale)
+    labels = page.labels
     brand = page.brand
     booking = page.booking
     context = {
@@ -137,12 +136,12 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "band_uri": _band_uri(brand.colors.primary),
         "logo": _logo_uri(brand.logo),
         "qr_code": _qr_uri(booking.url, brand.colors.text),
-        "qr_alt": labels["qr_alt"].format(url=booking.url),
-        "session_length": labels["session_length"].format(min=page.session_minutes.min,
+        "qr_alt": labels.qr_alt.format(url=booking.url),
+        "session_length": labels.session_length.format(min=page.session_minutes.min,
                                                           max=page.session_minutes.max),
         "contact_line": contact_line(page),
-        "last_reviewed": labels["last_reviewed"].format(date=page.review.last_reviewed),
-        "page_of": labels["page_of"],
+        "last_reviewed": labels.last_reviewed.format(date=page.review.last_reviewed),
+        "page_of": labels.page_of,
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -193,15 +192,6 @@ def _environment() -> jinja2.Environment:
     env.filters.update(css_string=css_string, css_counters=css_counters, display_url=display_url,
                        keep_compounds=keep_compounds)
     return env
-
-
-@cache
-def _labels(locale: str) -> dict[str, str]:
-    path = templates_dir() / "pdf" / "labels.yaml"
-    labels = yaml.safe_load(path.read_text("utf-8"))
-    if locale not in labels:
-        raise BuildError(f"{path}: no brochure labels for locale {locale!r}; add them (see the 'en' entry)")
-    return labels[locale]
 
 
 @cache

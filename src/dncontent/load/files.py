@@ -11,7 +11,7 @@ from .yaml_reader import Located, read_yaml
 
 # The kinds of content file. The file name says the kind; the kind names its schema.
 SHARED_KINDS = ("brand",)
-LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms")
+LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms", "labels")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 
 

@@ -95,6 +95,33 @@ class Brand:
 
 
 @dataclass(frozen=True)
+class Labels:
+    """The wording channels add around the approved text, in the locale's language (labels.yaml)."""
+
+    direction: str
+    skip_to_content: str
+    on_this_page: str
+    patient_information: str
+    last_reviewed: str
+    next_review: str
+    reviewed_by: str
+    date_format: str
+    months: tuple[str, ...]
+    risks_title: str
+    contraindications_title: str
+    session_length: str
+    qr_caption: str
+    qr_alt: str
+    page_of: str
+    list_or: str
+
+    def date(self, iso: str) -> str:
+        """An ISO date written the locale's way, e.g. November 20, 2026."""
+        year, month, day = (int(part) for part in iso.split("-"))
+        return self.date_format.format(day=day, month=self.months[month - 1], year=year)
+
+
+@dataclass(frozen=True)
 class LocaleContent:
     """Everything one locale says, plus the shared brand."""
 
@@ -112,6 +139,7 @@ class LocaleContent:
     session_minutes: SessionMinutes
     cta: tuple[Cta, ...]
     sms: tuple[SmsMessage, ...]
+    labels: Labels
     reading_grade_target: float = 8  # Flesch-Kincaid grade editors aim at; a lint reports sections above it
     files: dict[str, Path] = field(default_factory=dict, compare=False)  # kind -> source file
 
@@ -171,6 +199,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
             cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=brand.links[c["link"]])
                       for c in d("cta")["cta"]),
             sms=tuple(SmsMessage(**m) for m in d("sms")["messages"]),
+            labels=Labels(**{**d("labels"), "months": tuple(d("labels")["months"])}),
             reading_grade_target=page.get("reading_grade_target", 8),
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
         )

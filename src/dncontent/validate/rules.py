@@ -49,6 +49,11 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if file.doc is None:
             continue
         yield from _duplicate_ids(file)
+    if brand and brand.doc and isinstance(brand.doc.data, dict) and isinstance(brand.doc.data.get("logo"), str):
+        logo = brand.path.parent / brand.doc.data["logo"]
+        if not logo.is_file():
+            yield _problem(brand, ("logo",), f"logo file {brand.doc.data['logo']!r} not found",
+                           "give a path relative to the content folder, e.g. assets/logo.svg", code="missing-file")
     locales = sorted({f.locale for f in files if f.locale})
     for locale in locales:
         get = lambda kind: by_key.get((locale, kind))  # noqa: E731
@@ -73,7 +78,9 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
 
 
 def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
-    field = ID_LISTS[file.kind]
+    field = ID_LISTS.get(file.kind)
+    if field is None:
+        return
     seen: dict[str, int] = {}
     for i, item in _items(file, field):
         value = item.get("id")
