@@ -30,10 +30,11 @@ test: $(VENV)/.installed node_modules/.installed
 golden: $(VENV)/.installed
 	$(BIN)/python -m tests.golden
 
-## bench: rerun the speed benchmarks (validate and the PDF channel)
-bench: $(VENV)/.installed
+## bench: rerun the speed benchmarks (validate, the PDF channel, the preview's save-to-browser time)
+bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pdf.py
+	$(BIN)/python scripts/bench_preview.py
 
 clean:
 	rm -rf build .build.staging .build.old

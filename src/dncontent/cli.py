@@ -124,21 +124,20 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
 
 @main.command()
 @content_option
-@click.option("--templates", type=click.Path(path_type=Path), default=None,
-              help="Templates folder to watch as well (default: the templates dncontent renders with).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0 picks a free one).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
-def preview(content: Path, templates: Path | None, host: str, port: int, open_browser: bool) -> None:
+def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
     """Serve a live preview of every channel, rebuilt on every save.
 
     Shows the HTML page and snippets, the brochure, the text messages and the JSON side by side,
-    per locale. Problems in the content are shown in the page instead of stale output.
+    per locale. Saving a file under the content folder or the templates updates the open page by
+    itself. Problems in the content are shown in the page instead of stale output.
     Never writes to build/.
     """
     from .preview import serve
 
-    serve(content=content, templates=templates, host=host, port=port, open_browser=open_browser)
+    serve(content=content, host=host, port=port, open_browser=open_browser)
 
 
 @main.command()

@@ -1,8 +1,70 @@
-"""Preview: a local server showing every channel live as content and templates change."""
+"""Preview: a local server showing every channel live as content and templates change. Never writes a file."""
 from __future__ import annotations
 
+import signal
+import threading
+import time
+import webbrowser
 from pathlib import Path
 
+import click
 
-def serve(content: Path, templates: Path | None, host: str, port: int, open_browser: bool) -> None:
-    raise NotImplementedError
+
+def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
+    """Render `content` into memory, serve it at http://host:port/, and rebuild when it or a template changes,
+    until Ctrl+C."""
+    from ..resources import templates_dir
+    from . import watch
+    from .server import PreviewServer
+    from .shell import Shell
+    from .state import LivePreview
+
+    content = Path(content)
+    if not content.is_dir():
+        raise click.UsageError(f"content folder not found: {content}")
+    watched = [content, templates_dir()]
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # `kill` stops as cleanly as Ctrl+C
+    stop = threading.Event()
+    server = None
+    try:
+        preview = LivePreview(content, log=_log)
+        shell = Shell(f"{content}/")
+        try:
+            server = PreviewServer((host, port), preview, shell.page, shell.view)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        preview.rebuild()  # before the URL is printed, so the first page a browser gets shows the content
+        watch.start(watched, preview.rebuild, stop, _log)
+        url = _url(host, server.server_address[1])
+        click.echo(f"Previewing {content}/ at {url} — Ctrl+C to stop")
+        if not server.loopback:
+            _log(f"listening on {host}: anyone who can reach this machine can see the preview")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        server.serve_forever(poll_interval=0.25)
+    except KeyboardInterrupt:
+        click.echo("Preview stopped.", err=True)
+    finally:
+        stop.set()
+        if server is not None:
+            server.stopping.set()
+            server.server_close()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def _log(message: str) -> None:
+    try:
+        click.echo(f"{time.strftime('%H:%M:%S')} {message}", err=True)
+    except (OSError, ValueError):
+        pass  # the terminal went away; the preview itself still works
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,171 @@
+"""The preview's state: every channel rendered in memory, or the problems that stopped it, rebuilt on demand."""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import BuildError, DncontentError, Problem
+from ..model import Content
+from ..options import BuildOptions
+from ..write import Artifact
+
+# Channels slow enough (WeasyPrint: seconds) that the others are shown first and these follow when ready.
+BACKGROUND_CHANNELS = ("pdf",)
+BACKGROUND_DELAY = 0.3  # seconds
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something that stopped a channel without naming a place in the content: shown as an error panel."""
+
+    title: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of the preview. Replaced whole, never changed, so readers need no lock."""
+
+    version: int = 0
+    rebuilding: bool = True
+    artifacts: Mapping[str, Artifact] = field(default_factory=dict)
+    locales: Mapping[str, str] = field(default_factory=dict)  # locale -> page title
+    problems: tuple[Problem, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    failed: frozenset[str] = frozenset()  # channels that stopped on a problem: their panels say so
+    background: str = "idle"  # idle | rendering | ready
+    built_at: float = 0.0  # wall-clock time of the last completed rebuild
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity == "error") + len(self.failures)
+
+
+class LivePreview:
+    """Renders the content folder into memory and keeps the latest snapshot; never writes a file.
+
+    `rebuild()` renders the fast channels and publishes them, then hands the content to a background thread
+    for the slow ones. An edit made while the brochure renders makes that render stale: its result is dropped
+    and the brochure is rendered again from the newer content. One thread at a time calls `rebuild()`.
+    """
+
+    def __init__(self, content: Path, log: Callable[[str], None] = lambda message: None):
+        self.content = Path(content)
+        self.options = BuildOptions(content=self.content)
+        self.log = log
+        self.snapshot = Snapshot()
+        self._changed = threading.Condition()  # guards snapshot, generation and the background job
+        self._generation = 0
+        self._background_job: tuple[int, Content] | None = None
+        threading.Thread(target=self._background_loop, name="preview-background", daemon=True).start()
+
+    def rebuild(self) -> Snapshot:
+        """Render again from the files as they are now. Never raises: whatever goes wrong is shown in the page."""
+        from ..channels import CHANNELS
+        from ..pipeline import load_content
+
+        started = time.monotonic()
+        with self._changed:
+            self._generation += 1
+            generation = self._generation
+            self._background_job = None
+            self._publish(rebuilding=True)
+        try:
+            content = load_content(self.content)
+        except Exception as exc:  # even a bug must not take the preview down; it is shown instead
+            problems = tuple(getattr(exc, "problems", ()))
+            detail = str(exc) if isinstance(exc, DncontentError) else traceback.format_exc()
+            failures = () if problems else (Failure("The content could not be read", detail),)
+            self._log_problems(problems, failures)
+            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, failures=failures,
+                                 failed=frozenset(CHANNELS), background="idle", built_at=time.time())
+        fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
+        rendered = render_channels(fast, content, self.options)
+        seconds = time.monotonic() - started
+        self._log_problems(rendered.problems, rendered.failures)
+        self.log(f"updated {', '.join(fast)} in {seconds:.2f}s")
+        with self._changed:
+            self._background_job = (generation, content)
+            return self._publish(
+                rebuilding=False, artifacts=rendered.artifacts, problems=tuple(rendered.problems),
+                failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
+                locales={locale: page.title for locale, page in content.locales.items()},
+                built_at=time.time())
+
+    def wait_for_change(self, version: int | None, timeout: float) -> Snapshot:
+        """The snapshot once its version differs from `version`, or the current one after `timeout` seconds."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.snapshot.version != version, timeout=timeout)
+            return self.snapshot
+
+    def _publish(self, **changes) -> Snapshot:
+        with self._changed:
+            self.snapshot = replace(self.snapshot, version=self.snapshot.version + 1, **changes)
+            self._changed.notify_all()
+            return self.snapshot
+
+    def _background_loop(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._background_job is not None)
+                # Let the browser fetch the fast channels first (WeasyPrint holds the GIL for seconds), and let
+                # a burst of saves settle into one render.
+                while self._changed.wait_for(lambda: self._background_job is None, timeout=BACKGROUND_DELAY):
+                    self._changed.wait_for(lambda: self._background_job is not None)
+                generation, content = self._background_job
+                self._background_job = None
+            started = time.monotonic()
+            rendered = render_channels(BACKGROUND_CHANNELS, content, self.options)
+            with self._changed:
+                if generation != self._generation:
+                    continue  # the content changed meanwhile; the newer rebuild has queued its own job
+                current = self.snapshot
+                self._publish(artifacts={**current.artifacts, **rendered.artifacts},
+                              problems=tuple(sorted(current.problems + tuple(rendered.problems))),
+                              failures=current.failures + tuple(rendered.failures),
+                              failed=current.failed | frozenset(rendered.failed), background="ready")
+            self._log_problems(rendered.problems, rendered.failures)
+            self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s")
+
+    def _log_problems(self, problems: Iterable[Problem], failures: Iterable[Failure]) -> None:
+        for problem in problems:
+            self.log(problem.format())
+        for failure in failures:
+            lines = failure.detail.strip().splitlines()
+            self.log(f"{failure.title}: {lines[-1] if lines else ''}")
+
+
+@dataclass
+class Rendered:
+    """What some channels produced: artifacts by path, and the problems and failures of those that could not."""
+
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # names of the channels that produced nothing
+
+
+def render_channels(names: Iterable[str], content: Content, options: BuildOptions) -> Rendered:
+    """Render each named channel. One that fails adds its problems and leaves the others be."""
+    from ..channels import channel
+
+    rendered = Rendered()
+    for name in names:
+        try:
+            produced = {artifact.path: artifact for artifact in channel(name).render(content, options)}
+        except BuildError as exc:
+            rendered.failed.append(name)
+            if exc.problems:
+                rendered.problems += exc.problems
+            else:
+                rendered.failures.append(Failure(f"The {name} channel could not render", str(exc)))
+        except Exception:  # a channel's bug is shown in the page, and the other channels still are
+            rendered.failed.append(name)
+            rendered.failures.append(Failure(f"The {name} channel failed", traceback.format_exc()))
+        else:
+            rendered.artifacts.update(produced)
+    return rendered

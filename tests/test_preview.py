@@ -1,0 +1,278 @@
+"""`dncontent preview`: a live page in real Chromium that follows edits, shows problems, and never writes files."""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dncontent.channels import channel
+from dncontent.errors import BuildError
+from dncontent.options import BuildOptions
+from dncontent.pipeline import load_content, validate
+
+URL_LINE = re.compile(r"^Previewing (?P<content>.+)/ at (?P<url>http://127\.0\.0\.1:(?P<port>\d+)/)"
+                      r" — Ctrl\+C to stop$")
+LIVE = 10_000  # ms: an edit shows within this, with a wide margin over the second it takes
+BROCHURE = 90_000  # ms: WeasyPrint on a busy two-core machine
+TITLE = "Dry Needling: What You Need to Know"
+RISK = "Pneumothorax (collapsed lung)"
+
+
+@dataclass
+class Preview:
+    process: subprocess.Popen
+    url: str
+    port: int
+    content: Path
+    workdir: Path
+    stderr: Path
+
+    def get(self, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+        """A raw GET: `path` is sent exactly as given, the way a hostile client would send it."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.putrequest("GET", path, skip_host=host is not None)
+            if host is not None:
+                connection.putheader("Host", host)
+            connection.endheaders()
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def preview(tmp_path: Path, content_copy: Path):
+    """The real command in a subprocess, started in a folder holding a previous build/ it must not touch."""
+    workdir = tmp_path / "work"
+    (workdir / "build" / "json").mkdir(parents=True)
+    (workdir / "build" / "json" / "dry-needling.en.json").write_text('{"previous": "build"}\n')
+    stdout, stderr = tmp_path / "preview.out", tmp_path / "preview.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen([sys.executable, "-m", "dncontent", "preview", "--content", str(content_copy),
+                                    "--port", "0"], cwd=workdir, stdout=out, stderr=err)
+    try:
+        deadline = time.monotonic() + 60
+        while not (match := URL_LINE.match(stdout.read_text(encoding="utf-8").strip())):
+            assert process.poll() is None, f"preview exited: {stderr.read_text(encoding='utf-8')}"
+            assert time.monotonic() < deadline, f"no URL printed: {stdout.read_text(encoding='utf-8')!r}"
+            time.sleep(0.05)
+        assert match["content"] == str(content_copy)
+        yield Preview(process, match["url"], int(match["port"]), content_copy, workdir, stderr)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@pytest.fixture
+def page(browser, preview: Preview):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(preview.url)
+        yield tab
+    finally:
+        context.close()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _located(problems, name: str) -> str:
+    """file:line:col of the first problem in `name`, as the content's own validator reports it."""
+    found = [p for p in problems if Path(p.file).name == name and p.severity == "error"]
+    assert found, f"expected a problem in {name}, got {[p.format() for p in problems]}"
+    return f"{name}:{found[0].line}:{found[0].col}"
+
+
+def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
+    expect(page.get_by_role("heading", level=1, name=TITLE)).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Up to date", timeout=BROCHURE)
+    expect(page.locator("#en-json pre")).to_contain_text(f'"label": "{RISK}"')
+    expect(page.frame_locator("#en-page iframe").get_by_text(RISK)).to_be_visible()
+    expect(page.frame_locator("#en-snippets iframe[src$='/risks.html']").get_by_text(RISK)).to_be_visible()
+    composed = channel("sms").messages(load_content(preview.content).locales["en"])
+    expect(page.locator("#en-sms .message")).to_have_count(len(composed))
+    for shown, (message, text, measured) in zip(page.locator("#en-sms .message").all(), composed):
+        expect(shown.locator(".bubble")).to_have_text(text)
+        assert " ".join(shown.locator(".measure").inner_text().split()) == (
+            f"{measured.encoding} {measured.characters} characters {measured.septets} septets "
+            f"{measured.segments} of {message.segments} segments")
+    downloads = page.locator("#en-brochure a[download]")
+    expect(downloads.first).to_be_attached()
+    urls = [urljoin(preview.url, downloads.nth(i).get_attribute("href")) for i in range(downloads.count())]
+    for url in urls:
+        response = page.request.get(url)
+        assert response.ok and response.headers["content-disposition"].startswith("attachment")
+        assert response.body().startswith(b"%PDF-")
+    shown = urljoin(preview.url, page.locator("#en-brochure object").get_attribute("data").split("#")[0])
+    assert page.request.get(shown).headers["content-type"] == "application/pdf"
+    assert shown + "?download" in urls
+
+
+def test_edits_show_without_a_reload_and_problems_replace_the_output(page: Page, preview: Preview):
+    risks = preview.content / "en" / "risks.yaml"
+    expect(page.locator("#en-json pre")).to_contain_text(RISK)
+    page.evaluate("window.notReloaded = true; document.getElementById('en-sms').untouched = true")
+
+    # Markup in content is text: shown as typed, never run, in the preview's own panels and in the page.
+    label = "Collapsed lung <img src=x onerror=parent.pwned=1> & co"
+    _edit(risks, RISK, label)
+    expect(page.locator("#en-json pre")).to_contain_text(label, timeout=LIVE)
+    expect(page.frame_locator("#en-page iframe").get_by_text(label)).to_be_visible(timeout=LIVE)
+    assert page.locator("#live img").count() == 0
+    assert page.evaluate("window.pwned") is None
+    # Panels whose output did not change are kept as they are, scroll position and all.
+    assert page.evaluate("document.getElementById('en-sms').untouched") is True
+
+    # A file that is not YAML any more: the problem, located, instead of the old output.
+    risks.write_text(risks.read_text(encoding="utf-8") + "  - id: broken\n    label: [unclosed\n", encoding="utf-8")
+    expect(page.locator("#problems")).to_contain_text(_located(validate(preview.content), "risks.yaml"), timeout=LIVE)
+    expect(page.locator("#en-json")).to_have_count(0)
+    expect(page.locator("#status")).to_contain_text("problem")
+
+    # Fixed: back by itself, with the new text.
+    risks.write_text(risks.read_text(encoding="utf-8").replace("[unclosed", "Breathlessness"), encoding="utf-8")
+    expect(page.locator("#en-json pre")).to_contain_text('"label": "Breathlessness"', timeout=LIVE)
+    expect(page.locator("#problems")).to_have_count(0)
+
+    # A field the schema does not know.
+    _edit(risks, "    label: Bruising\n", "    label: Bruising\n    colour: purple\n")
+    expect(page.locator("#problems")).to_contain_text(_located(validate(preview.content), "risks.yaml"), timeout=LIVE)
+    expect(page.locator("#problems")).to_contain_text("colour")
+    _edit(risks, "    colour: purple\n", "")
+    expect(page.locator("#problems")).to_have_count(0, timeout=LIVE)
+    expect(page.locator("#en-json pre")).to_contain_text('"label": "Bruising"')
+
+    assert page.evaluate("window.notReloaded") is True
+    assert preview.process.poll() is None
+
+
+def test_each_locale_has_a_tab_that_stays_chosen_across_updates(browser, preview: Preview):
+    shutil.copytree(preview.content / "en", preview.content / "es")
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(preview.url)
+        expect(page.locator("#tabs a")).to_have_count(2, timeout=LIVE)
+        expect(page.locator("#locale-en")).to_be_visible()
+        expect(page.locator("#locale-es")).to_be_hidden()
+        page.locator("#tabs a[data-locale='es']").click()
+        expect(page.locator("#locale-es")).to_be_visible()
+        expect(page.locator("#locale-en")).to_be_hidden()
+        _edit(preview.content / "es" / "risks.yaml", RISK, "Neumotórax")
+        expect(page.locator("#es-json pre")).to_contain_text("Neumotórax", timeout=LIVE)
+        expect(page.locator("#locale-es")).to_be_visible()
+        expect(page.locator("#locale-en")).to_be_hidden()
+        expect(page.locator("#tabs a[data-locale='es']")).to_have_attribute("aria-current", "page")
+    finally:
+        context.close()
+
+
+def test_a_channel_that_fails_is_reported_and_the_others_still_show(page: Page, preview: Preview):
+    sms = preview.content / "en" / "sms.yaml"
+    _edit(sms, "segments: 2", "segments: 1")  # booking-invitation needs two
+    with pytest.raises(BuildError) as stopped:
+        list(channel("sms").render(load_content(preview.content), BuildOptions(content=preview.content)))
+    expect(page.locator("#problems")).to_contain_text(_located(stopped.value.problems, "sms.yaml"), timeout=LIVE)
+    expect(page.locator("#en-sms")).to_contain_text("stopped on the problems above")
+    expect(page.locator("#en-sms .bubble")).to_have_count(0)
+    expect(page.locator("#en-json pre")).to_contain_text(RISK)
+    _edit(sms, "segments: 1", "segments: 2")
+    expect(page.locator("#problems")).to_have_count(0, timeout=LIVE)
+    expect(page.locator("#en-sms .bubble").first).to_be_visible()
+
+
+def test_preview_never_writes_files(preview: Preview, tmp_path: Path):
+    before_work, before_content = _tree(preview.workdir), _tree(preview.content)
+    before_all = {p for p in tmp_path.rglob("*")}
+    _edit(preview.content / "en" / "risks.yaml", RISK, "Collapsed lung")
+    deadline = time.monotonic() + BROCHURE / 1000
+    while True:  # until the fast channels and the brochure have both been rendered from the edit
+        status, _, body = preview.get("/view")
+        view = body.decode()
+        if status == 200 and "Collapsed lung" in view and 'data-state="rendering"' not in view:
+            break
+        assert time.monotonic() < deadline, "the edit never showed"
+        time.sleep(0.1)
+    assert _tree(preview.workdir) == before_work
+    after_content = _tree(preview.content)
+    assert sorted(after_content) == sorted(before_content)
+    assert [name for name in after_content if after_content[name] != before_content[name]] == ["en/risks.yaml"]
+    assert {p for p in tmp_path.rglob("*")} == before_all
+
+
+def test_unknown_paths_are_404_and_traversal_is_refused(preview: Preview):
+    status, headers, body = preview.get("/files/json/dry-needling.en.json")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+    assert json.loads(body)["title"] == TITLE
+    for path in ("/nope", "/files/nope.json", "/files/", "/content/en/risks.yaml", "/files/json"):
+        assert preview.get(path)[0] == 404, path
+    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/files/../../../etc/passwd",
+                 "/files/..%2f..%2f..%2fetc%2fpasswd", "/files/json%2fdry-needling.en.json", "//etc/passwd",
+                 "/files/%2E%2E/content/en/risks.yaml", "/files/..\\..\\etc\\passwd", "/files/./json/schema.json",
+                 "http://127.0.0.1/../etc/passwd"):
+        status, _, body = preview.get(path)
+        assert status in (400, 404), path
+        assert b"root:" not in body and b"risks:" not in body, path
+
+
+def test_other_host_names_are_refused(preview: Preview):
+    # A page elsewhere that rebinds its own name to 127.0.0.1 still sends its name: it gets nothing.
+    assert preview.get("/", host="attacker.example")[0] == 403
+    assert preview.get("/", host=f"localhost:{preview.port}")[0] == 200
+    assert preview.get("/", host=f"127.0.0.1:{preview.port}")[0] == 200
+
+
+def test_events_announce_the_current_version(preview: Preview):
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    try:
+        connection.request("GET", "/events")
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Content-Type").startswith("text/event-stream")
+        lines = [response.fp.readline().decode().strip() for _ in range(4)]
+    finally:
+        connection.close()
+    assert lines[0] == "retry: 1000"
+    assert "event: update" in lines
+    data = json.loads(next(line for line in lines if line.startswith("data: "))[len("data: "):])
+    assert isinstance(data["version"], int) and data["version"] > 0
+
+
+def test_ctrl_c_stops_cleanly(preview: Preview):
+    preview.process.send_signal(signal.SIGINT)
+    assert preview.process.wait(timeout=10) == 0
+    err = preview.stderr.read_text(encoding="utf-8")
+    assert "Traceback" not in err and "Preview stopped." in err
+
+
+def test_missing_content_folder_is_a_usage_error(tmp_path: Path):
+    result = subprocess.run([sys.executable, "-m", "dncontent", "preview", "--content", str(tmp_path / "nowhere"),
+                             "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "content folder not found" in result.stderr and "Traceback" not in result.stderr
+
