@@ -10,8 +10,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-SEED = ROOT.parent / "shared" / "seed" / "dry-needling-what-you-need-to-know.txt"
-SEED_COPY = Path(__file__).resolve().parent / "data" / "seed.txt"  # the approved page, kept with the tests
 
 
 def require(command: str, package: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -135,7 +136,8 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "preview", "report"])
-def test_every_command_has_help_and_is_in_the_readme(command):
+def test_every_command_and_option_is_documented(command):
+    """Each command has help, and the README's usage line for it names every one of its options."""
     from click.testing import CliRunner
 
     from dncontent.cli import main
@@ -143,4 +145,30 @@ def test_every_command_has_help_and_is_in_the_readme(command):
     assert command in main.commands, f"dncontent {command} is missing"
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and len(result.output) > 200
-    assert f"dncontent {command}" in (ROOT / "README.md").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
+    usage = re.search(rf"^dncontent {command} (.*(?:\n {{8,}}.*)*)", readme, re.M)
+    assert usage, f"README has no usage line for dncontent {command}"
+    options = [opt for param in main.commands[command].params for opt in param.opts if opt.startswith("--")]
+    assert [opt for opt in options if opt not in usage.group(1) and opt != "--help"] == []
+
+
+@pytest.mark.parametrize("target, message", [
+    (".", "replacing it would delete the working folder"),
+    ("content", "it overlaps the content folder"),
+    ("content/en/out", "it overlaps the content folder"),
+    ("notes.txt", "is a file, not a folder"),
+    ("photos", "it is not empty and holds no manifest.json"),
+])
+def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, message):
+    import shutil
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    (tmp_path / "notes.txt").write_text("keep me", "utf-8")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "clinic.jpg").write_bytes(b"\xff\xd8")
+    before = tree(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", "content", "--out", target,
+                             "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree(tmp_path) == before

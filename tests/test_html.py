@@ -11,7 +11,7 @@ import yaml
 
 from dncontent import load_content
 from dncontent.colors import contrast
-from tests import seed
+from tests import approved
 from tests.conftest import CONTENT, run_cli
 
 SCHEMA_TERMS = set((Path(__file__).parent / "data" / "schemaorg-terms.txt").read_text("utf-8").split())
@@ -90,10 +90,10 @@ def test_page_snippets_and_stylesheet_are_written(html_build):
         f"html/en/snippets/{name}.html" for name in SNIPPETS}
 
 
-def test_every_seed_sentence_heading_and_item_is_visible(page):
-    assert seed.missing_from(page.inner_text("body")) == []
-    items = {seed.normalize(text) for text in page.locator("ul > li, ol > li").all_inner_texts()}
-    assert [unit for kind, unit in seed.units() if kind == "item" and seed.normalize(unit) not in items] == []
+def test_every_approved_sentence_heading_and_item_is_visible(page):
+    assert approved.missing_from(page.inner_text("body")) == []
+    items = {approved.normalize(text) for text in page.locator("ul > li, ol > li").all_inner_texts()}
+    assert [unit for kind, unit in approved.units() if kind == "item" and approved.normalize(unit) not in items] == []
 
 
 def test_sections_come_in_order_with_their_lists(page):
@@ -263,11 +263,11 @@ def test_faint_brand_colours_fail_the_build_and_say_where(content_copy, tmp_path
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert re.search(r"brand\.yaml:\d+:\d+: colors\.muted: muted #8a96a3 on background #ffffff has contrast "
-                     r"3\.\d\d:1; text on the web page needs at least 4\.5:1", result.stderr), lines
+                     r"3\.\d\d:1; text needs at least 4\.5:1 \(WCAG AA\)", result.stderr), lines
     assert "colors.muted: muted #8a96a3 on surface #eef6f7 has contrast" in result.stderr
     assert re.search(r"colors\.on_primary: on_primary #a8c8cd on primary #0b5d6b has contrast 4\.22:1; .*"
                      r"\(hint: lighten on_primary or darken primary\)", result.stderr), lines
-    assert "error: 3 brand colour pair(s) too faint to read" in result.stderr
+    assert "error: 3 problem(s) in content" in result.stderr
     assert not out.exists()
 
 

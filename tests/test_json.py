@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 from jsonschema import Draft202012Validator
 
-from tests import seed
+from tests import approved
 from tests.conftest import CONTENT, ROOT, run_cli
 
 
@@ -91,24 +91,22 @@ def test_no_html_in_strings(exported):
     assert [s for s in _strings(d) if re.search(r"</?[a-z][^>]*>|&[a-z]+;", s)] == []
 
 
-def test_every_seed_sentence_heading_and_item_is_in_the_export(exported):
+def test_every_approved_sentence_heading_and_item_is_in_the_export(exported):
     _, d = exported
     text = "\n".join(_strings(d))
-    assert seed.missing_from(text) == []
-    labels = {seed.normalize(i["label"]) for key in ("conditions", "risks", "contraindications") for i in d[key]}
-    items = [seed.normalize(unit) for kind, unit in seed.units() if kind == "item"]
+    assert approved.missing_from(text) == []
+    labels = {approved.normalize(i["label"]) for key in ("conditions", "risks", "contraindications") for i in d[key]}
+    items = [approved.normalize(unit) for kind, unit in approved.units() if kind == "item"]
     assert sorted(labels) == sorted(items)  # every list item is a list item, and no item was added
-    headings = [seed.normalize(h) for kind, h in seed.units() if kind == "heading"]
-    assert [seed.normalize(d["title"])] + [seed.normalize(s["heading"]) for s in d["sections"] if s["heading"]] == headings
+    headings = [approved.normalize(h) for kind, h in approved.units() if kind == "heading"]
+    assert [approved.normalize(d["title"])] + [approved.normalize(s["heading"]) for s in d["sections"] if s["heading"]] == headings
     cta_labels = {c["label"] for c in d["cta"]}
-    assert cta_labels == {"Contact", "Book Online"}  # the seed's two link lines
+    assert cta_labels == {"Contact", "Book Online"}  # the approved page's two link lines
 
 
-def test_seed_copy_matches_the_clinic_page():
-    shared = ROOT.parent / "shared" / "seed" / "dry-needling-what-you-need-to-know.txt"
-    if shared.exists():  # beside a checkout the clinic's page is at hand; keep the tests' copy in step
-        assert seed.SEED.read_bytes() == shared.read_bytes()
-    assert len(seed.units()) == 97
+def test_the_approved_page_parses_into_its_parts():
+    kinds = [kind for kind, _ in approved.units()]
+    assert (kinds.count("heading"), kinds.count("item"), kinds.count("sentence")) == (8, 30, 59)
 
 
 def test_export_is_utf8_with_stable_formatting(tmp_path):

@@ -165,3 +165,20 @@ def test_report(fmt):
         assert re.search(r"acupuncture +- +59 +17\.7 !", result.stdout)
         assert re.search(r"before-your-visit +GSM-7 +450 +450 +3 / 3", result.stdout)
         assert re.search(r"letter +[1-4]\n", result.stdout)
+
+
+def test_a_file_without_its_schema_modeline_gets_a_warning(content_copy):
+    risks = content_copy / "en" / "risks.yaml"
+    risks.write_text("\n".join(risks.read_text("utf-8").splitlines()[1:]) + "\n", "utf-8")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0
+    assert lines_with(result, f"{risks}:1:1: warning: the first line does not name the file's schema (hint: start the "
+                              "file with `# yaml-language-server: $schema=../../schemas/risks.schema.json`")
+    assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
+
+
+def test_summary_counts_warnings_not_info_lines(content_copy):
+    result = run_cli("validate", "--content", str(content_copy))
+    warnings = len(lines_with(result, ": warning: "))
+    assert warnings and lines_with(result, ": info: ")
+    assert result.stderr == f"Content is valid, {warnings} warnings\n"

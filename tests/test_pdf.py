@@ -18,7 +18,7 @@ from pypdf.generic import BooleanObject
 from dncontent.channels import pdf
 from dncontent.pipeline import load_content
 from tests.conftest import CONTENT, ROOT, require, run_cli
-from tests.seed import missing_from, normalize
+from tests.approved import missing_from, normalize
 
 PAGE = load_content(CONTENT).locales["en"]
 BOOKING_URL = PAGE.booking.url
@@ -82,14 +82,14 @@ def test_print_and_keep_html_add_print_shop_versions_and_the_html(print_build):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_every_seed_unit_is_in_the_text_poppler_reads(built, paper):
+def test_every_approved_unit_is_in_the_text_poppler_reads(built, paper):
     # Poppler rebuilds the reading order from where text sits on the page. If a layout change breaks this
     # while the test below passes, look at the page: a heading stranded at a column's foot misleads readers too.
     assert missing_from(body_text(brochure(built, paper), paper)) == []
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_the_text_in_content_order_is_the_seed_in_order(built, paper):
+def test_the_text_in_content_order_is_the_approved_page_in_order(built, paper):
     # -raw keeps the order the text was drawn in, which is the order of the tagged structure
     text = normalize(pdftotext(brochure(built, paper), "-raw"))
     assert missing_from(text) == []
@@ -99,7 +99,7 @@ def test_the_text_in_content_order_is_the_seed_in_order(built, paper):
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
-def test_every_seed_unit_is_set_at_11pt_or_more(built, paper):
+def test_every_approved_unit_is_set_at_11pt_or_more(built, paper):
     runs: list[str] = []
 
     def keep_large(text, cm, tm, font, size):
@@ -120,7 +120,7 @@ def test_the_footer_carries_contact_review_date_and_page_numbers(built):
         footer = normalize(pdftotext(path, "-f", str(number), "-l", str(number), "-x", "0", "-y",
                                      str(int(height - FOOTER)), "-W", str(int(width)), "-H", str(int(FOOTER))))
         assert f"Page {number} of {pages}" in footer
-        assert f"Last reviewed {PAGE.review.last_reviewed}" in footer
+        assert f"Last reviewed {PAGE.labels.date(PAGE.review.last_reviewed)}" in footer  # November 20, 2026
         assert pdf.contact_line(PAGE) in footer
 
 
@@ -228,11 +228,11 @@ def test_two_builds_give_identical_pdfs(built, print_build):
 
 
 def test_a_single_process_prints_the_same_bytes_as_the_workers(built):
-    from dncontent.channels import weasy
+    from dncontent import printing
 
     letter = pdf.Brochure("en", pdf.PAPERS[0], False, pdf.compose(PAGE, pdf.PAPERS[0]))
-    job = weasy.Job(letter.html, str(pdf.templates_dir() / "pdf"), letter.identifier)
-    [result] = weasy.write_pdfs([job], processes=1)
+    job = printing.Job(letter.html, str(pdf.templates_dir() / "pdf"), letter.identifier)
+    [result] = printing.write_pdfs([job], processes=1)
     assert result.messages == ()
     assert result.pdf == brochure(built, "letter").read_bytes()
 
@@ -244,13 +244,13 @@ def test_a_clean_build_prints_no_weasyprint_warnings(print_build):
 
 
 def test_weasyprint_warnings_come_back_as_brochure_warnings_at_the_stylesheet_line(capfd):
-    from dncontent.channels import weasy
+    from dncontent import printing
 
     stylesheet = (pdf.templates_dir() / pdf.STYLESHEET).read_text("utf-8").splitlines()
     line = next(number for number, text in enumerate(stylesheet, 1) if text == "body { margin: 0; }")
     html = pdf.compose(PAGE, pdf.PAPERS[0]).replace("body { margin: 0; }", "body { margin: 0; colr: red; }")
     letter = pdf.Brochure("en", pdf.PAPERS[0], False, html)
-    [result] = weasy.write_pdfs([weasy.Job(html, str(ROOT), b"test")])
+    [result] = printing.write_pdfs([printing.Job(html, str(ROOT), b"test")])
     assert capfd.readouterr().err == ""  # captured, not printed
     assert any("colr" in message for message in result.messages)
     with warnings.catch_warnings(record=True) as caught:
@@ -282,7 +282,7 @@ def test_the_kept_html_is_self_contained(print_build):
     out, _ = print_build
     html = brochure(out, "letter", "html").read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert '<html lang="en">' in html and f"<title>{PAGE.title}</title>" in html
+    assert '<html lang="en" dir="ltr">' in html and f"<title>{PAGE.title}</title>" in html
     assert f'<meta name="author" content="{PAGE.brand.name}">' in html
     references = re.findall(r'(?:src=|url\()"([^"]*)"', html)
     assert references and all(ref.startswith("data:") for ref in references), "a reference outside the file"

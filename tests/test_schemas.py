@@ -60,8 +60,8 @@ def test_package_ships_templates_and_schemas(tmp_path):
     import sys
     import zipfile
 
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                             "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     wheel = next(tmp_path.glob("dncontent-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

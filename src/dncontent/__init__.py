@@ -7,18 +7,8 @@
 """
 from .errors import BuildError, ContentError, DncontentError, Problem, UsageError
 from .options import BuildOptions
+from .pipeline import BuildResult, build, load_content, validate
 
 __all__ = ["BuildError", "BuildOptions", "BuildResult", "ContentError", "DncontentError", "Problem", "UsageError",
            "build", "load_content", "validate"]
 __version__ = "0.1.0"
-
-_PIPELINE = ("BuildResult", "build", "load_content", "validate")
-
-
-def __getattr__(name: str):
-    # The pipeline pulls in jsonschema; `dncontent --help` and `import dncontent.errors` should not pay for it.
-    if name in _PIPELINE:
-        from . import pipeline
-
-        return getattr(pipeline, name)
-    raise AttributeError(f"module 'dncontent' has no attribute {name!r}")

@@ -25,7 +25,7 @@ def _fail(exc: DncontentError) -> None:
 
 def _summary(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity != "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
     files = len({p.file for p in errors})
     parts = []
     if errors:
@@ -137,7 +137,12 @@ def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
     """
     from .preview import serve
 
-    serve(content=content, host=host, port=port, open_browser=open_browser)
+    try:
+        serve(content=content, host=host, port=port, open_browser=open_browser)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
 
 
 @main.command()

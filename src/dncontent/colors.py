@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 AA_TEXT = 4.5  # WCAG 2.2 SC 1.4.3, body-size text
+# Every (text, background) pair of brand colours the page, snippets and brochure set text in.
+TEXT_PAIRS = (("text", "background"), ("muted", "background"), ("primary", "background"),
+              ("text", "surface"), ("muted", "surface"), ("primary", "surface"), ("on_primary", "primary"))
 
 
 def _channel(value: int) -> float:

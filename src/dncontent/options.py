@@ -1,7 +1,7 @@
 """What a build was asked to do: the options object the CLI fills and the Python API takes."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -14,4 +14,3 @@ class BuildOptions:
     heading_level: int = 2  # level of a snippet's own heading, so it nests under the host page's h1
     keep_html: bool = False  # write each brochure's print HTML beside its PDF
     print_marks: bool = False  # also write print-shop brochures with bleed and crop marks
-    extra: dict = field(default_factory=dict)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import ContentError, Problem, UsageError
+from .errors import BuildError, ContentError, Problem, UsageError
 from .model import Content, build_model
 from .options import BuildOptions
 from .validate import check_content
@@ -61,13 +61,16 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     if options.locales:
         content = replace(content, locales={k: v for k, v in content.locales.items() if k in options.locales})
     formats = options.formats or tuple(CHANNELS)
-    with Writer(options.out) as writer:
-        for name in formats:
-            if progress:
-                progress(f"rendering {name} ({', '.join(content.locales)})")
-            for artifact in channel(name).render(content, options):
-                writer.write(artifact)
-        writer.commit()
+    try:
+        with Writer(options.out, content=options.content) as writer:
+            for name in formats:
+                if progress:
+                    progress(f"rendering {name} ({', '.join(content.locales)})")
+                for artifact in channel(name).render(content, options):
+                    writer.write(artifact)
+            writer.commit()
+    except OSError as exc:  # disk full, no permission: the previous output is still in place
+        raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}") from None
     return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started)
 
 

@@ -2,17 +2,12 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
-from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ..colors import AA_TEXT, contrast, luminance
-from ..errors import BuildError, Problem
-from ..load import read_yaml
-from ..load.files import display_path
+from ..errors import BuildError
 from ..model import Content, Cta, LocaleContent, Section
 from ..options import BuildOptions
 from ..resources import templates_dir
@@ -33,9 +28,6 @@ SNIPPETS = {
     "disclaimer": ("disclaimer",),
 }
 CTA_SNIPPET = "cta"
-# Every (text, background) pair of brand colours the stylesheets set text in; each must reach WCAG AA.
-TEXT_ON = (("text", "background"), ("muted", "background"), ("primary", "background"),
-           ("text", "surface"), ("muted", "surface"), ("primary", "surface"), ("on_primary", "primary"))
 # Lists patients must not skim past: shown as callouts.
 CALLOUT_LISTS = ("risks", "contraindications")
 # Atkinson Hyperlegible, drawn for low-vision readers; the page falls back to system fonts without them.
@@ -44,7 +36,6 @@ FONTS = tuple(f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2"
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    check_colors(content)
     env = environment()
     stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
     yield Artifact("html/dncontent-snippets.css", NAME, None, "stylesheet", stylesheet.encode("utf-8"))
@@ -147,27 +138,3 @@ def json_ld(document: dict) -> Markup:
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
 
 
-def check_colors(content: Content) -> None:
-    """Refuse brand colours whose text would be too faint to read: every pair the page uses needs 4.5:1."""
-    colors = content.brand.colors
-    problems = []
-    for text, background in TEXT_ON:
-        fg, bg = getattr(colors, text), getattr(colors, background)
-        ratio = contrast(fg, bg)
-        if ratio < AA_TEXT:
-            shown = math.floor(ratio * 100) / 100  # never round a failing ratio up to a passing one
-            apart = ("lighten", "darken") if luminance(fg) > luminance(bg) else ("darken", "lighten")
-            problems.append(_brand_problem(
-                content.root, text,
-                f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
-                f"text on the web page needs at least {AA_TEXT}:1",
-                f"{apart[0]} {text} or {apart[1]} {background}"))
-    if problems:
-        raise BuildError(f"{len(problems)} brand colour pair(s) too faint to read", problems)
-
-
-def _brand_problem(root: Path, color: str, message: str, hint: str) -> Problem:
-    path = root / "brand.yaml"
-    located, _ = read_yaml(path.read_bytes(), display_path(path))
-    line, col = located.where(("colors", color)) if located else (1, 1)
-    return Problem(display_path(path), line, col, f"colors.{color}", message, hint, code="contrast")

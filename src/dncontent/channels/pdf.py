@@ -110,10 +110,10 @@ def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
 
 
 def _print(brochures: list[Brochure]) -> list:
-    from . import weasy  # WeasyPrint loads only now, when there are brochures to print
+    from .. import printing  # WeasyPrint loads only now, when there are brochures to print
 
-    jobs = [weasy.Job(b.html, str(templates_dir() / "pdf"), b.identifier) for b in brochures]
-    results = weasy.write_pdfs(jobs, fonts_css=str(_fonts_css()))
+    jobs = [printing.Job(b.html, str(templates_dir() / "pdf"), b.identifier) for b in brochures]
+    results = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()))
     emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
                    for message in result.messages])
     return results
@@ -136,11 +136,11 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "band_uri": _band_uri(brand.colors.primary),
         "logo": _logo_uri(brand.logo),
         "qr_code": _qr_uri(booking.url, brand.colors.text),
-        "qr_alt": labels.qr_alt.format(url=booking.url),
-        "session_length": labels.session_length.format(min=page.session_minutes.min,
+        "qr_alt": labels.fill(labels.qr_alt, url=booking.url),
+        "session_length": labels.fill(labels.session_length, min=page.session_minutes.min,
                                                           max=page.session_minutes.max),
         "contact_line": contact_line(page),
-        "last_reviewed": labels.last_reviewed.format(date=page.review.last_reviewed),
+        "last_reviewed": labels.fill(labels.last_reviewed, date=labels.date(page.review.last_reviewed)),
         "page_of": labels.page_of,
     }
     return _environment().get_template(TEMPLATE).render(context)

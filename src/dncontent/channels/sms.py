@@ -46,10 +46,6 @@ TYPOGRAPHIC = str.maketrans({
     "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": "",  # soft hyphen, zero-width space and joiners
 })
 
-# The word that joins the last two contraindications, by language. Without one the list is joined by commas
-# alone, and the build fails rather than send a list that reads wrongly; `check` says which word is missing.
-
-
 @dataclass(frozen=True)
 class Measurement:
     """How a carrier would send a text.
@@ -124,7 +120,7 @@ def _placeholder(page: LocaleContent, message: SmsMessage, placeholder: str) -> 
             if cta.id == argument:
                 return cta.url
     if name == "contraindications":
-        return _join([_short(item.short, item.label) for item in page.contraindications], _conjunction(page))
+        return _join([_short(item.short, item.label) for item in page.contraindications], page.labels.list_or)
     # validate refuses these before a build starts; this guards callers that skip it
     raise BuildError("cannot compose text messages", [_problem(
         page, message, "body", f"unknown placeholder {'{' + placeholder + '}'!r}",
@@ -139,15 +135,12 @@ def _short(short: str | None, label: str) -> str:
     return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]  # keep "HIV"
 
 
-def _join(words: list[str], conjunction: str | None) -> str:
+def _join(words: list[str], conjunction: str) -> str:
     """a, b, c or d."""
-    if len(words) < 2 or conjunction is None:
+    if len(words) < 2:
         return ", ".join(words)
     return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
-
-def _conjunction(page: LocaleContent) -> str:
-    return page.labels.list_or
 
 
 @cache
@@ -180,7 +173,7 @@ def problems(page: LocaleContent) -> list[Problem]:
 
 
 def check(page: LocaleContent, message: SmsMessage, text: str, measurement: Measurement) -> Problem | None:
-    """Why a composed message cannot be sent: not GSM-7, over its budget, or its list joined wrongly. None if it can."""
+    """Why a composed message cannot be sent: not GSM-7, or over its budget. None if it can."""
     budget = f"its budget is {message.segments}"
     if measurement.encoding != "GSM-7":
         found = [ch for ch in dict.fromkeys(text) if not _is_gsm(ch)]

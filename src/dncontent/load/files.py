@@ -13,6 +13,7 @@ from .yaml_reader import Located, read_yaml
 SHARED_KINDS = ("brand",)
 LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms", "labels")
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
+ASSETS = "assets"  # the one other folder a content folder may have: images such as the logo
 
 
 @dataclass
@@ -45,7 +46,7 @@ def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
         else:
             problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
                                     f"every content folder has {kind}.yaml", code="missing-file"))
-    locales = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    locales = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != ASSETS)
     if not locales:
         problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
                                 "content is stored per locale, e.g. content/en/page.yaml", code="missing-file"))
@@ -94,4 +95,14 @@ def read_all(files: list[ContentFile]) -> list[Problem]:
             continue
         file.doc, found = read_yaml(raw, file.display)
         problems.extend(found)
+        if file.doc is not None and not _names_its_schema(raw, file.kind):
+            schema = ("../" if file.locale else "") + f"../schemas/{file.kind}.schema.json"
+            problems.append(Problem(file.display, 1, 1, "", "the first line does not name the file's schema",
+                                    f"start the file with `# yaml-language-server: $schema={schema}` so editors "
+                                    f"get completion and inline errors", severity="warning", code="modeline"))
     return problems
+
+
+def _names_its_schema(raw: bytes, kind: str) -> bool:
+    first = raw.split(b"\n", 1)[0].strip().decode("utf-8", "replace")
+    return re.fullmatch(rf"# yaml-language-server: \$schema=\S*/{kind}\.schema\.json", first) is not None

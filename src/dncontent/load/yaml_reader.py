@@ -136,7 +136,12 @@ class _Converter:
         if node.tag == _INT:
             return _SCALARS.construct_yaml_int(node)
         if node.tag == _FLOAT:
-            return _SCALARS.construct_yaml_float(node)
+            value = _SCALARS.construct_yaml_float(node)
+            if value != value or value in (float("inf"), float("-inf")):
+                self.problem(_pos(node.start_mark), path, f"{node.value!r} is not a usable number",
+                             "write a plain number such as 8 or 8.5", code="yaml-number")
+                return None
+            return value
         if node.tag == _BOOL:
             return node.value.lower() == "true"
         if node.tag == _NULL:

@@ -1,8 +1,15 @@
 """Model: the validated content as typed, read-only objects that every channel renders from."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# The placeholders each label may use; validate refuses any other {...} in labels.yaml.
+LABEL_PLACEHOLDERS = {"last_reviewed": ("date",), "next_review": ("date",), "reviewed_by": ("name",),
+                      "date_format": ("day", "month", "year"), "session_length": ("min", "max"),
+                      "qr_alt": ("url",), "page_of": ("page", "pages")}
 
 
 @dataclass(frozen=True)
@@ -118,7 +125,12 @@ class Labels:
     def date(self, iso: str) -> str:
         """An ISO date written the locale's way, e.g. November 20, 2026."""
         year, month, day = (int(part) for part in iso.split("-"))
-        return self.date_format.format(day=day, month=self.months[month - 1], year=year)
+        return self.fill(self.date_format, day=day, month=self.months[month - 1], year=year)
+
+    @staticmethod
+    def fill(wording: str, **values) -> str:
+        """`wording` with each {name} replaced by its value. Only plain names: wording is text, not a format spec."""
+        return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), wording)
 
 
 @dataclass(frozen=True)
@@ -157,9 +169,8 @@ class LocaleContent:
 
     @property
     def booking(self) -> Cta:
-        """The call to action that books an appointment (the one linking to the brand's booking page)."""
-        booking_url = self.brand.links.get("booking")
-        return next((c for c in self.cta if c.url == booking_url), self.cta[-1])
+        """The call to action that books an appointment: validation ensures one links to the brand's `booking`."""
+        return next(c for c in self.cta if c.url == self.brand.links["booking"])
 
 
 @dataclass(frozen=True)
@@ -195,10 +206,10 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
             risks=tuple(Item(**i) for i in d("risks")["risks"]),
             contraindications=tuple(Item(**i) for i in d("contraindications")["contraindications"]),
             session_phases=tuple(Phase(**p) for p in session["phases"]),
-            session_minutes=SessionMinutes(**session["facts"]["session_minutes"]),
+            session_minutes=SessionMinutes(**{k: int(v) for k, v in session["facts"]["session_minutes"].items()}),
             cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=brand.links[c["link"]])
                       for c in d("cta")["cta"]),
-            sms=tuple(SmsMessage(**m) for m in d("sms")["messages"]),
+            sms=tuple(SmsMessage(**{**m, "segments": int(m["segments"])}) for m in d("sms")["messages"]),
             labels=Labels(**{**d("labels"), "months": tuple(d("labels")["months"])}),
             reading_grade_target=page.get("reading_grade_target", 8),
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},

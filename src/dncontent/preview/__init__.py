@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from ..errors import DncontentError, UsageError
+
 
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
     """Render `content` into memory, serve it at http://host:port/, and rebuild when it or a template changes,
@@ -21,7 +23,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
 
     content = Path(content)
     if not content.is_dir():
-        raise click.UsageError(f"content folder not found: {content}")
+        raise UsageError(f"content folder not found: {content}")
     watched = [content, templates_dir()]
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # `kill` stops as cleanly as Ctrl+C
@@ -33,7 +35,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
         try:
             server = PreviewServer((host, port), preview, shell.page, shell.view)
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            raise DncontentError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         preview.rebuild()  # before the URL is printed, so the first page a browser gets shows the content
         watch.start(watched, preview.rebuild, stop, _log)
         url = _url(host, server.server_address[1])

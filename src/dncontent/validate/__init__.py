@@ -5,11 +5,12 @@ from pathlib import Path
 
 from ..errors import Problem, UsageError
 from ..load import ContentFile, discover, read_all
-from . import rules, schema
 
 
 def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     """Load and check everything under `root`. Returns the parsed files and all problems, sorted."""
+    from . import rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
+
     root = Path(root)
     if not root.is_dir():
         raise UsageError(f"content folder not found: {root}")

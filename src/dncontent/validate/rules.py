@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator
 
+from ..colors import AA_TEXT, TEXT_PAIRS, contrast, luminance
 from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import format_path
+from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
 
 # Sections every locale must have: channels build their snippets and callouts from these.
 REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
@@ -49,10 +52,15 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if file.doc is None:
             continue
         yield from _duplicate_ids(file)
-    if brand and brand.doc and isinstance(brand.doc.data, dict) and isinstance(brand.doc.data.get("logo"), str):
-        logo = brand.path.parent / brand.doc.data["logo"]
-        if not logo.is_file():
-            yield _problem(brand, ("logo",), f"logo file {brand.doc.data['logo']!r} not found",
+    if link_ids and "booking" not in link_ids:
+        yield _problem(brand, ("links",), "no link with id 'booking'",
+                       "name the online booking page `booking`: calls to action and the brochure's QR code use it")
+    if brand and brand.doc and isinstance(brand.doc.data, dict):
+        yield from _check_colors(brand)
+    logo_path = brand.doc.data.get("logo") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
+    if isinstance(logo_path, str) and ".." not in logo_path and not logo_path.startswith("/"):
+        if not (brand.path.parent / logo_path).is_file():
+            yield _problem(brand, ("logo",), f"logo file {logo_path!r} not found",
                            "give a path relative to the content folder, e.g. assets/logo.svg", code="missing-file")
     locales = sorted({f.locale for f in files if f.locale})
     for locale in locales:
@@ -61,6 +69,10 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         cta_ids = _ids(cta, "cta")
         if page and page.doc and isinstance(page.doc.data, dict):
             yield from _check_page(page, cta_ids if cta and cta.doc else None)
+        if cta and cta.doc and "booking" in link_ids and cta_ids and \
+                not any(item.get("link") == "booking" for _, item in _items(cta, "cta")):
+            yield _problem(cta, ("cta",), "no call to action opens the booking link",
+                           "add one with `link: booking`: the page's main button and the brochure's QR code use it")
         if cta and cta.doc and brand and brand.doc:
             for i, item in _items(cta, "cta"):
                 link = item.get("link")
@@ -74,7 +86,51 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
             if isinstance(minutes, dict) and isinstance(minutes.get("min"), int) and isinstance(minutes.get("max"), int):
                 if minutes["min"] > minutes["max"]:
                     yield _problem(session, ("facts", "session_minutes", "min"), "min is greater than max", code="value")
+    for locale in locales:
+        labels = by_key.get((locale, "labels"))
+        if labels and labels.doc and isinstance(labels.doc.data, dict):
+            yield from _check_labels(labels)
     yield from _check_mirrors(files, locales)
+
+
+def _check_colors(brand: ContentFile) -> Iterator[Problem]:
+    """Refuse brand colours whose text would be too faint to read: every pair channels use needs 4.5:1."""
+    colors = brand.doc.data.get("colors")
+    if not isinstance(colors, dict):
+        return
+    for text, background in TEXT_PAIRS:
+        fg, bg = colors.get(text), colors.get(background)
+        if not (isinstance(fg, str) and isinstance(bg, str) and _is_color(fg) and _is_color(bg)):
+            continue  # the schema reports it
+        ratio = contrast(fg, bg)
+        if ratio < AA_TEXT:
+            shown = math.floor(ratio * 100) / 100  # never round a failing ratio up to a passing one
+            apart = ("lighten", "darken") if luminance(fg) > luminance(bg) else ("darken", "lighten")
+            yield _problem(brand, ("colors", text), f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
+                           f"text needs at least {AA_TEXT}:1 (WCAG AA)", f"{apart[0]} {text} or {apart[1]} {background}",
+                           code="contrast")
+
+
+def _is_color(value: str) -> bool:
+    return re.fullmatch(r"#[0-9a-fA-F]{6}", value) is not None
+
+
+def _check_labels(file: ContentFile) -> Iterator[Problem]:
+    """Labels are text with a few named placeholders: no others, none twice, no stray braces."""
+    for name, wording in file.doc.data.items():
+        if not isinstance(wording, str):
+            continue
+        allowed = LABEL_PLACEHOLDERS.get(name, ())
+        used = PLACEHOLDER.findall(wording)
+        rest = PLACEHOLDER.sub("", wording)
+        hint = (f"{name} may use {', '.join('{' + a + '}' for a in allowed)}, each once" if allowed
+                else f"{name} takes no placeholders")
+        unknown = [u for u in used if u not in allowed]
+        if unknown or "{" in rest or "}" in rest:
+            shown = f"{{{unknown[0]}}}" if unknown else "a brace"
+            yield _problem(file, (name,), f"unknown placeholder or stray brace ({shown})", hint, code="placeholder")
+        elif len(used) != len(set(used)):
+            yield _problem(file, (name,), "a placeholder is used twice", hint, code="placeholder")
 
 
 def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
@@ -114,6 +170,11 @@ def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Proble
             for j, ref in enumerate(item["cta"]):
                 if isinstance(ref, str) and ref not in cta_ids:
                     yield _unknown(page, ("sections", i, "cta", j), "call to action", ref, cta_ids, "cta.yaml")
+    if isinstance(data.get("sections"), list):
+        for lst in ("conditions", "risks", "contraindications", "session_phases"):
+            if lst not in shown:
+                yield _problem(page, ("sections",), f"list {lst!r} is not shown by any section",
+                               f"add `list: {lst}` to the section that introduces it", code="missing-section")
     review = data.get("review")
     if isinstance(review, dict):
         last, nxt = review.get("last_reviewed"), review.get("next_review")

@@ -42,11 +42,6 @@ def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def _resolved(error: ValidationError) -> dict:
-    """The subschema that failed, with its $ref followed, so messages can use its title and patterns."""
-    return error.schema if isinstance(error.schema, dict) else {}
-
-
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 

@@ -28,8 +28,9 @@ class Writer:
     A build that fails or is killed before `commit()` never touches `out`. Refuses to write one path twice.
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, content: Path | None = None):
         self.out = Path(out).resolve()
+        check_output_folder(self.out, content)
         self.staging = self.out.parent / f".{self.out.name}.staging"
         self._old = self.out.parent / f".{self.out.name}.old"
         self.entries: list[dict] = []
@@ -80,6 +81,26 @@ class Writer:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+
+
+def check_output_folder(out: Path, content: Path | None = None) -> None:
+    """Refuse an output folder whose replacement would destroy something: a build replaces it whole."""
+    from ..errors import UsageError
+
+    for name, folder in (("the working folder", Path.cwd()), ("your home folder", Path.home())):
+        folder = folder.resolve()
+        if out == folder or out in folder.parents:
+            raise UsageError(f"refusing to build into {out}: replacing it would delete {name}; "
+                             f"choose a folder of its own, such as build/")
+    if content is not None:
+        content = Path(content).resolve()
+        if out == content or out in content.parents or content in out.parents:
+            raise UsageError(f"refusing to build into {out}: it overlaps the content folder {content}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output path {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise UsageError(f"refusing to replace {out}: it is not empty and holds no manifest.json from an "
+                         f"earlier build; choose a new or empty folder")
 
 
 def recover(out: Path) -> None:

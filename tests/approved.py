@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
+PAGE = Path(__file__).resolve().parent / "data" / "approved-page.txt"
 CHROME = {"top of page", "bottom of page"}
 LINK_LINES = {"Contact | Jubilant Therapy Services", "Book Online | Jubilant Therapy Services"}
 _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-",
@@ -19,9 +19,9 @@ def normalize(text: str) -> str:
 
 
 def units() -> list[tuple[str, str]]:
-    """(kind, text) for every heading, sentence and list item of the seed page, in order."""
+    """(kind, text) for every heading, sentence and list item of the approved page, in order."""
     out: list[tuple[str, str]] = []
-    for raw in SEED.read_text("utf-8").splitlines():
+    for raw in PAGE.read_text("utf-8").splitlines():
         line = raw.strip()
         if not line or line in CHROME or line in LINK_LINES:
             continue
@@ -45,6 +45,6 @@ def sentences(paragraph: str) -> list[str]:
 
 
 def missing_from(text: str) -> list[str]:
-    """The seed units not found in `text` (compared after normalize)."""
+    """The approved units not found in `text` (compared after normalize)."""
     haystack = normalize(text)
     return [f"{kind}: {unit}" for kind, unit in units() if normalize(unit) not in haystack]
