@@ -42,12 +42,10 @@ class LocaleReport:
 
 
 def review_status(next_review: str, today: datetime.date) -> str:
-    from .validate.lints import DUE_SOON_DAYS
+    from .validate.lints import review_state
 
-    days = (datetime.date.fromisoformat(next_review) - today).days
-    if days < 0:
-        return f"overdue by {-days} days"
-    return f"due soon, in {days} days" if days <= DUE_SOON_DAYS else f"current, due in {days} days"
+    state, days = review_state(next_review, today)
+    return f"overdue by {-days} days" if state == "overdue" else f"{state}, due in {days} days"
 
 
 def build_report(content_dir: Path | str = "content", *, brochures: bool = True,

@@ -67,14 +67,20 @@ def _reading_grades(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
                                 severity="info", code="reading-grade")
 
 
+def review_state(next_review: str, today: datetime.date) -> tuple[str, int]:
+    """("overdue" | "due soon" | "current", days until next_review) for a review date."""
+    days = (datetime.date.fromisoformat(next_review) - today).days
+    return ("overdue" if days < 0 else "due soon" if days <= DUE_SOON_DAYS else "current"), days
+
+
 def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Iterator[Problem]:
-    due = datetime.date.fromisoformat(page.review.next_review)
-    days = (due - today).days
+    due = page.review.next_review
+    state, days = review_state(due, today)
     path = ("review", "next_review")
-    if days < 0:
+    if state == "overdue":
         yield where.problem(page.locale, "page", path, f"review overdue: next_review was {due} ({-days} days ago)",
                             "have the text reviewed, then update last_reviewed and next_review", code="review-overdue")
-    elif days <= DUE_SOON_DAYS:
+    elif state == "due soon":
         yield where.problem(page.locale, "page", path, f"review due soon: next_review is {due} (in {days} days)",
                             "plan the clinical review", code="review-due")
     else:
