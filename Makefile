@@ -22,8 +22,9 @@ build: $(VENV)/.installed
 	$(BIN)/dncontent build
 
 ## test: set up (with the test tools), then run the whole suite
-test: $(VENV)/.installed node_modules/.installed
+test: $(VENV)/.installed
 	scripts/setup-system test
+	$(MAKE) --no-print-directory node_modules/.installed
 	$(BIN)/python -m pytest
 
 ## golden: rewrite tests/golden/ from the shipped content after an intended change; review the diff
