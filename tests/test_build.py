@@ -157,7 +157,10 @@ def test_every_command_and_option_is_documented(command):
     ("content", "it overlaps the content folder"),
     ("content/en/out", "it overlaps the content folder"),
     ("notes.txt", "is a file, not a folder"),
-    ("photos", "it is not empty and holds no manifest.json"),
+    ("photos", "it holds files an earlier build did not write"),
+    ("webapp", "it holds files an earlier build did not write"),
+    ("site/build", "site/.build.staging exists and was not made by dncontent"),
+    ("notes/build", "notes/.build.old exists and was not made by dncontent"),
 ])
 def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, message):
     import shutil
@@ -166,9 +169,17 @@ def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, messa
     (tmp_path / "notes.txt").write_text("keep me", "utf-8")
     (tmp_path / "photos").mkdir()
     (tmp_path / "photos" / "clinic.jpg").write_bytes(b"\xff\xd8")
+    (tmp_path / "webapp" / "img").mkdir(parents=True)  # a web app's own manifest.json is not a build's
+    (tmp_path / "webapp" / "manifest.json").write_text('{"name": "Clinic", "icons": []}', "utf-8")
+    (tmp_path / "webapp" / "img" / "logo.png").write_bytes(b"\x89PNG")
+    (tmp_path / "site" / ".build.staging").mkdir(parents=True)
+    (tmp_path / "site" / ".build.staging" / "draft.txt").write_text("mine", "utf-8")
+    (tmp_path / "notes" / ".build.old").mkdir(parents=True)
+    (tmp_path / "notes" / ".build.old" / "thesis.txt").write_text("mine", "utf-8")
     before = tree(tmp_path)
     result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", "content", "--out", target,
                              "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
-    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert result.returncode == 2 and message in result.stderr.replace("\n", " "), result.stderr
     assert "Traceback" not in result.stderr
     assert tree(tmp_path) == before
+    assert (tmp_path / "webapp" / "img" / "logo.png").exists()

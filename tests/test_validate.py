@@ -81,6 +81,14 @@ BAD_INPUTS = {
                              "does not have the expected form"),
     "no-booking-link": ("brand.yaml", "id: booking", "id: appointments", "brand.yaml:7:3",
                         "no link with id 'booking'"),
+    "bad-host": ("brand.yaml", "https://www.example.com/contact", "https://[clinic", "brand.yaml:10:10",
+                 "'https://[clinic' is not a valid https address"),
+    "tel-with-spaces": ("brand.yaml", "https://www.example.com/contact", "tel:+1 555 123 4567", "brand.yaml:10:10",
+                        "'tel:+1 555 123 4567' is not a valid tel: address"),
+    "control-character": ("en/risks.yaml", "label: Fainting", 'label: "Faint\\x01ing"', "en/risks.yaml:17:12",
+                          "text contains the control character U+0001"),
+    "blank-text": ("en/labels.yaml", "skip_to_content: Skip to main content", 'skip_to_content: "\\t "',
+                   "en/labels.yaml:5:18", "text is blank"),
     "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
 }
 
@@ -171,6 +179,23 @@ def test_logo_in_the_assets_folder(content_copy):
     result = run_cli("validate", "--quiet", "--content", str(content_copy))
     assert result.returncode == 0, result.stdout
     assert [line for line in result.stdout.splitlines() if " logo:" in line or "unknown" in line] == []
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("logo.png", b"", "is not a PNG image"),
+    ("logo.png", b"GIF89a" + b"0" * 100, "is not a PNG image"),
+    ("logo.svg", b"<html>not a drawing</html>", "is not an SVG image"),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/x.png"/></svg>',
+     "refers to other files or addresses"),
+])
+def test_unusable_logo_files(content_copy, name, data, expected):
+    (content_copy / "assets").mkdir()
+    (content_copy / "assets" / name).write_bytes(data)
+    edit(content_copy / "brand.yaml", "name: Jubilant Therapy Services\n",
+         f"name: Jubilant Therapy Services\nlogo: assets/{name}\n")
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy)))
+    assert result.returncode == 1
+    assert [line for line in lines if f"brand.yaml:4:7: logo: logo file 'assets/{name}' {expected}" in line], lines
 
 
 def test_missing_and_unknown_files(content_copy):

@@ -135,7 +135,7 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "fonts": _fonts_css(),
         "band_uri": _band_uri(brand.colors.primary),
         "logo": _logo_uri(brand.logo),
-        "qr_code": _qr_uri(booking.url, brand.colors.text),
+        "qr_code": _qr_uri(booking.url, "#000000"),  # dark on white whatever the brand: scanners need it
         "qr_alt": labels.fill(labels.qr_alt, url=booking.url),
         "session_length": labels.fill(labels.session_length, min=page.session_minutes.min,
                                                           max=page.session_minutes.max),
@@ -165,7 +165,9 @@ def keep_compounds(text: str) -> Markup:
     A line that ends in "anti-" is read back as "antiinflammatory" by text extractors (and so by search and
     copy and paste); printed text loses nothing by keeping such words whole.
     """
-    return Markup(re.sub(r"\w+(?:-\w+)+", r'<span class="compound">\g<0></span>', str(escape(text))))
+    # Only words that fit a line: a longer one must be free to wrap.
+    return Markup(re.sub(r"\b\w+(?:-\w+)+\b", lambda m: f'<span class="compound">{m.group(0)}</span>'
+                         if len(m.group(0)) <= 30 else m.group(0), str(escape(text))))
 
 
 def css_string(text: str) -> Markup:
@@ -242,5 +244,7 @@ def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
         template, line = (STYLESHEET, int(where.group(1))) if where else (TEMPLATE, 0)
         seen.setdefault((template, line, message), []).append(Path(brochure.stem).name)
     for (template, line, message), stems in seen.items():
+        if len(message) > 300:  # WeasyPrint quotes whole data: URIs
+            message = message[:300] + "…"
         warnings.warn_explicit(f"{message} (in {', '.join(stems)})", BrochureWarning,
                                str(templates_dir() / template), line)

@@ -56,6 +56,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 _SCALARS = yaml.constructor.SafeConstructor()
 
 Path = tuple  # a path into the data: ("risks", 3, "label")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and line feed are text
 
 
 @dataclass
@@ -132,7 +133,7 @@ class _Converter:
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag == _STR:
-            return node.value
+            return self._text(node, path)
         if node.tag == _INT:
             return _SCALARS.construct_yaml_int(node)
         if node.tag == _FLOAT:
@@ -147,6 +148,20 @@ class _Converter:
         if node.tag == _NULL:
             return None
         return self._bad_tag(node, path)
+
+    def _text(self, node: yaml.ScalarNode, path: Path) -> str | None:
+        """Text as typed, unless it holds control characters (invisible, and unprintable in a PDF) or only spaces."""
+        value = node.value
+        control = _CONTROL.search(value)
+        if control:
+            self.problem(_pos(node.start_mark), path, f"text contains the control character U+{ord(control.group()):04X}",
+                         "remove it; use plain spaces and line breaks", code="yaml-control")
+            return None
+        if value and not value.strip():
+            self.problem(_pos(node.start_mark), path, "text is blank", "write the text, or remove the field",
+                         code="blank")
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         if node.tag != _MAP:

@@ -91,7 +91,10 @@ def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Itera
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
     for i, (link_id, url) in enumerate(content.brand.links.items()):
-        host = (urlsplit(url).hostname or "").lower()
+        try:
+            host = (urlsplit(url).hostname or "").lower()
+        except ValueError:
+            continue  # validate already reports it
         if host.startswith("www."):
             host = host[4:]
         if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):

@@ -52,6 +52,11 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if file.doc is None:
             continue
         yield from _duplicate_ids(file)
+    for i, link in _items(brand, "links"):
+        url = link.get("url")
+        if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
+            yield _problem(brand, ("links", i, "url"), f"{url!r} is not a valid https address",
+                           "write it as https://host/path, e.g. https://www.example.org/contact")
     if link_ids and "booking" not in link_ids:
         yield _problem(brand, ("links",), "no link with id 'booking'",
                        "name the online booking page `booking`: calls to action and the brochure's QR code use it")
@@ -59,9 +64,15 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         yield from _check_colors(brand)
     logo_path = brand.doc.data.get("logo") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
     if isinstance(logo_path, str) and ".." not in logo_path and not logo_path.startswith("/"):
-        if not (brand.path.parent / logo_path).is_file():
+        logo = brand.path.parent / logo_path
+        if not logo.is_file():
             yield _problem(brand, ("logo",), f"logo file {logo_path!r} not found",
                            "give a path relative to the content folder, e.g. assets/logo.svg", code="missing-file")
+        else:
+            trouble = _logo_trouble(logo)
+            if trouble:
+                yield _problem(brand, ("logo",), f"logo file {logo_path!r} {trouble}",
+                               "export the logo again as a self-contained SVG or PNG", code="logo")
     locales = sorted({f.locale for f in files if f.locale})
     for locale in locales:
         get = lambda kind: by_key.get((locale, kind))  # noqa: E731
@@ -69,10 +80,15 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         cta_ids = _ids(cta, "cta")
         if page and page.doc and isinstance(page.doc.data, dict):
             yield from _check_page(page, cta_ids if cta and cta.doc else None)
-        if cta and cta.doc and "booking" in link_ids and cta_ids and \
-                not any(item.get("link") == "booking" for _, item in _items(cta, "cta")):
+        booking = [item.get("id") for _, item in _items(cta, "cta") if item.get("link") == "booking"]
+        if cta and cta.doc and "booking" in link_ids and cta_ids and not booking:
             yield _problem(cta, ("cta",), "no call to action opens the booking link",
                            "add one with `link: booking`: the page's main button and the brochure's QR code use it")
+        shown = {ref for _, section in _items(page, "sections") if isinstance(section.get("cta"), list)
+                 for ref in section["cta"]}
+        if booking and page and page.doc and _items(page, "sections") and not shown & set(booking):
+            yield _problem(page, ("sections",), f"no section shows the booking call to action {booking[0]!r}",
+                           f"add it to a section's `cta`, usually the closing one: cta: [{booking[0]}]")
         if cta and cta.doc and brand and brand.doc:
             for i, item in _items(cta, "cta"):
                 link = item.get("link")
@@ -83,7 +99,7 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         session = get("session")
         if session and session.doc and isinstance(session.doc.data, dict):
             minutes = (session.doc.data.get("facts") or {}).get("session_minutes") if isinstance(session.doc.data.get("facts"), dict) else None
-            if isinstance(minutes, dict) and isinstance(minutes.get("min"), int) and isinstance(minutes.get("max"), int):
+            if isinstance(minutes, dict) and all(isinstance(minutes.get(k), (int, float)) for k in ("min", "max")):
                 if minutes["min"] > minutes["max"]:
                     yield _problem(session, ("facts", "session_minutes", "min"), "min is greater than max", code="value")
     for locale in locales:
@@ -109,6 +125,30 @@ def _check_colors(brand: ContentFile) -> Iterator[Problem]:
             yield _problem(brand, ("colors", text), f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
                            f"text needs at least {AA_TEXT}:1 (WCAG AA)", f"{apart[0]} {text} or {apart[1]} {background}",
                            code="contrast")
+
+
+def _logo_trouble(logo) -> str | None:
+    """Why a logo cannot go into the brochure as it is, or None."""
+    data = logo.read_bytes()
+    if len(data) > 2_000_000:
+        return "is over 2 MB"
+    if logo.suffix == ".png":
+        return None if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 64 else "is not a PNG image"
+    text = data.decode("utf-8", "replace")
+    if "<svg" not in text:
+        return "is not an SVG image"
+    if re.search(r"""(?:href|src)\s*=\s*["'](?!data:|#)""", text):
+        return "refers to other files or addresses"
+    return None
+
+
+def _has_host(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed [ in the host
+        return False
 
 
 def _is_color(value: str) -> bool:

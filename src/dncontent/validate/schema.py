@@ -72,9 +72,12 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         if pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
             return (f"{value!r} is not a valid id", f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}", path)
         if "https://" in pattern:
-            scheme = str(value).split(":", 1)[0] if ":" in str(value) else ""
-            message = f"URL scheme {scheme + ':'!r} is not allowed" if scheme and scheme != "https" else f"{value!r} is not a valid URL"
-            return message, "use an absolute https:// address, or a tel: or mailto: link", path
+            scheme = str(value).split(":", 1)[0].lower() if ":" in str(value) else ""
+            if scheme and scheme not in ("https", "tel", "mailto"):
+                return (f"URL scheme {scheme + ':'!r} is not allowed",
+                        "use an absolute https:// address, or a tel: or mailto: link", path)
+            return (f"{value!r} is not a valid {scheme + ': ' if scheme else ''}address",
+                    "no spaces; https://host/path, tel:+15551234567 or mailto:name@example.org", path)
         if pattern.startswith("^#"):
             return f"{value!r} is not a colour", "write colours as #rrggbb, e.g. #0b5d6b", path
         if "[0-9]{4}-" in pattern:

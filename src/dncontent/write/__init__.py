@@ -37,8 +37,9 @@ class Writer:
         self._paths: set[str] = set()
         recover(self.out)
         if self.staging.exists():
-            shutil.rmtree(self.staging)  # left by a build that was killed
+            _remove_own(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
+        (self.staging / STAGING_MARK).touch()
 
     def write(self, artifact: Artifact) -> None:
         rel = PurePosixPath(artifact.path)
@@ -61,6 +62,7 @@ class Writer:
     def commit(self) -> None:
         data = json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n"
         (self.staging / "manifest.json").write_text(data, encoding="utf-8")
+        (self.staging / STAGING_MARK).unlink()
         _fsync_tree(self.staging)
         if self.out.exists() and _exchange(self.staging, self.out):
             shutil.rmtree(self.staging)  # now holds the previous build
@@ -98,9 +100,33 @@ def check_output_folder(out: Path, content: Path | None = None) -> None:
             raise UsageError(f"refusing to build into {out}: it overlaps the content folder {content}")
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise UsageError(f"refusing to replace {out}: it is not empty and holds no manifest.json from an "
-                         f"earlier build; choose a new or empty folder")
+    if out.is_dir() and any(out.iterdir()) and not is_build(out):
+        raise UsageError(f"refusing to replace {out}: it holds files an earlier build did not write; "
+                         f"choose a new or empty folder")
+
+
+STAGING_MARK = ".dncontent-staging"  # present in a staging folder until its build is complete
+
+
+def is_build(folder: Path) -> bool:
+    """Whether `folder` holds exactly what one dncontent build wrote: its manifest and the files it lists."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+        listed = {entry["path"] for entry in manifest["artifacts"] if entry["sha256"] and entry["role"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+    return present - {"manifest.json"} <= listed
+
+
+def _remove_own(folder: Path) -> None:
+    """Delete a staging or swapped-out folder, but only one dncontent made."""
+    from ..errors import UsageError
+
+    if (folder / STAGING_MARK).is_file() or is_build(folder):
+        shutil.rmtree(folder)
+    else:
+        raise UsageError(f"{folder} exists and was not made by dncontent; move it away and build again")
 
 
 def recover(out: Path) -> None:
@@ -108,9 +134,11 @@ def recover(out: Path) -> None:
     old = out.parent / f".{out.name}.old"
     if old.exists():
         if out.exists():
-            shutil.rmtree(old)
-        else:
+            _remove_own(old)
+        elif is_build(old):
             os.rename(old, out)
+        else:
+            _remove_own(old)  # refuses: not ours
 
 
 def _fsync_tree(root: Path) -> None:
