@@ -133,6 +133,17 @@ def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
     assert shown + "?download" in urls
 
 
+def test_editorial_warnings_are_listed_without_hiding_the_output(page: Page, preview: Preview):
+    warnings = [p for p in validate(preview.content) if p.severity == "warning"]
+    notes = page.locator("#notes")
+    expect(notes.locator("summary")).to_contain_text(f"{len(warnings)} editorial warnings")
+    notes.locator("summary").click()
+    expect(notes).to_contain_text("placeholder URL 'https://www.example.com/book-online'")
+    expect(notes).to_contain_text("brand.yaml:12:10")
+    expect(page.frame_locator("#en-page iframe").get_by_text(RISK)).to_be_visible()
+    expect(page.locator("#problems")).to_have_count(0)
+
+
 def test_edits_show_without_a_reload_and_problems_replace_the_output(page: Page, preview: Preview):
     risks = preview.content / "en" / "risks.yaml"
     expect(page.locator("#en-json pre")).to_contain_text(RISK)

@@ -35,6 +35,7 @@ class Snapshot:
     artifacts: Mapping[str, Artifact] = field(default_factory=dict)
     locales: Mapping[str, str] = field(default_factory=dict)  # locale -> page title
     problems: tuple[Problem, ...] = ()
+    notes: tuple[Problem, ...] = ()  # editorial warnings from `dncontent validate` (reading grade, review, URLs)
     failures: tuple[Failure, ...] = ()
     failed: frozenset[str] = frozenset()  # channels that stopped on a problem: their panels say so
     background: str = "idle"  # idle | rendering | ready
@@ -81,17 +82,19 @@ class LivePreview:
             detail = str(exc) if isinstance(exc, DncontentError) else traceback.format_exc()
             failures = () if problems else (Failure("The content could not be read", detail),)
             self._log_problems(problems, failures)
-            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, failures=failures,
+            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(),
+                                 failures=failures,
                                  failed=frozenset(CHANNELS), background="idle", built_at=time.time())
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
         rendered = render_channels(fast, content, self.options)
+        notes = editorial_warnings(self.content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
         self.log(f"updated {', '.join(fast)} in {seconds:.2f}s")
         with self._changed:
             self._background_job = (generation, content)
             return self._publish(
-                rebuilding=False, artifacts=rendered.artifacts, problems=tuple(rendered.problems),
+                rebuilding=False, artifacts=rendered.artifacts, problems=tuple(rendered.problems), notes=notes,
                 failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
                 locales={locale: page.title for locale, page in content.locales.items()},
                 built_at=time.time())
@@ -169,3 +172,13 @@ def render_channels(names: Iterable[str], content: Content, options: BuildOption
         else:
             rendered.artifacts.update(produced)
     return rendered
+
+
+def editorial_warnings(content: Path) -> tuple[Problem, ...]:
+    """What `dncontent validate` warns about in valid content; the preview lists these without stopping."""
+    from ..pipeline import validate
+
+    try:
+        return tuple(p for p in validate(content) if p.severity == "warning")
+    except Exception:  # the checks are advice: the preview goes on without them
+        return ()

@@ -151,6 +151,8 @@ def context(snapshot: Snapshot, content_label: str) -> dict:
     panels = [panel for view in locales for panel in view.panel_ids()]
     if snapshot.problems or snapshot.failures:
         panels.insert(0, "problems")
+    if snapshot.notes:
+        panels.insert(0, "notes")
     if files:
         panels.append("files")
     return {
@@ -158,6 +160,7 @@ def context(snapshot: Snapshot, content_label: str) -> dict:
         "background": snapshot.background,
         "locales": locales, "failed": snapshot.failed, "problems": snapshot.problems, "failures": snapshot.failures,
         "problems_key": _digest([p.format() for p in snapshot.problems], [f.detail for f in snapshot.failures]),
+        "notes": snapshot.notes, "notes_key": _digest([p.format() for p in snapshot.notes]),
         "layout": _digest(panels, sorted(snapshot.failed)),
         "shared": [_frame(a) for a in files if a.locale is None and a.format != "html"],
         "files": [(_frame(a), a.format, len(a.data)) for a in files],
