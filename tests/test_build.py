@@ -57,6 +57,26 @@ def test_invalid_content_writes_nothing(content_copy, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging left behind
 
 
+def test_a_build_folder_with_things_added_by_hand_is_not_replaced(tmp_path):
+    out = tmp_path / "build"
+    assert build_json(CONTENT, out).returncode == 0
+    (out / "json" / "notes").mkdir()
+    result = build_json(CONTENT, out)
+    assert result.returncode == 2 and "holds files an earlier build did not write" in result.stderr
+    (out / "json" / "notes").rmdir()
+    (out / "link").symlink_to(tmp_path)
+    assert build_json(CONTENT, out).returncode == 2
+    (out / "link").unlink()
+    assert build_json(CONTENT, out).returncode == 0
+
+
+def test_repeated_formats_are_built_once(tmp_path):
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "--format", "json",
+                     "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 2 files (2 json;")
+
+
 def test_first_build_of_invalid_content_creates_no_output(content_copy, tmp_path):
     (content_copy / "en" / "risks.yaml").write_text("", "utf-8")
     assert build_json(content_copy, tmp_path / "build").returncode == 1

@@ -341,6 +341,7 @@ def test_prose_sections_share_one_flow_and_the_rest_stand_alone():
         ("feature", ["find-practitioner"]),
         ("feature", ["what-to-expect"]),
         ("feature", ["who-it-suits"]),
-        ("prose", ["primary-care", "disclaimer"]),
+        ("prose", ["primary-care"]),
+        ("fineprint", ["disclaimer"]),
         ("feature", ["closing"]),
     ]

@@ -60,7 +60,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         raise UsageError(f"no content for locale(s): {', '.join(missing)}; content has {', '.join(content.locales)}")
     if options.locales:
         content = replace(content, locales={k: v for k, v in content.locales.items() if k in options.locales})
-    formats = options.formats or tuple(CHANNELS)
+    formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
     try:
         with Writer(options.out, content=options.content) as writer:
             for name in formats:

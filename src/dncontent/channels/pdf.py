@@ -59,8 +59,11 @@ class Brochure:
 class Run:
     """Consecutive sections laid out as one block: the summary, flowing prose, or a section with a list or links."""
 
-    kind: str  # summary | prose | feature
+    kind: str  # summary | prose | fineprint | feature
     sections: tuple[Section, ...]
+
+
+FINE_PRINT = ("disclaimer",)  # set full width after the prose, in muted type
 
 
 def runs(sections: tuple[Section, ...]) -> list[Run]:
@@ -69,6 +72,8 @@ def runs(sections: tuple[Section, ...]) -> list[Run]:
     for index, section in enumerate(sections):
         if index == 0 and not (section.heading or section.list or section.cta):
             out.append(Run("summary", (section,)))
+        elif section.id in FINE_PRINT:
+            out.append(Run("fineprint", (section,)))
         elif section.list or section.cta:
             out.append(Run("feature", (section,)))
         elif out and out[-1].kind == "prose":
@@ -113,7 +118,11 @@ def _print(brochures: list[Brochure]) -> list:
     from .. import printing  # WeasyPrint loads only now, when there are brochures to print
 
     jobs = [printing.Job(b.html, str(templates_dir() / "pdf"), b.identifier) for b in brochures]
-    results = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()))
+    try:
+        results = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()))
+    except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
+        raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); "
+                         f"please report this with the content that causes it") from exc
     emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
                    for message in result.messages])
     return results

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
-from .yaml_reader import Located, read_yaml
+from .yaml_reader import MAX_BYTES, Located, read_yaml
 
 # The kinds of content file. The file name says the kind; the kind names its schema.
 SHARED_KINDS = ("brand",)
@@ -36,6 +36,15 @@ def display_path(path: Path) -> str:
 
 def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     """List the content files in `root`: brand.yaml, then one folder per locale with one file per kind."""
+    try:
+        return _discover(root)
+    except OSError as exc:  # an unreadable folder
+        where = Path(exc.filename) if exc.filename else root
+        return [], [Problem(display_path(where), 1, 1, "", f"cannot read: {exc.strerror or exc}",
+                            "check the folder's permissions", code="io")]
+
+
+def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     files: list[ContentFile] = []
     problems: list[Problem] = []
     shown_root = display_path(root)
@@ -65,11 +74,15 @@ def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
                                         code="missing-file"))
         known = {f"{kind}.yaml" for kind in LOCALE_KINDS}
         for extra in sorted(folder.iterdir()):
+            if extra.name.startswith("."):
+                continue  # editors' lock and swap files
             if extra.suffix in (".yaml", ".yml") and extra.name not in known:
                 problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
                                         _closest(extra.stem, LOCALE_KINDS), code="unknown-file"))
     for extra in sorted(root.iterdir()):
-        if extra.is_file() and extra.suffix in (".yaml", ".yml") and extra.stem not in SHARED_KINDS:
+        if extra.name.startswith("."):
+            continue
+        if extra.is_file() and extra.suffix in (".yaml", ".yml") and extra.name not in {f"{k}.yaml" for k in SHARED_KINDS}:
             problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
                                     _closest(extra.stem, SHARED_KINDS), code="unknown-file"))
     return files, problems
@@ -89,7 +102,8 @@ def read_all(files: list[ContentFile]) -> list[Problem]:
     problems: list[Problem] = []
     for file in files:
         try:
-            raw = file.path.read_bytes()
+            with open(file.path, "rb") as fh:
+                raw = fh.read(MAX_BYTES + 1)  # enough to know it is too large, without reading a huge file
         except OSError as exc:
             problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror}", code="io"))
             continue

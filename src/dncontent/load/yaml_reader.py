@@ -208,7 +208,7 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
 def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
     """Parse bytes of one content file. Returns (document, problems); document is None if unusable."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(display, 1, 1, "", f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,})",
+        return None, [Problem(display, 1, 1, "", f"file is too large (over {MAX_BYTES:,} bytes, the limit)",
                               "content files are small; split the file or remove pasted data", code="too-large")]
     text, problems = _decode(raw, display)
     if text is None:

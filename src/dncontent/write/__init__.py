@@ -109,14 +109,26 @@ STAGING_MARK = ".dncontent-staging"  # present in a staging folder until its bui
 
 
 def is_build(folder: Path) -> bool:
-    """Whether `folder` holds exactly what one dncontent build wrote: its manifest and the files it lists."""
+    """Whether `folder` holds only what a dncontent build wrote: its manifest, the files it lists, their folders."""
     try:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         listed = {entry["path"] for entry in manifest["artifacts"] if entry["sha256"] and entry["role"]}
     except (OSError, ValueError, KeyError, TypeError):
         return False
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
-    return present - {"manifest.json"} <= listed
+    folders = {str(PurePosixPath(path).parent) for path in listed} | {"."}
+    folders |= {str(parent) for path in listed for parent in PurePosixPath(path).parents}
+    for where, dirs, files in os.walk(folder):  # does not follow links: a link is never ours
+        rel = Path(where).relative_to(folder).as_posix()
+        if rel not in folders:
+            return False
+        for name in files:
+            path = Path(where) / name
+            key = (Path(rel) / name).as_posix() if rel != "." else name
+            if path.is_symlink() or (key not in listed and key != "manifest.json"):
+                return False
+        if any((Path(where) / d).is_symlink() for d in dirs):
+            return False
+    return True
 
 
 def _remove_own(folder: Path) -> None:
