@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import gsm0338  # noqa: F401  registers the "gsm03.38" codec
@@ -155,7 +154,7 @@ def test_capacity_is_the_most_that_fits_in_a_budget(segments, encoding, characte
 
 def test_typography_is_made_plain_before_encoding():
     page = load_content(CONTENT).locales["en"]
-    message = replace(page.sms[0], body="“Curly” ‘quotes’ — dash… and\u00a0non-breaking\u2009spaces – or\n  not.")
+    message = page.sms[0]._replace(body="“Curly” ‘quotes’ — dash… and\u00a0non-breaking\u2009spaces – or\n  not.")
     text = compose(page, message)
     assert text == f"{CLINIC}: \"Curly\" 'quotes' - dash... and non-breaking spaces - or not. {OPT_OUT}"
     assert measure(text).encoding == "GSM-7"
@@ -177,16 +176,16 @@ def test_typography_in_content_reaches_the_phone_plain(content_copy, tmp_path):
 ])
 def test_contraindications_are_joined_as_a_sentence_reads(count, joined):
     page = load_content(CONTENT).locales["en"]
-    page = replace(page, contraindications=page.contraindications[:count])
-    message = replace(page.sms[0], body="Tell us if you have {contraindications}.")
+    page = page._replace(contraindications=page.contraindications[:count])
+    message = page.sms[0]._replace(body="Tell us if you have {contraindications}.")
     assert compose(page, message) == f"{CLINIC}: Tell us if you have {joined}. {OPT_OUT}"
 
 
 def test_a_contraindication_without_a_short_form_runs_on_with_its_label():
     page = load_content(CONTENT).locales["en"]
-    first = replace(page.contraindications[0], short=None, label="A bleeding disorder")
-    page = replace(page, contraindications=(first, replace(first, short=None, label="HIV")))
-    message = replace(page.sms[0], body="If you have {contraindications}, call.")
+    first = page.contraindications[0]._replace(short=None, label="A bleeding disorder")
+    page = page._replace(contraindications=(first, first._replace(short=None, label="HIV")))
+    message = page.sms[0]._replace(body="If you have {contraindications}, call.")
     assert compose(page, message) == f"{CLINIC}: If you have a bleeding disorder or HIV, call. {OPT_OUT}"
 
 

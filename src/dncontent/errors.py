@@ -1,11 +1,10 @@
 """Problems found in content, and the one exception family the CLI turns into exit codes."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One located problem in a content file.
 
     Ordered by file, then position, so reports read top to bottom.
@@ -28,7 +27,7 @@ class Problem:
         return f"{where}:{level}{field} {self.message}{hint}"
 
     def as_record(self) -> dict:
-        return asdict(self)
+        return self._asdict()
 
 
 class DncontentError(Exception):

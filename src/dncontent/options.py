@@ -1,12 +1,11 @@
 """What a build was asked to do: the options object the CLI fills and the Python API takes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 
-@dataclass(frozen=True)
-class BuildOptions:
+class BuildOptions(NamedTuple):
     content: Path = Path("content")
     out: Path = Path("build")
     formats: tuple[str, ...] = ()  # empty: every channel

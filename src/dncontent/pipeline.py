@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 from pathlib import Path
 
 from .errors import BuildError, ContentError, Problem, UsageError
@@ -25,7 +25,7 @@ def validate(content: Path | str = "content", *, strict: bool = False, lints: bo
         content_model = build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
         problems = sorted(problems + lint(files, content_model))
     if strict:
-        problems = [replace(p, severity="error") if p.severity == "warning" else p for p in problems]
+        problems = [p._replace(severity="error") if p.severity == "warning" else p for p in problems]
     return problems
 
 
@@ -38,8 +38,7 @@ def load_content(content: Path | str = "content") -> Content:
     return build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
 
 
-@dataclass
-class BuildResult:
+class BuildResult(NamedTuple):
     out: Path
     manifest: dict
     seconds: float
@@ -59,7 +58,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     if missing:
         raise UsageError(f"no content for locale(s): {', '.join(missing)}; content has {', '.join(content.locales)}")
     if options.locales:
-        content = replace(content, locales={k: v for k, v in content.locales.items() if k in options.locales})
+        content = content._replace(locales={k: v for k, v in content.locales.items() if k in options.locales})
     formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
     try:
         with Writer(options.out, content=options.content) as writer:

@@ -32,7 +32,7 @@ def export(page: LocaleContent) -> dict:
             "links": [{"id": key, "url": url} for key, url in brand.links.items()],
             "phone": brand.phone,
             "email": brand.email,
-            "colors": {key: getattr(brand.colors, key) for key in brand.colors.__dataclass_fields__},
+            "colors": {key: getattr(brand.colors, key) for key in brand.colors._fields},
         },
         "facts": {"session_minutes": {"min": page.session_minutes.min, "max": page.session_minutes.max}},
         "sections": [

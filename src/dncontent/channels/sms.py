@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache
 
 import gsm0338  # noqa: F401  registers the "gsm03.38" codec
@@ -46,8 +46,7 @@ TYPOGRAPHIC = str.maketrans({
     "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": "",  # soft hyphen, zero-width space and joiners
 })
 
-@dataclass(frozen=True)
-class Measurement:
+class Measurement(NamedTuple):
     """How a carrier would send a text.
 
     `characters` counts what a reader sees; `septets` is the GSM-7 length on the wire (None for UCS-2);

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
@@ -16,13 +15,17 @@ LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 ASSETS = "assets"  # the one other folder a content folder may have: images such as the logo
 
 
-@dataclass
 class ContentFile:
-    path: Path
-    display: str  # how problems name the file, e.g. content/en/risks.yaml
-    kind: str
-    locale: str | None
-    doc: Located | None = None
+    """One content file: where it is, how problems name it, its kind and locale, and once read, its document."""
+
+    __slots__ = ("path", "display", "kind", "locale", "doc")
+
+    def __init__(self, path: Path, display: str, kind: str, locale: str | None) -> None:
+        self.path = path
+        self.display = display  # e.g. content/en/risks.yaml
+        self.kind = kind
+        self.locale = locale
+        self.doc: Located | None = None
 
 
 def display_path(path: Path) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -59,13 +58,15 @@ Path = tuple  # a path into the data: ("risks", 3, "label")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and line feed are text
 
 
-@dataclass
 class Located:
     """A parsed document plus where each value (and each mapping key) starts."""
 
-    data: Any
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    __slots__ = ("data", "marks", "key_marks")
+
+    def __init__(self, data: Any) -> None:
+        self.data = data
+        self.marks: dict[Path, tuple[int, int]] = {}
+        self.key_marks: dict[Path, tuple[int, int]] = {}
 
     def where(self, path: Path, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at `path`, or of the nearest enclosing value."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -12,8 +12,7 @@ LABEL_PLACEHOLDERS = {"last_reviewed": ("date",), "next_review": ("date",), "rev
                       "qr_alt": ("url",), "page_of": ("page", "pages")}
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One list entry (a condition, risk or contraindication) with its approved wording."""
 
     id: str
@@ -21,23 +20,20 @@ class Item:
     short: str | None = None
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     id: str
     label: str
     text: str
 
 
-@dataclass(frozen=True)
-class Cta:
+class Cta(NamedTuple):
     id: str
     label: str
     description: str
     url: str
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     id: str
     heading: str | None
     paragraphs: tuple[str, ...]
@@ -46,23 +42,20 @@ class Section:
     cta: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     last_reviewed: str
     next_review: str
     reviewed_by: str | None = None
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     title: str
     publisher: str
     url: str | None = None
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class SessionMinutes:
+class SessionMinutes(NamedTuple):
     min: int
     max: int
 
@@ -70,16 +63,14 @@ class SessionMinutes:
         return f"{self.min}-{self.max}"
 
 
-@dataclass(frozen=True)
-class SmsMessage:
+class SmsMessage(NamedTuple):
     id: str
     segments: int
     body: str  # with placeholders, see channels/sms.py
     description: str | None = None
 
 
-@dataclass(frozen=True)
-class Colors:
+class Colors(NamedTuple):
     primary: str
     on_primary: str
     accent: str
@@ -89,8 +80,7 @@ class Colors:
     surface: str
 
 
-@dataclass(frozen=True)
-class Brand:
+class Brand(NamedTuple):
     name: str
     links: dict[str, str]
     colors: Colors
@@ -101,8 +91,7 @@ class Brand:
     email: str | None = None
 
 
-@dataclass(frozen=True)
-class Labels:
+class Labels(NamedTuple):
     """The wording channels add around the approved text, in the locale's language (labels.yaml)."""
 
     direction: str
@@ -133,8 +122,7 @@ class Labels:
         return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0), wording)
 
 
-@dataclass(frozen=True)
-class LocaleContent:
+class LocaleContent(NamedTuple):
     """Everything one locale says, plus the shared brand."""
 
     locale: str
@@ -153,7 +141,7 @@ class LocaleContent:
     sms: tuple[SmsMessage, ...]
     labels: Labels
     reading_grade_target: float = 8  # Flesch-Kincaid grade editors aim at; a lint reports sections above it
-    files: dict[str, Path] = field(default_factory=dict, compare=False)  # kind -> source file
+    files: dict[str, Path] = {}  # kind -> source file
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -173,8 +161,7 @@ class LocaleContent:
         return next(c for c in self.cta if c.url == self.brand.links["booking"])
 
 
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     root: Path
     brand: Brand
     locales: dict[str, LocaleContent]

@@ -106,11 +106,11 @@ def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     from ..channels import channel
 
     sms = channel("sms")
-
-    yield from sms.problems(page)  # over budget or not GSM-7: an error, as the build would fail
-    for i, (message, _text, measured) in enumerate(sms.messages(page)):
-        if measured.encoding != "GSM-7" or measured.segments > message.segments:
-            continue  # already an error above
+    for i, (message, text, measured) in enumerate(sms.messages(page)):
+        refused = sms.check(page, message, text, measured)
+        if refused:  # over budget or not GSM-7: an error, as the build would fail
+            yield refused
+            continue
         capacity = sms.capacity(message.segments)
         if measured.septets > NEAR_BUDGET * capacity:
             yield where.problem(page.locale, "sms", ("messages", i, "body"),
