@@ -74,7 +74,7 @@ def test_repeated_formats_are_built_once(tmp_path):
     result = run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "--format", "json",
                      "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 2 files (2 json;")
+    assert result.stdout.startswith("Built 4 files (4 json;")  # the schema, the index and one export per locale
 
 
 def test_first_build_of_invalid_content_creates_no_output(content_copy, tmp_path):
@@ -127,32 +127,33 @@ def test_unknown_locale_is_a_usage_error(tmp_path):
 def test_build_summary(tmp_path):
     result = build_json(CONTENT, tmp_path / "b")
     assert result.returncode == 0
-    assert result.stdout.startswith("Built 2 files (2 json;")
+    assert result.stdout.startswith("Built 4 files (4 json;")
 
 
 def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tmp_path):
     """A new locale is a folder: copy en, translate, build. Every channel renders it."""
     import shutil
 
-    shutil.copytree(content_copy / "en", content_copy / "es")
-    page = content_copy / "es" / "page.yaml"
+    shutil.copytree(content_copy / "en", content_copy / "fr")
+    page = content_copy / "fr" / "page.yaml"
     page.write_text(page.read_text("utf-8").replace('title: "Dry Needling: What You Need to Know"',
-                                                    'title: "Punción seca: lo que necesita saber"'), "utf-8")
+                                                    'title: "Puncture sèche : ce qu’il faut savoir"'), "utf-8")
     out = tmp_path / "build"
     result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
                      "--format", "html", "--format", "sms")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     locales = {e["locale"] for e in manifest["artifacts"]}
-    assert {"en", "es"} <= locales
-    export = json.loads((out / "json" / "dry-needling.es.json").read_text("utf-8"))
-    assert export["locale"] == "es" and export["title"] == "Punción seca: lo que necesita saber"
+    assert {"en", "es", "fr"} <= locales
+    export = json.loads((out / "json" / "dry-needling.fr.json").read_text("utf-8"))
+    assert export["locale"] == "fr" and export["title"] == "Puncture sèche : ce qu’il faut savoir"
+    assert "20 novembre 2026" in (out / "html" / "fr" / "dry-needling.html").read_text("utf-8")  # CLDR's French date
     # and a locale that drifts from en is caught
     risks = content_copy / "es" / "risks.yaml"
     risks.write_text(risks.read_text("utf-8").replace("id: fatigue", "id: tiredness"), "utf-8")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert "es/risks.yaml:4:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
+    assert "es/risks.yaml:5:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "preview", "report"])

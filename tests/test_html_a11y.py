@@ -33,14 +33,14 @@ def node_tool(path: Path) -> Path:
     return path
 
 
-def open_page(browser, view: str, html_build: Path | None = None, snippet: str | None = None):
+def open_page(browser, view: str, html_build: Path | None = None, snippet: str | None = None, locale: str = "en"):
     """A new tab at `view` size showing the page, or `snippet` embedded in a host page."""
     context = browser.new_context(**VIEWPORTS[view])
     tab = context.new_page()
     if snippet is None:
-        tab.goto((html_build / "html" / "en" / "dry-needling.html").as_uri())
+        tab.goto((html_build / "html" / locale / "dry-needling.html").as_uri())
     else:
-        tab.set_content(embed((html_build / "html" / "en" / "snippets" / f"{snippet}.html").read_text("utf-8")))
+        tab.set_content(embed((html_build / "html" / locale / "snippets" / f"{snippet}.html").read_text("utf-8")))
     tab.wait_for_load_state("load")
     return context, tab
 
@@ -52,17 +52,19 @@ def axe_violations(tab) -> list[str]:
     return [f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
 
 
+@pytest.mark.parametrize("locale", ["en", "es"])
 @pytest.mark.parametrize("view", ["1280px", "320px"])
-def test_page_has_no_axe_violations(browser, html_build, view):
-    context, tab = open_page(browser, view, html_build)
+def test_page_has_no_axe_violations(browser, html_build, view, locale):
+    context, tab = open_page(browser, view, html_build, locale=locale)
     violations = axe_violations(tab)
     context.close()
     assert violations == []
 
 
+@pytest.mark.parametrize("locale", ["en", "es"])
 @pytest.mark.parametrize("name", SNIPPETS)
-def test_embedded_snippet_has_no_axe_violations(browser, html_build, name):
-    context, tab = open_page(browser, "1280px", html_build, snippet=name)
+def test_embedded_snippet_has_no_axe_violations(browser, html_build, name, locale):
+    context, tab = open_page(browser, "1280px", html_build, snippet=name, locale=locale)
     violations = axe_violations(tab)
     context.close()
     assert violations == []
@@ -78,10 +80,10 @@ def test_axe_finds_what_it_should(browser):
     assert {v.split(":")[0] for v in violations} >= {"html-has-lang", "document-title", "link-name"}
 
 
-def test_page_passes_the_nu_html_checker(html_build):
+def test_pages_pass_the_nu_html_checker(html_build):
     java = require("java", "default-jre-headless")
     result = subprocess.run([java, "-jar", str(node_tool(VNU)), "--errors-only", "--format", "json",
-                             str(html_build / "html" / "en" / "dry-needling.html")],
+                             *(str(html_build / "html" / locale / "dry-needling.html") for locale in ("en", "es"))],
                             capture_output=True, text=True, timeout=180)
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
@@ -96,9 +98,10 @@ def overflow(tab) -> dict:
                                      .map(e => e.tagName + '.' + e.className)})""")
 
 
+@pytest.mark.parametrize("locale", ["en", "es"])
 @pytest.mark.parametrize("view", ["320px", "1280px at 200%"])
-def test_page_reflows_without_horizontal_scrolling(browser, html_build, view):
-    context, tab = open_page(browser, view, html_build)
+def test_page_reflows_without_horizontal_scrolling(browser, html_build, view, locale):
+    context, tab = open_page(browser, view, html_build, locale=locale)
     measured = overflow(tab)
     context.close()
     assert measured["scroll"] <= measured["client"], measured["wider"]

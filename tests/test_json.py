@@ -64,7 +64,10 @@ def test_broken_export_is_rejected(exported, name):
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
     assert list(d) == ["schema_version", "locale", "title", "topic", "review", "source", "brand", "facts", "sections",
-                       "conditions", "risks", "contraindications", "session_phases", "cta"]
+                       "conditions", "risks", "contraindications", "session_phases", "cta", "alternates"]
+    assert d["review"]["status"] == "approved"
+    assert d["alternates"] == [{"locale": "en", "path": "dry-needling.en.json", "translated_from": None},
+                               {"locale": "es", "path": "dry-needling.es.json", "translated_from": "en"}]
     assert d["locale"] == "en" and d["facts"]["session_minutes"] == {"min": 15, "max": 30}
     assert (len(d["conditions"]), len(d["risks"]), len(d["contraindications"])) == (14, 9, 7)
     assert [p["id"] for p in d["session_phases"]] == ["before", "during", "after", "results"]

@@ -35,10 +35,10 @@ def test_overdue_review(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{content_copy}/en/page.yaml:8:16: warning: review.next_review: review overdue")
+    assert lines_with(result, f"{content_copy}/en/page.yaml:9:16: warning: review.next_review: review overdue")
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, f"{content_copy}/en/page.yaml:8:16: review.next_review: review overdue: next_review was "
+    assert lines_with(strict, f"{content_copy}/en/page.yaml:9:16: review.next_review: review overdue: next_review was "
                               f"{TODAY - datetime.timedelta(days=5)} (5 days ago)")
 
 
@@ -46,7 +46,7 @@ def test_review_due_soon(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=12))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, "page.yaml:8:16: warning: review.next_review: review due soon: next_review is "
+    assert lines_with(result, "page.yaml:9:16: warning: review.next_review: review due soon: next_review is "
                               f"{TODAY + datetime.timedelta(days=12)} (in 12 days)")
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
 
@@ -54,7 +54,7 @@ def test_review_due_soon(content_copy):
 def test_current_review_is_shown_as_info(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=200))
     result = run_cli("validate", "--content", str(content_copy))
-    assert lines_with(result, "page.yaml:8:16: info: review.next_review: review current")
+    assert lines_with(result, "page.yaml:9:16: info: review.next_review: review current")
     assert not lines_with(result, "review overdue") and not lines_with(result, "review due soon")
 
 
@@ -72,7 +72,7 @@ def test_placeholder_urls(content_copy):
 
 def test_reading_grades_are_reported_per_section(content_copy):
     result = run_cli("validate", "--content", str(content_copy))
-    grades = re.findall(r"section '([a-z-]+)': reading grade (\d+\.\d)", result.stdout)
+    grades = re.findall(r"section '([a-z-]+)': reading grade (\d+\.\d) \(Flesch-Kincaid\)", result.stdout)
     page = json.loads(run_cli("validate", "--content", str(content_copy), "--format", "json").stdout)
     assert [g[0] for g in grades] == [s for s in _section_ids()]
     assert all(0 < float(g) < 30 for _, g in grades)
@@ -80,7 +80,8 @@ def test_reading_grades_are_reported_per_section(content_copy):
     edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 25\ntitle: "Dry')
     relaxed = run_cli("validate", "--strict", "--content", str(content_copy))
     assert not lines_with(relaxed, "is above the target")
-    assert len(lines_with(relaxed, "info: sections[")) == len(grades)
+    assert len(lines_with(relaxed, "en/page.yaml")) == len(grades) + 1  # and the review status
+    assert len([line for line in lines_with(relaxed, "en/page.yaml") if ": info: sections[" in line]) == len(grades)
     assert any(p["code"] == "reading-grade" and p["severity"] == "warning" for p in page["problems"])
 
 
@@ -95,14 +96,18 @@ def test_reading_grade_above_target_fails_strict(content_copy):
     set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, "page.yaml:31:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
+    assert lines_with(strict, "en/page.yaml:32:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
                               "is above the target of 8")
 
 
 def test_sms_near_budget(content_copy):
     result = run_cli("validate", "--content", str(content_copy))
-    assert lines_with(result, "sms.yaml:19:11: warning: messages[1].body: message 'before-your-visit' uses 450 of 459")
+    assert lines_with(result, "en/sms.yaml:19:11: warning: messages[1].body: message 'before-your-visit' uses 451 of 459 "
+                              "septets (98% of its 3-segment GSM-7 budget)")
+    assert lines_with(result, "es/sms.yaml:24:11: warning: messages[1].body: message 'before-your-visit' uses 533 of "
+                              "536 UTF-16 code units (99% of its 8-segment UCS-2 budget)")
     edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 4")
+    edit(content_copy / "es" / "sms.yaml", "segments: 8", "segments: 9")
     assert not lines_with(run_cli("validate", "--content", str(content_copy)), "before-your-visit")
 
 
@@ -110,12 +115,26 @@ def test_sms_over_budget_is_an_error_in_validate(content_copy):
     edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 2")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert lines_with(result, "sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 450 septets = 3 segments")
+    assert lines_with(result, "en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 451 septets as GSM-7 = 3 "
+                              "segments; its budget is 2")
+
+
+def approve_spanish(content) -> None:
+    """The shipped Spanish as if a clinician had approved it, with budgets and targets it meets."""
+    edit(content / "es" / "page.yaml", "status: draft", "status: approved")
+    edit(content / "es" / "page.yaml", "\ntitle:", "\nreading_ease_target: 20\ntitle:")
+    edit(content / "es" / "sms.yaml", "segments: 8", "segments: 9")
+    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # booking-invitation
+    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # aftercare
+    for name in ("page.yaml",):
+        edit(content / "es" / name, '"2026-11-20"', f'"{TODAY}"')
+        edit(content / "es" / name, '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
 
 
 def test_clean_content_passes_strict(content_copy):
     set_real_urls(content_copy)
     set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
+    approve_spanish(content_copy)
     edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 22\ntitle: "Dry')
     edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 4")
     result = run_cli("validate", "--strict", "--quiet", "--content", str(content_copy))
@@ -154,17 +173,29 @@ def test_report(fmt):
     result = run_cli("report", "--format", fmt)
     assert result.returncode == 0, result.stderr
     if fmt == "json":
-        (en,) = json.loads(result.stdout)
-        assert en["locale"] == "en" and en["last_reviewed"] == "2026-11-20"
+        en, es = json.loads(result.stdout)
+        assert en["locale"] == "en" and en["last_reviewed"] == "2026-11-20" and en["status"] == "approved"
         assert [s["id"] for s in en["sections"]] == _section_ids()
+        assert en["readability_formula"] == "Flesch-Kincaid" and en["readability_target"] == 8
         assert {m["id"]: m["segments"] for m in en["sms"]} == {"booking-invitation": 2, "before-your-visit": 3,
                                                               "aftercare": 2}
         assert set(en["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 4 for n in en["brochure_pages"].values())
+        assert es["locale"] == "es" and es["status"] == "draft"
+        assert es["readability_formula"] == "Szigriszt-Pazos, INFLESZ scale" and es["readability_target"] == 55
+        assert [(m["id"], m["encoding"], m["unit"], m["segments"], m["budget"]) for m in es["sms"]] == [
+            ("booking-invitation", "UCS-2", "UTF-16 code units", 4, 4),
+            ("before-your-visit", "UCS-2", "UTF-16 code units", 8, 8),
+            ("aftercare", "UCS-2", "UTF-16 code units", 4, 4)]
+        assert set(es["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 5 for n in es["brochure_pages"].values())
     else:
-        assert result.stdout.startswith("Dry Needling: What You Need to Know [en]\nReview: last 2026-11-20")
+        assert result.stdout.startswith("Dry Needling: What You Need to Know [en]\nReview: approved, last 2026-11-20")
         assert re.search(r"acupuncture +- +59 +17\.7 !", result.stdout)
-        assert re.search(r"before-your-visit +GSM-7 +450 +450 +3 / 3", result.stdout)
+        assert "(scores: Flesch-Kincaid; ! misses the target of 8)" in result.stdout
+        assert re.search(r"before-your-visit +GSM-7 +451 +451 +3 / 3", result.stdout)
         assert re.search(r"letter +[1-4]\n", result.stdout)
+        assert "Punción seca: lo que necesita saber [es] DRAFT: not reviewed by a clinician" in result.stdout
+        assert "(scores: Szigriszt-Pazos, INFLESZ scale; ! misses the target of 55)" in result.stdout
+        assert re.search(r"before-your-visit +UCS-2 +533 +533 +8 / 8", result.stdout)
 
 
 def test_a_file_without_its_schema_modeline_gets_a_warning(content_copy):

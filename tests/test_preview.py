@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from dncontent.channels import channel
 from dncontent.errors import BuildError
+from dncontent.model.sms import messages as sms_messages
 from dncontent.options import BuildOptions
 from dncontent.pipeline import load_content, validate
 
@@ -114,13 +115,20 @@ def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
     expect(page.locator("#en-json pre")).to_contain_text(f'"label": "{RISK}"')
     expect(page.frame_locator("#en-page iframe").get_by_text(RISK)).to_be_visible()
     expect(page.frame_locator("#en-snippets iframe[src$='/risks.html']").get_by_text(RISK)).to_be_visible()
-    composed = channel("sms").messages(load_content(preview.content).locales["en"])
+    composed = sms_messages(load_content(preview.content).locales["en"])
     expect(page.locator("#en-sms .message")).to_have_count(len(composed))
     for shown, (message, text, measured) in zip(page.locator("#en-sms .message").all(), composed):
         expect(shown.locator(".bubble")).to_have_text(text)
         assert " ".join(shown.locator(".measure").inner_text().split()) == (
             f"{measured.encoding} {measured.characters} characters {measured.septets} septets "
             f"{measured.segments} of {message.segments} segments")
+    for shown, (message, text, measured) in zip(page.locator("#es-sms .message").all(),
+                                                sms_messages(load_content(preview.content).locales["es"])):
+        assert " ".join(shown.locator(".measure").inner_text().split()) == (
+            f"UCS-2 {measured.characters} characters {measured.code_units} UTF-16 code units "
+            f"{measured.segments} of {message.segments} segments")
+    expect(page.locator("#tabs a[data-locale='es']")).to_contain_text("draft")
+    expect(page.locator("#tabs a[data-locale='en']")).not_to_contain_text("draft")
     downloads = page.locator("#en-brochure a[download]")
     expect(downloads.first).to_be_attached()
     urls = [urljoin(preview.url, downloads.nth(i).get_attribute("href")) for i in range(downloads.count())]
@@ -160,13 +168,14 @@ def test_edits_show_without_a_reload_and_problems_replace_the_output(page: Page,
     assert page.evaluate("document.getElementById('en-sms').untouched") is True
 
     # A file that is not YAML any more: the problem, located, instead of the old output.
-    risks.write_text(risks.read_text(encoding="utf-8") + "  - id: broken\n    label: [unclosed\n", encoding="utf-8")
+    before = risks.read_text(encoding="utf-8")
+    risks.write_text(before + "  - id: broken\n    label: [unclosed\n", encoding="utf-8")
     expect(page.locator("#problems")).to_contain_text(_located(validate(preview.content), "risks.yaml"), timeout=LIVE)
     expect(page.locator("#en-json")).to_have_count(0)
     expect(page.locator("#status")).to_contain_text("problem")
 
     # Fixed: back by itself, with the new text.
-    risks.write_text(risks.read_text(encoding="utf-8").replace("[unclosed", "Breathlessness"), encoding="utf-8")
+    risks.write_text(before.replace(label, "Breathlessness"), encoding="utf-8")
     expect(page.locator("#en-json pre")).to_contain_text('"label": "Breathlessness"', timeout=LIVE)
     expect(page.locator("#problems")).to_have_count(0)
 
@@ -183,7 +192,6 @@ def test_edits_show_without_a_reload_and_problems_replace_the_output(page: Page,
 
 
 def test_each_locale_has_a_tab_that_stays_chosen_across_updates(browser, preview: Preview):
-    shutil.copytree(preview.content / "en", preview.content / "es")
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     try:
         page = context.new_page()
@@ -194,8 +202,8 @@ def test_each_locale_has_a_tab_that_stays_chosen_across_updates(browser, preview
         page.locator("#tabs a[data-locale='es']").click()
         expect(page.locator("#locale-es")).to_be_visible()
         expect(page.locator("#locale-en")).to_be_hidden()
-        _edit(preview.content / "es" / "risks.yaml", RISK, "Neumotórax")
-        expect(page.locator("#es-json pre")).to_contain_text("Neumotórax", timeout=LIVE)
+        _edit(preview.content / "es" / "risks.yaml", "Neumotórax (colapso del pulmón)", "Neumotórax (pulmón colapsado)")
+        expect(page.locator("#es-json pre")).to_contain_text("Neumotórax (pulmón colapsado)", timeout=LIVE)
         expect(page.locator("#locale-es")).to_be_visible()
         expect(page.locator("#locale-en")).to_be_hidden()
         expect(page.locator("#tabs a[data-locale='es']")).to_have_attribute("aria-current", "page")
@@ -227,7 +235,7 @@ def test_preview_never_writes_files(preview: Preview, tmp_path: Path):
         view = body.decode()
         if status == 200 and "Collapsed lung" in view and 'data-state="rendering"' not in view:
             break
-        assert time.monotonic() < deadline, "the edit never showed"
+        assert time.monotonic() < deadline, ("the edit never showed", status, re.findall(r'data-state="[a-z]+"|Collapsed lung', view), preview.stderr.read_text())
         time.sleep(0.1)
     assert _tree(preview.workdir) == before_work
     after_content = _tree(preview.content)

@@ -10,13 +10,14 @@ import gsm0338  # noqa: F401  registers the "gsm03.38" codec
 import pytest
 import yaml
 
-from dncontent.channels.sms import Measurement, capacity, compose, measure, messages
+from dncontent.model.sms import Measurement, capacity, compose, measure, messages
 from dncontent.pipeline import load_content
 from tests.conftest import CONTENT, run_cli
 
 GSM = "gsm03.38"
 BRAND = yaml.safe_load((CONTENT / "brand.yaml").read_text("utf-8"))
-CLINIC, OPT_OUT, SENDER = BRAND["name"], BRAND["sms"]["opt_out"], BRAND["sms"]["sender"]
+LABELS = yaml.safe_load((CONTENT / "en" / "labels.yaml").read_text("utf-8"))
+CLINIC, OPT_OUT, SENDER = BRAND["name"], LABELS["sms_opt_out"], BRAND["sms"]["sender"]
 SMS = yaml.safe_load((CONTENT / "en" / "sms.yaml").read_text("utf-8"))["messages"]
 SHORT_FORMS = [item["short"] for item in
                yaml.safe_load((CONTENT / "en" / "contraindications.yaml").read_text("utf-8"))["contraindications"]]
@@ -51,12 +52,18 @@ def sms_build(tmp_path_factory) -> Path:
 
 
 def test_each_message_and_the_sidecar_are_written(sms_build):
-    written = sorted(p.name for p in (sms_build / "sms" / "en").iterdir())
-    assert written == sorted([f"{m['id']}.txt" for m in SMS] + ["messages.json"])
+    locales = sorted(p.name for p in CONTENT.iterdir() if (p / "sms.yaml").is_file())
+    assert locales == ["en", "es"]
+    expected = {}
+    for locale in locales:
+        ids = [m["id"] for m in yaml.safe_load((CONTENT / locale / "sms.yaml").read_text("utf-8"))["messages"]]
+        written = sorted(p.name for p in (sms_build / "sms" / locale).iterdir())
+        assert written == sorted([f"{i}.txt" for i in ids] + ["messages.json"])
+        expected |= {f"sms/{locale}/{i}.txt": ("sms", locale, "message") for i in ids}
+        expected[f"sms/{locale}/messages.json"] = ("sms", locale, "sidecar")
     manifest = json.loads((sms_build / "manifest.json").read_text("utf-8"))
     roles = {e["path"]: (e["format"], e["locale"], e["role"]) for e in manifest["artifacts"]}
-    assert roles == {**{f"sms/en/{m['id']}.txt": ("sms", "en", "message") for m in SMS},
-                     "sms/en/messages.json": ("sms", "en", "sidecar")}
+    assert roles == expected
 
 
 @pytest.mark.parametrize("message", SMS, ids=[m["id"] for m in SMS])
@@ -87,10 +94,11 @@ def test_sidecar_numbers_agree_with_the_codec(sms_build):
     for entry, message in zip(sidecar["messages"], SMS):
         text = (folder / f"{message['id']}.txt").read_text("utf-8")
         encoded = text.encode(GSM, "strict")
-        assert list(entry) == ["id", "description", "encoding", "characters", "septets", "segments", "budget", "text"]
+        assert list(entry) == ["id", "description", "encoding", "characters", "septets", "code_units", "segments",
+                               "budget", "text"]
         assert entry == {"id": message["id"], "description": message["description"], "encoding": "GSM-7",
-                         "characters": len(text), "septets": len(encoded), "segments": len(wire_segments(encoded)),
-                         "budget": message["segments"], "text": text}
+                         "characters": len(text), "septets": len(encoded), "code_units": None,
+                         "segments": len(wire_segments(encoded)), "budget": message["segments"], "text": text}
 
 
 def test_api_composes_what_the_build_writes(sms_build):
@@ -172,7 +180,7 @@ def test_typography_in_content_reaches_the_phone_plain(content_copy, tmp_path):
 @pytest.mark.parametrize("count, joined", [
     (1, SHORT_FORMS[0]),
     (2, f"{SHORT_FORMS[0]} or {SHORT_FORMS[1]}"),
-    (3, f"{SHORT_FORMS[0]}, {SHORT_FORMS[1]} or {SHORT_FORMS[2]}"),
+    (3, f"{SHORT_FORMS[0]}, {SHORT_FORMS[1]}, or {SHORT_FORMS[2]}"),  # CLDR's English "or" list
 ])
 def test_contraindications_are_joined_as_a_sentence_reads(count, joined):
     page = load_content(CONTENT).locales["en"]
@@ -209,7 +217,7 @@ def test_a_message_over_its_budget_fails_the_build_and_keeps_the_previous_one(co
     assert result.returncode == 1
     line = _line_of(sms, r"- id: aftercare")
     assert result.stderr.startswith(
-        f"{sms}:{line}:5: messages[2]: sms message 'aftercare' is {len(encoded)} septets = 2 segments; "
+        f"{sms}:{line}:5: messages[2]: sms message 'aftercare' is {len(encoded)} septets as GSM-7 = 2 segments; "
         f"its budget is 1 (hint: ")
     assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
     assert "Traceback" not in result.stderr
@@ -223,8 +231,13 @@ def test_an_emoji_in_a_body_fails_the_build_naming_it(content_copy, tmp_path):
     result = build_sms(content_copy, tmp_path / "build")
     assert result.returncode == 1
     line = _line_of(sms, r"^    body: >-$", after=_line_of(sms, r"- id: aftercare"))
+    page = load_content(content_copy).locales["en"]
+    units = len(compose(page, page.sms[2]).encode("utf-16-le")) // 2  # the emoji is a surrogate pair
+    cost = f"as UCS-2: {-(-units // 67)} segments ({units} UTF-16 code units)"
     assert f"{sms}:{line}:11: messages[2].body: sms message 'aftercare' is not GSM-7, because of " \
-           "'😀' (U+1F600 GRINNING FACE): as UCS-2 it is" in result.stderr
+           f"'😀' (U+1F600 GRINNING FACE); {cost}; its budget is 2 " \
+           f"(hint: add `encoding: ucs2` to the message if the language needs these letters ({cost}), " \
+           "otherwise replace it with plain text)" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "build").exists()
 
@@ -240,13 +253,14 @@ def test_a_character_from_the_clinic_name_fails_every_message(content_copy, tmp_
     assert result.stderr.endswith(f"error: {len(SMS)} text messages cannot be sent as written\n")
 
 
-def test_the_list_conjunction_comes_from_the_locale_labels(content_copy, tmp_path):
-    shutil.copytree(content_copy / "en", content_copy / "pl")
-    labels = content_copy / "pl" / "labels.yaml"
-    labels.write_text(labels.read_text("utf-8").replace("list_or: or", "list_or: lub"), "utf-8")
+def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy, tmp_path):
+    shutil.copytree(content_copy / "en", content_copy / "pl")  # English text, Polish conventions
+    assert "list_or" not in (content_copy / "pl" / "labels.yaml").read_text("utf-8")
     result = build_sms(content_copy, tmp_path / "build")
     assert result.returncode == 0, result.stderr
     polish = (tmp_path / "build" / "sms" / "pl" / "before-your-visit.txt").read_text("utf-8")
     english = (tmp_path / "build" / "sms" / "en" / "before-your-visit.txt").read_text("utf-8")
+    spanish = (tmp_path / "build" / "sms" / "es" / "before-your-visit.txt").read_text("utf-8")
     assert "past reactions to needles lub pregnancy (current or planned)." in polish
-    assert "past reactions to needles or pregnancy (current or planned)." in english
+    assert "past reactions to needles, or pregnancy (current or planned)." in english
+    assert "reacciones previas a las agujas o embarazo (actual o planeado)." in spanish

@@ -43,37 +43,37 @@ BAD_INPUTS = {
                    "risks[8].label: expected a string, got a list"),
     "bad-id": ("en/conditions.yaml", "id: knee-pain", "id: Knee Pain", "en/conditions.yaml:16:9", "'knee-pain'"),
     "duplicate-id": ("en/risks.yaml", "id: fainting", "id: bleeding", "en/risks.yaml:16:9", "duplicate id 'bleeding'"),
-    "unknown-reference": ("en/page.yaml", "cta: [contact]", "cta: [contakt]", "en/page.yaml:89:11",
+    "unknown-reference": ("en/page.yaml", "cta: [contact]", "cta: [contakt]", "en/page.yaml:90:11",
                           "no call to action with id 'contakt' (hint: did you mean 'contact'?)"),
     "unknown-link": ("en/cta.yaml", "link: booking", "link: bookings", "en/cta.yaml:12:11", "no link in brand.yaml with id 'bookings' (hint: did you mean 'booking'?)"),
     "http-url": ("brand.yaml", "https://www.example.com/contact", "http://www.example.com/contact", "brand.yaml:10:10",
                  "URL scheme 'http:' is not allowed"),
     "javascript-url": ("brand.yaml", "https://www.example.com/book-online", "javascript:alert(1)", "brand.yaml:12:10",
                        "URL scheme 'javascript:' is not allowed"),
-    "impossible-date": ("en/page.yaml", '"2026-11-20"', '"2026-13-45"', "en/page.yaml:7:18",
+    "impossible-date": ("en/page.yaml", '"2026-11-20"', '"2026-13-45"', "en/page.yaml:8:18",
                         "'2026-13-45' is not a real calendar date"),
     "unquoted-impossible-date": ("en/page.yaml", 'next_review: "2027-11-20"', "next_review: 2027-02-30",
-                                 "en/page.yaml:8:16", "not a real calendar date"),
-    "dates-out-of-order": ("en/page.yaml", '"2027-11-20"', '"2025-01-01"', "en/page.yaml:8:16", "is not after"),
+                                 "en/page.yaml:9:16", "not a real calendar date"),
+    "dates-out-of-order": ("en/page.yaml", '"2027-11-20"', '"2025-01-01"', "en/page.yaml:9:16", "is not after"),
     "yaml-tag": ("en/risks.yaml", "label: Soreness", "label: !!python/object/apply:os.system [ls]", "en/risks.yaml:19:12",
                  "YAML tag"),
     "unknown-placeholder": ("en/sms.yaml", "lasts {session_minutes}", "lasts {session_minute}", "en/sms.yaml:13:11",
                             "unknown placeholder '{session_minute}' (hint: did you mean {session_minutes}?)"),
-    "unknown-list": ("en/page.yaml", "list: risks", "list: risk", "en/page.yaml:75:11", "did you mean 'risks'?"),
+    "unknown-list": ("en/page.yaml", "list: risks", "list: risk", "en/page.yaml:76:11", "did you mean 'risks'?"),
     "missing-logo": ("brand.yaml", "name: Jubilant Therapy Services\n", "name: Jubilant Therapy Services\nlogo: logo.svg\n",
                      "brand.yaml:4:7", "logo file 'logo.svg' not found"),
     "label-unknown-placeholder": ("en/labels.yaml", 'last_reviewed: "Last reviewed {date}"',
-                                  'last_reviewed: "Last reviewed {date} by {who}"', "en/labels.yaml:8:16",
+                                  'last_reviewed: "Last reviewed {date} by {who}"', "en/labels.yaml:10:16",
                                   "unknown placeholder or stray brace ({who})"),
-    "label-format-spec": ("en/labels.yaml", 'date_format: "{month} {day}, {year}"',
-                          'date_format: "{month} {day:>999999999}, {year}"', "en/labels.yaml:11:14",
-                          "date_format may use {day}, {month}, {year}, each once"),
+    "label-format-spec": ("en/labels.yaml", 'reviewed_by: "Reviewed by {name}"',
+                          'reviewed_by: "Reviewed by {name} ({name:>999999999})"', "en/labels.yaml:12:14",
+                          "reviewed_by may use {name}, each once"),
     "label-placeholder-twice": ("en/labels.yaml", 'next_review: "Next review due {date}"',
-                                'next_review: "Next review due {date} ({date})"', "en/labels.yaml:9:14",
+                                'next_review: "Next review due {date} ({date})"', "en/labels.yaml:11:14",
                                 "a placeholder is used twice"),
     "not-a-number": ("en/page.yaml", "topic: Dry needling", "topic: Dry needling\nreading_grade_target: .nan",
                      "en/page.yaml:6:23", "'.nan' is not a usable number"),
-    "list-not-shown": ("en/page.yaml", "    list: risks\n", "", "en/page.yaml:15:3", "list 'risks' is not shown"),
+    "list-not-shown": ("en/page.yaml", "    list: risks\n", "", "en/page.yaml:16:3", "list 'risks' is not shown"),
     "faint-colour": ("brand.yaml", 'on_primary: "#ffffff"', 'on_primary: "#a8c8cd"', "brand.yaml:15:15",
                      "colors.on_primary: on_primary #a8c8cd on primary #0b5d6b has contrast 4.22:1"),
     "logo-outside-content": ("brand.yaml", "name: Jubilant Therapy Services\n",
@@ -88,7 +88,7 @@ BAD_INPUTS = {
     "control-character": ("en/risks.yaml", "label: Fainting", 'label: "Faint\\x01ing"', "en/risks.yaml:17:12",
                           "text contains the control character U+0001"),
     "blank-text": ("en/labels.yaml", "skip_to_content: Skip to main content", 'skip_to_content: "\\t "',
-                   "en/labels.yaml:5:18", "text is blank"),
+                   "en/labels.yaml:6:18", "text is blank"),
     "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
 }
 
@@ -231,10 +231,12 @@ def test_api_returns_the_same_problems(content_copy):
 
     edit(content_copy / "en" / "risks.yaml", "id: fainting", "id: bleeding")
     problems = [p for p in dncontent.validate(content_copy) if p.severity == "error"]
-    assert [p.code for p in problems] == ["duplicate-id"]
+    # the duplicate, and Spanish no longer mirroring the English ids
+    assert [(p.file, p.code) for p in problems] == [(str(content_copy / "en" / "risks.yaml"), "duplicate-id"),
+                                                    (str(content_copy / "es" / "risks.yaml"), "mirror")]
     with pytest.raises(dncontent.ContentError) as raised:
         dncontent.load_content(content_copy)
-    assert [p.code for p in raised.value.problems if p.severity == "error"] == ["duplicate-id"]
+    assert [p.code for p in raised.value.problems if p.severity == "error"] == ["duplicate-id", "mirror"]
 
 
 def test_api_loads_the_model():

@@ -15,7 +15,8 @@ class SectionRow:
     id: str
     heading: str | None
     words: int
-    reading_grade: float
+    readability: float | None  # in the locale's formula's terms; None when the language has no formula
+    hard: bool  # harder to read than the target
 
 
 @dataclass
@@ -23,7 +24,8 @@ class SmsRow:
     id: str
     encoding: str
     characters: int
-    septets: int | None
+    length: int  # septets (GSM-7) or UTF-16 code units (UCS-2): what segments are counted in
+    unit: str
     segments: int
     budget: int
 
@@ -35,7 +37,9 @@ class LocaleReport:
     last_reviewed: str
     next_review: str
     review_status: str
-    reading_grade_target: float
+    status: str  # draft or approved
+    readability_formula: str | None
+    readability_target: float | None
     sections: list[SectionRow] = field(default_factory=list)
     sms: list[SmsRow] = field(default_factory=list)
     brochure_pages: dict[str, int] = field(default_factory=dict)
@@ -50,23 +54,29 @@ def review_status(next_review: str, today: datetime.date) -> str:
 
 def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
                  today: datetime.date | None = None) -> list[LocaleReport]:
-    from .validate.lints import section_texts
-    from .validate.readability import grades
+    from .model import sms
+    from .validate.lints import readability_target, section_texts
+    from .validate.readability import formula_for, misses, scores
 
     content: Content = load_content(content_dir)
     today = today or datetime.date.today()
-    sms = channel("sms")
     pages = channel("pdf").page_counts(content) if brochures else {}
     reports = []
-    for locale, page in content.locales.items():
+    for locale in content.in_order():
+        page = content.locales[locale]
         texts = section_texts(page)
+        formula = formula_for(locale)
+        target = readability_target(page, formula) if formula else None
         report = LocaleReport(locale, page.title, page.review.last_reviewed, page.review.next_review,
-                              review_status(page.review.next_review, today), page.reading_grade_target)
-        for (i, section_id, text), grade in zip(texts, grades([t for _, _, t in texts])):
-            report.sections.append(SectionRow(section_id, page.sections[i].heading, len(text.split()), grade))
+                              review_status(page.review.next_review, today), page.review.status,
+                              formula.name if formula else None, target)
+        found = scores([t for _, _, t in texts], formula) if formula else [None] * len(texts)
+        for (i, section_id, text), score in zip(texts, found):
+            report.sections.append(SectionRow(section_id, page.sections[i].heading, len(text.split()), score,
+                                              score is not None and misses(score, target, formula)))
         for message, _text, measured in sms.messages(page):
-            report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.septets,
-                                     measured.segments, message.segments))
+            report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.length,
+                                     measured.unit, measured.segments, message.segments))
         report.brochure_pages = {size: n for (loc, size), n in pages.items() if loc == locale}
         reports.append(report)
     return reports
@@ -79,19 +89,25 @@ def as_records(reports: list[LocaleReport]) -> list[dict]:
 def format_text(reports: list[LocaleReport]) -> str:
     lines: list[str] = []
     for r in reports:
-        lines += [f"{r.title} [{r.locale}]",
-                  f"Review: last {r.last_reviewed}, next {r.next_review} ({r.review_status})", ""]
-        lines.append(f"  {'Section':20} {'Heading':44} {'Words':>5} {'Grade':>6}")
+        draft = " DRAFT: not reviewed by a clinician" if r.status == "draft" else ""
+        lines += [f"{r.title} [{r.locale}]{draft}",
+                  f"Review: {r.status}, last {r.last_reviewed}, next {r.next_review} ({r.review_status})", ""]
+        lines.append(f"  {'Section':20} {'Heading':44} {'Words':>5} {'Score':>6}")
         for s in r.sections:
-            flag = " !" if s.reading_grade > r.reading_grade_target else ""
+            flag = " !" if s.hard else ""
             heading = (s.heading or "-")[:44]
-            lines.append(f"  {s.id:20} {heading:44} {s.words:5d} {s.reading_grade:6.1f}{flag}")
-        lines.append(f"  (! above the reading grade target of {r.reading_grade_target:g})")
-        lines += ["", f"  {'SMS':20} {'Encoding':8} {'Chars':>6} {'Septets':>8} {'Segments':>9}"]
+            score = "-" if s.readability is None else f"{s.readability:.1f}"
+            lines.append(f"  {s.id:20} {heading:44} {s.words:5d} {score:>6}{flag}")
+        if r.readability_formula:
+            lines.append(f"  (scores: {r.readability_formula}; ! misses the target of {r.readability_target:g})")
+        else:
+            lines.append(f"  (no readability formula for {r.locale})")
+        lines += ["", f"  {'SMS':20} {'Encoding':8} {'Chars':>6} {'Length':>7} {'Segments':>9}"]
         for m in r.sms:
-            septets = "-" if m.septets is None else str(m.septets)
             over = " over budget" if m.segments > m.budget else ""
-            lines.append(f"  {m.id:20} {m.encoding:8} {m.characters:6d} {septets:>8} {m.segments:>5d} / {m.budget}{over}")
+            lines.append(f"  {m.id:20} {m.encoding:8} {m.characters:6d} {m.length:7d} {m.segments:>5d} / {m.budget}"
+                         f"{over}")
+        lines.append("  (length: septets for GSM-7, UTF-16 code units for UCS-2)")
         if r.brochure_pages:
             lines += ["", f"  {'Brochure':20} {'Pages':>6}"]
             lines += [f"  {size:20} {n:6d}" for size, n in r.brochure_pages.items()]

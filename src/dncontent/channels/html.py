@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -48,10 +50,11 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
         common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
                   "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
         html = env.get_template("page.html").render(
-            **common, page_css=Markup(page_css), health_metadata=json_ld(health_metadata(page)),
-            last_reviewed=page.labels.date(page.review.last_reviewed),
-            next_review=page.labels.date(page.review.next_review))
-        yield Artifact(f"html/{locale}/dry-needling.html", NAME, locale, "page", html.encode("utf-8"))
+            **common, page_css=Markup(page_css), alternates=alternates(content, locale),
+            health_metadata=json_ld(health_metadata(page, content)),
+            last_reviewed=page.date(page.review.last_reviewed),
+            next_review=page.date(page.review.next_review))
+        yield Artifact(page_path(locale), NAME, locale, "page", html.encode("utf-8"))
         for name, sections in snippet_sections(page).items():
             snippet = env.get_template("snippet.html").render(
                 **common, name=name, sections=sections, level=options.heading_level,
@@ -102,7 +105,29 @@ def cta_name(cta: Cta) -> tuple[str, str]:
     return cta.label, f": {cta.description}"
 
 
-def health_metadata(page: LocaleContent) -> dict:
+class Alternate(NamedTuple):
+    locale: str
+    name: str  # the language's own name, for the switcher
+    href: str
+
+
+def page_path(locale: str) -> str:
+    return f"html/{locale}/dry-needling.html"
+
+
+def alternates(content: Content, locale: str) -> list[Alternate]:
+    """Every locale's page as seen from `locale`'s page, the source locale first; none when there is one locale.
+
+    The hrefs are relative, so they resolve inside build/ wherever it is served from.
+    """
+    if len(content.locales) < 2:
+        return []
+    return [Alternate(other, content.locales[other].language_name,
+                      posixpath.relpath(page_path(other), posixpath.dirname(page_path(locale))))
+            for other in content.in_order()]
+
+
+def health_metadata(page: LocaleContent, content: Content | None = None) -> dict:
     """schema.org MedicalWebPage about the therapy, from the same content the page shows."""
     clinic = {"@type": "Organization", "name": page.brand.name}
     phases = {phase.id: phase.text for phase in page.session_phases}
@@ -129,6 +154,14 @@ def health_metadata(page: LocaleContent) -> dict:
         "author": clinic,
         "publisher": clinic,
     }
+    if content is not None and len(content.locales) > 1:
+        others = [alt for alt in alternates(content, page.locale) if alt.locale != page.locale]
+        work = lambda alt: {"@type": "MedicalWebPage", "inLanguage": alt.locale, "url": alt.href,  # noqa: E731
+                            "name": content.locales[alt.locale].title}
+        if page.locale == content.source_locale:
+            document["workTranslation"] = [work(alt) for alt in others]
+        elif content.source_locale in content.locales:
+            document["translationOfWork"] = next(work(alt) for alt in others if alt.locale == content.source_locale)
     return {key: value for key, value in document.items() if value}
 
 

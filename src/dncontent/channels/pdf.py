@@ -146,10 +146,10 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "logo": _logo_uri(brand.logo),
         "qr_code": _qr_uri(booking.url, "#000000"),  # dark on white whatever the brand: scanners need it
         "qr_alt": labels.fill(labels.qr_alt, url=booking.url),
-        "session_length": labels.fill(labels.session_length, min=page.session_minutes.min,
-                                                          max=page.session_minutes.max),
+        "session_length": labels.fill(labels.session_length, range=page.session_range),
+        "draft_notice": labels.draft_notice if page.is_draft else None,
         "contact_line": contact_line(page),
-        "last_reviewed": labels.fill(labels.last_reviewed, date=labels.date(page.review.last_reviewed)),
+        "last_reviewed": labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed)),
         "page_of": labels.page_of,
     }
     return _environment().get_template(TEMPLATE).render(context)
@@ -158,7 +158,7 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
 def contact_line(page: LocaleContent) -> str:
     """Clinic, website, phone and email: how to reach the clinic, for every page's footer."""
     brand = page.brand
-    website = brand.links.get("website")
+    website = page.links.get("website")
     parts = [brand.name, display_url(website) if website else None, brand.phone, brand.email]
     return " \u00b7 ".join(part for part in parts if part)
 

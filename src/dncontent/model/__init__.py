@@ -5,11 +5,13 @@ import re
 from typing import NamedTuple
 from pathlib import Path
 
+from . import cldr
+
+SOURCE_LOCALE = "en"  # the approved original; other locales are translations of it
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # The placeholders each label may use; validate refuses any other {...} in labels.yaml.
 LABEL_PLACEHOLDERS = {"last_reviewed": ("date",), "next_review": ("date",), "reviewed_by": ("name",),
-                      "date_format": ("day", "month", "year"), "session_length": ("min", "max"),
-                      "qr_alt": ("url",), "page_of": ("page", "pages")}
+                      "session_length": ("range",), "qr_alt": ("url",), "page_of": ("page", "pages")}
 
 
 class Item(NamedTuple):
@@ -31,6 +33,7 @@ class Cta(NamedTuple):
     label: str
     description: str
     url: str
+    link: str = ""  # the id of the link it opens (brand.yaml, or the locale's override in cta.yaml)
 
 
 class Section(NamedTuple):
@@ -46,6 +49,7 @@ class Review(NamedTuple):
     last_reviewed: str
     next_review: str
     reviewed_by: str | None = None
+    status: str = "approved"  # draft: no clinician has reviewed this locale's text; channels say so
 
 
 class Source(NamedTuple):
@@ -66,8 +70,9 @@ class SessionMinutes(NamedTuple):
 class SmsMessage(NamedTuple):
     id: str
     segments: int
-    body: str  # with placeholders, see channels/sms.py
+    body: str  # with placeholders, see model/sms.py
     description: str | None = None
+    encoding: str = "gsm7"  # gsm7, or ucs2 for languages whose letters GSM-7 lacks
 
 
 class Colors(NamedTuple):
@@ -85,36 +90,33 @@ class Brand(NamedTuple):
     links: dict[str, str]
     colors: Colors
     sms_sender: str
-    sms_opt_out: str
     logo: Path | None = None
     phone: str | None = None
     email: str | None = None
 
 
 class Labels(NamedTuple):
-    """The wording channels add around the approved text, in the locale's language (labels.yaml)."""
+    """The wording channels add around the approved text, in the locale's language (labels.yaml).
+
+    Wording only: dates, lists and numbers are formatted from CLDR (model/cldr.py).
+    """
 
     direction: str
     skip_to_content: str
     on_this_page: str
     patient_information: str
+    languages: str
     last_reviewed: str
     next_review: str
     reviewed_by: str
-    date_format: str
-    months: tuple[str, ...]
+    draft_notice: str
     risks_title: str
     contraindications_title: str
     session_length: str
     qr_caption: str
     qr_alt: str
     page_of: str
-    list_or: str
-
-    def date(self, iso: str) -> str:
-        """An ISO date written the locale's way, e.g. November 20, 2026."""
-        year, month, day = (int(part) for part in iso.split("-"))
-        return self.fill(self.date_format, day=day, month=self.months[month - 1], year=year)
+    sms_opt_out: str
 
     @staticmethod
     def fill(wording: str, **values) -> str:
@@ -140,8 +142,30 @@ class LocaleContent(NamedTuple):
     cta: tuple[Cta, ...]
     sms: tuple[SmsMessage, ...]
     labels: Labels
-    reading_grade_target: float = 8  # Flesch-Kincaid grade editors aim at; a lint reports sections above it
+    links: dict[str, str] = {}  # the brand's links, with this locale's overrides (cta.yaml `links`)
+    readability_targets: dict[str, float] = {}  # reading_grade_target / reading_ease_target from page.yaml
     files: dict[str, Path] = {}  # kind -> source file
+
+    @property
+    def is_draft(self) -> bool:
+        return self.review.status == "draft"
+
+    def date(self, iso: str) -> str:
+        """An ISO date written the locale's way (CLDR): November 20, 2026; 20 de noviembre de 2026."""
+        return cldr.format_date(iso, self.locale)
+
+    def join_or(self, words: list[str]) -> str:
+        """Alternatives joined the locale's way (CLDR): a, b, or c; a, b o c."""
+        return cldr.join_or(words, self.locale)
+
+    @property
+    def session_range(self) -> str:
+        """The session length in minutes as a range with the locale's digits: 15–30."""
+        return cldr.number_range(self.session_minutes.min, self.session_minutes.max, self.locale)
+
+    @property
+    def language_name(self) -> str:
+        return cldr.language_name(self.locale)
 
     def section(self, section_id: str) -> Section:
         for section in self.sections:
@@ -158,13 +182,18 @@ class LocaleContent(NamedTuple):
     @property
     def booking(self) -> Cta:
         """The call to action that books an appointment: validation ensures one links to the brand's `booking`."""
-        return next(c for c in self.cta if c.url == self.brand.links["booking"])
+        return next(c for c in self.cta if c.link == "booking")
 
 
 class Content(NamedTuple):
     root: Path
     brand: Brand
     locales: dict[str, LocaleContent]
+    source_locale: str = SOURCE_LOCALE  # the language the others are translated from (kept when a build picks locales)
+
+    def in_order(self) -> list[str]:
+        """The locales, the source language first."""
+        return sorted(self.locales, key=lambda locale: (locale != self.source_locale, locale))
 
 
 def _t(values) -> tuple[str, ...]:
@@ -176,16 +205,17 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
     b = docs[(None, "brand")]
     brand = Brand(
         name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
-        sms_sender=b["sms"]["sender"], sms_opt_out=b["sms"]["opt_out"],
+        sms_sender=b["sms"]["sender"],
         logo=(root / b["logo"]) if b.get("logo") else None, phone=b.get("phone"), email=b.get("email"),
     )
     locales = {}
     for locale in sorted({loc for loc, _ in docs if loc}):
         d = lambda kind: docs[(locale, kind)]  # noqa: E731
-        page, session = d("page"), d("session")
+        page, session, cta = d("page"), d("session"), d("cta")
+        links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()}}
         locales[locale] = LocaleContent(
             locale=locale, brand=brand, title=page["title"], topic=page["topic"],
-            review=Review(**page["review"]), source=Source(**page["source"]),
+            review=Review(**{key: page["review"][key] for key in Review._fields if key in page["review"]}), source=Source(**page["source"]),
             sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
                                    list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))
                            for s in page["sections"]),
@@ -194,11 +224,14 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
             contraindications=tuple(Item(**i) for i in d("contraindications")["contraindications"]),
             session_phases=tuple(Phase(**p) for p in session["phases"]),
             session_minutes=SessionMinutes(**{k: int(v) for k, v in session["facts"]["session_minutes"].items()}),
-            cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=brand.links[c["link"]])
-                      for c in d("cta")["cta"]),
+            cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=links[c["link"]],
+                          link=c["link"]) for c in cta["cta"]),
             sms=tuple(SmsMessage(**{**m, "segments": int(m["segments"])}) for m in d("sms")["messages"]),
-            labels=Labels(**{**d("labels"), "months": tuple(d("labels")["months"])}),
-            reading_grade_target=page.get("reading_grade_target", 8),
+            labels=Labels(**d("labels")),
+            links=links,
+            readability_targets={key: page[key] for key in ("reading_grade_target", "reading_ease_target")
+                                 if key in page},
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
         )
-    return Content(root=root, brand=brand, locales=locales)
+    source = SOURCE_LOCALE if SOURCE_LOCALE in locales else next(iter(locales), SOURCE_LOCALE)
+    return Content(root=root, brand=brand, locales=locales, source_locale=source)

@@ -34,6 +34,7 @@ class Snapshot:
     rebuilding: bool = True
     artifacts: Mapping[str, Artifact] = field(default_factory=dict)
     locales: Mapping[str, str] = field(default_factory=dict)  # locale -> page title
+    drafts: frozenset = frozenset()  # locales whose text no clinician has reviewed
     problems: tuple[Problem, ...] = ()
     notes: tuple[Problem, ...] = ()  # editorial warnings from `dncontent validate` (reading grade, review, URLs)
     failures: tuple[Failure, ...] = ()
@@ -96,7 +97,8 @@ class LivePreview:
             return self._publish(
                 rebuilding=False, artifacts=rendered.artifacts, problems=tuple(rendered.problems), notes=notes,
                 failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
-                locales={locale: page.title for locale, page in content.locales.items()},
+                locales={locale: content.locales[locale].title for locale in content.in_order()},
+                drafts=frozenset(locale for locale, page in content.locales.items() if page.is_draft),
                 built_at=time.time())
 
     def wait_for_change(self, version: int | None, timeout: float) -> Snapshot:

@@ -32,6 +32,7 @@ class Bubble:
     encoding: str  # GSM-7 or UCS-2
     characters: int
     septets: int | None  # None for UCS-2
+    code_units: int | None  # None for GSM-7
     segments: int
     budget: int | None
 
@@ -40,6 +41,7 @@ class Bubble:
 class LocaleView:
     locale: str
     title: str
+    draft: bool = False
     page: list[Frame] = field(default_factory=list)
     snippets: list[Frame] = field(default_factory=list)
     brochures: list[Frame] = field(default_factory=list)
@@ -78,7 +80,7 @@ def _is_page(artifact: Artifact) -> bool:
 def locale_views(snapshot: Snapshot) -> list[LocaleView]:
     views = []
     for locale, title in snapshot.locales.items():
-        view = LocaleView(locale, title)
+        view = LocaleView(locale, title, locale in snapshot.drafts)
         mine = [a for a in snapshot.artifacts.values() if a.locale == locale]  # in the order channels made them
         html = [a for a in mine if a.format == "html" and a.path.endswith(".html")]
         # Stylesheets and fonts change how every page and snippet looks, so they count towards their keys.
@@ -120,7 +122,8 @@ def _messages(artifacts: list[Artifact]) -> tuple[str, list[Bubble], str]:
     try:
         document = json.loads(sidecar.data)
         bubbles = [Bubble(m["id"], m.get("description") or "", m["text"], m["encoding"], m["characters"],
-                          m.get("septets"), m["segments"], m.get("budget")) for m in document["messages"]]
+                          m.get("septets"), m.get("code_units"), m["segments"], m.get("budget"))
+                   for m in document["messages"]]
     except (ValueError, KeyError, TypeError) as exc:
         return "", [], f"{sidecar.path} could not be read: {exc!r}"
     return document.get("sender", ""), bubbles, ""

@@ -13,7 +13,7 @@ from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import format_path
 from ..model import Content, LocaleContent
-from .readability import grades
+from .readability import Formula, describe, formula_for, misses, scores
 
 DUE_SOON_DAYS = 30
 NEAR_BUDGET = 0.9  # warn when a message uses more than 90% of its segment budget
@@ -38,6 +38,7 @@ def lint(files: list[ContentFile], content: Content, today: datetime.date | None
     for page in content.locales.values():
         problems += _reading_grades(where, page)
         problems += _review(where, page, today)
+        problems += _draft(where, page)
         problems += _sms_budgets(where, page)
     return problems
 
@@ -53,17 +54,27 @@ def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:
     return out
 
 
+def readability_target(page: LocaleContent, formula: Formula) -> float:
+    return page.readability_targets.get(formula.target_field, formula.target)
+
+
 def _reading_grades(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
+    formula = formula_for(page.locale)
+    if formula is None:
+        yield where.problem(page.locale, "page", (), f"no readability formula for locale {page.locale!r}; "
+                            f"sections are not scored", severity="info", code="reading-grade")
+        return
     sections = section_texts(page)
-    target = page.reading_grade_target
-    for (i, section_id, _), grade in zip(sections, grades([text for _, _, text in sections])):
+    target = readability_target(page, formula)
+    for (i, section_id, _), score in zip(sections, scores([text for _, _, text in sections], formula)):
         path = ("sections", i)
-        if grade > target:
-            yield where.problem(page.locale, "page", path, f"section {section_id!r}: reading grade {grade:.1f} "
-                                f"(Flesch-Kincaid) is above the target of {target:g}",
+        if misses(score, target, formula):
+            side = "above" if formula.lower_is_easier else "below"
+            yield where.problem(page.locale, "page", path, f"section {section_id!r}: {describe(score, formula)} "
+                                f"is {side} the target of {target:g}",
                                 "approved text changes need the clinic's sign-off", code="reading-grade")
         else:
-            yield where.problem(page.locale, "page", path, f"section {section_id!r}: reading grade {grade:.1f} (Flesch-Kincaid)",
+            yield where.problem(page.locale, "page", path, f"section {section_id!r}: {describe(score, formula)}",
                                 severity="info", code="reading-grade")
 
 
@@ -89,8 +100,22 @@ def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Itera
                             severity="info", code="review")
 
 
+def _draft(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
+    if page.is_draft:
+        yield where.problem(page.locale, "page", ("review", "status"),
+                            f"locale {page.locale!r} is a draft: no clinician has reviewed its text, and its page "
+                            f"and brochures say so", "have a clinician review it, then set `status: approved`",
+                            code="draft")
+
+
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
-    for i, (link_id, url) in enumerate(content.brand.links.items()):
+    """Links still pointing at example.com and the like: in brand.yaml, and in each locale's cta.yaml `links`."""
+    places = [(None, "brand", i, link_id, url) for i, (link_id, url) in enumerate(content.brand.links.items())]
+    for locale in content.locales:
+        cta = where.files.get((locale, "cta"))
+        links = cta.doc.data.get("links") if cta and cta.doc else None
+        places += [(locale, "cta", i, link["id"], link["url"]) for i, link in enumerate(links or ())]
+    for locale, kind, i, link_id, url in places:
         try:
             host = (urlsplit(url).hostname or "").lower()
         except ValueError:
@@ -98,22 +123,22 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
         if host.startswith("www."):
             host = host[4:]
         if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):
-            yield where.problem(None, "brand", ("links", i, "url"), f"placeholder URL {url!r} for link {link_id!r}",
+            yield where.problem(locale, kind, ("links", i, "url"), f"placeholder URL {url!r} for link {link_id!r}",
                                 "replace it with the clinic's real address before publishing", code="placeholder-url")
 
 
 def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
-    from ..channels import channel
+    from ..model import sms
 
-    sms = channel("sms")
     for i, (message, text, measured) in enumerate(sms.messages(page)):
         refused = sms.check(page, message, text, measured)
-        if refused:  # over budget or not GSM-7: an error, as the build would fail
+        if refused:  # over budget, or UCS-2 without `encoding: ucs2`: an error, as the build would fail
             yield refused
             continue
-        capacity = sms.capacity(message.segments)
-        if measured.septets > NEAR_BUDGET * capacity:
+        capacity = sms.capacity(message.segments, measured.encoding)
+        if measured.length > NEAR_BUDGET * capacity:
             yield where.problem(page.locale, "sms", ("messages", i, "body"),
-                                f"message {message.id!r} uses {measured.septets} of {capacity} characters "
-                                f"({measured.septets / capacity:.0%} of its {message.segments}-segment budget)",
+                                f"message {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
+                                f"({measured.length / capacity:.0%} of its {message.segments}-segment "
+                                f"{measured.encoding} budget)",
                                 "shorten it, or raise `segments` if the extra cost is intended", code="sms-budget")

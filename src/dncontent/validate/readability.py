@@ -1,8 +1,14 @@
-"""Flesch-Kincaid reading grades from textstat, remembered between runs so `validate` on save stays fast.
+"""Readability scores per language (textstat), remembered between runs so `validate` on save stays fast.
 
-textstat counts syllables with the CMU pronouncing dictionary, which takes most of a second to load. Grades
-only change when the text does, so each grade is kept in a small cache keyed by a hash of the text; a run
-whose text is unchanged never imports textstat.
+Each language is scored with a formula made for it:
+
+- English: the Flesch-Kincaid grade level (a school grade; lower is easier). Target: at most grade 8.
+- Spanish: the Szigriszt-Pazos perspicuity index read on the INFLESZ scale (0-100; higher is easier), the
+  scale used for Spanish patient information. Target: at least 55, where INFLESZ's "normal" band begins.
+
+A language without a formula gets no score. Syllable counting loads dictionaries that take most of a
+second, and scores only change when the text does, so each score is kept in a small cache keyed by a hash
+of the formula and the text; a run whose text is unchanged never imports textstat.
 """
 from __future__ import annotations
 
@@ -10,8 +16,38 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import NamedTuple
 
-_VERSION = "fk-1"  # bump to invalidate cached grades when the way they are computed changes
+_VERSION = "2"  # bump to invalidate cached scores when the way they are computed changes
+
+
+class Formula(NamedTuple):
+    key: str  # stable, used in cache keys
+    name: str  # as reports name it
+    language: str  # textstat's language for syllables
+    lower_is_easier: bool  # a grade (lower is easier) or an ease score (higher is easier)
+    target: float  # default target
+    target_field: str  # the page.yaml field that overrides the target
+
+
+FORMULAS = {
+    "en": Formula("flesch-kincaid", "Flesch-Kincaid", "en_US", True, 8, "reading_grade_target"),
+    "es": Formula("szigriszt-pazos", "Szigriszt-Pazos, INFLESZ scale", "es", False, 55, "reading_ease_target"),
+}
+
+
+def formula_for(locale: str) -> Formula | None:
+    """The formula for a locale's language (es-419 is scored as es), or None."""
+    return FORMULAS.get(locale.split("-", 1)[0].lower())
+
+
+def misses(score: float, target: float, formula: Formula) -> bool:
+    """Whether a score is harder to read than the target."""
+    return score > target if formula.lower_is_easier else score < target
+
+
+def describe(score: float, formula: Formula) -> str:
+    return f"{'reading grade' if formula.lower_is_easier else 'reading ease'} {score:.1f} ({formula.name})"
 
 
 def _cache_file() -> Path:
@@ -19,12 +55,12 @@ def _cache_file() -> Path:
     return Path(base) / "dncontent" / "reading-grades.json"
 
 
-def _key(text: str) -> str:
-    return hashlib.sha256(f"{_VERSION}\0{text}".encode("utf-8")).hexdigest()[:32]
+def _key(formula: Formula, text: str) -> str:
+    return hashlib.sha256(f"{_VERSION}\0{formula.key}\0{formula.language}\0{text}".encode("utf-8")).hexdigest()[:32]
 
 
-def grades(texts: list[str]) -> list[float]:
-    """The Flesch-Kincaid grade of each text, rounded to one decimal."""
+def scores(texts: list[str], formula: Formula) -> list[float]:
+    """The score of each text with `formula`, rounded to one decimal."""
     path = _cache_file()
     try:
         cache = json.loads(path.read_text("utf-8"))
@@ -32,15 +68,27 @@ def grades(texts: list[str]) -> list[float]:
             cache = {}
     except (OSError, ValueError):
         cache = {}
-    keys = [_key(text) for text in texts]
+    keys = [_key(formula, text) for text in texts]
     missing = [(key, text) for key, text in zip(keys, texts) if not isinstance(cache.get(key), (int, float))]
     if missing:
-        import textstat
-
         for key, text in missing:
-            cache[key] = round(float(textstat.flesch_kincaid_grade(text)), 1)
+            cache[key] = _score(text, formula)
         _store(path, {key: cache[key] for key in keys} | {k: v for k, v in list(cache.items())[-500:]})
     return [cache[key] for key in keys]
+
+
+def _score(text: str, formula: Formula) -> float:
+    import textstat
+
+    textstat.set_lang(formula.language)  # textstat keeps the language globally; set it for every score
+    if formula.key == "flesch-kincaid":
+        return round(float(textstat.flesch_kincaid_grade(text)), 1)
+    return round(float(textstat.szigriszt_pazos(text)), 1)
+
+
+def grades(texts: list[str]) -> list[float]:
+    """Flesch-Kincaid grades of English texts."""
+    return scores(texts, FORMULAS["en"])
 
 
 def _store(path: Path, cache: dict) -> None:

@@ -14,8 +14,7 @@ from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
 
 # Sections every locale must have: channels build their snippets and callouts from these.
 REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
-SMS_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-SMS_NAMES = ("clinic", "session_minutes", "contraindications")
+from ..model.sms import NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
 
 # (kind, list field) pairs whose items carry ids
 ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "risks": "risks",
@@ -90,6 +89,13 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
             yield _problem(page, ("sections",), f"no section shows the booking call to action {booking[0]!r}",
                            f"add it to a section's `cta`, usually the closing one: cta: [{booking[0]}]")
         if cta and cta.doc and brand and brand.doc:
+            for i, link in _items(cta, "links"):
+                link_id, url = link.get("id"), link.get("url")
+                if isinstance(link_id, str) and link_ids and link_id not in link_ids:
+                    yield _unknown(cta, ("links", i, "id"), "link in brand.yaml", link_id, link_ids, "brand.yaml")
+                if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
+                    yield _problem(cta, ("links", i, "url"), f"{url!r} is not a valid https address",
+                                   "write it as https://host/path, e.g. https://www.example.org/es/contact")
             for i, item in _items(cta, "cta"):
                 link = item.get("link")
                 if isinstance(link, str) and link_ids and link not in link_ids:
@@ -193,7 +199,7 @@ def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
 def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
     data = page.doc.data
     sections = _items(page, "sections")
-    present = {item.get("id") for _, item in sections}
+    present = {item.get("id") for _, item in sections if isinstance(item.get("id"), str)}
     for required in REQUIRED_SECTIONS:
         if isinstance(data.get("sections"), list) and required not in present:
             yield _problem(page, ("sections",), f"missing section {required!r}",

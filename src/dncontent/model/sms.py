@@ -1,0 +1,246 @@
+"""Text messages: how each one is composed from the content and what it costs to send.
+
+Both the SMS channel (which writes the messages) and validation (which holds them to their budgets before a
+build) call these, so a message is measured the same way everywhere.
+
+A message is sent as GSM-7 when every character is in the GSM 03.38 alphabet: 160 septets fit one
+segment, 153 per segment once concatenated, and an extension character (€ [ ] { } ^ \\ | ~) takes two.
+Otherwise it is sent as UCS-2: 70 UTF-16 code units in one segment, 67 per segment once concatenated,
+and a character outside the Basic Multilingual Plane (an emoji) takes two. Carriers never split an
+escape pair or a surrogate pair across segments. A message must declare `encoding: ucs2` to be allowed
+to cost UCS-2 prices; Spanish needs it for á, í, ó and ú.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import NamedTuple
+
+import gsm0338  # noqa: F401  registers the "gsm03.38" codec
+
+from ..errors import BuildError, Problem
+from ..load.files import display_path
+from ..load.yaml_reader import format_path, read_yaml
+from ..resources import templates_dir
+from . import LocaleContent, SmsMessage
+
+TEMPLATE = "sms/message.txt.j2"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+NAMES = ("clinic", "session_minutes", "contraindications")  # and url:CTA-ID
+
+GSM = "gsm03.38"
+ESCAPE = 0x1B  # the codec writes an extension character as ESCAPE + code: two septets
+GSM_SINGLE, GSM_PART = 160, 153  # septets in a lone message; per segment once concatenated (7 go to the header)
+UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units, likewise
+ENCODINGS = {"gsm7": "GSM-7", "ucs2": "UCS-2"}  # as declared in sms.yaml -> as reported
+
+# Typographic characters that word processors put in and carriers' "smart encoding" turns into their plain
+# forms. Without this, one curly apostrophe would switch a whole message to UCS-2 and more than double its cost.
+# Only typography belongs here; whether a character is GSM-7 is the codec's business.
+TYPOGRAPHIC = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",  # ‘ ’ ‚ ‛ ′
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',  # “ ” „ ‟ ″
+    "\u00ab": '"', "\u00bb": '"',  # « »
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ", "\u1680": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ",
+    **{chr(space): " " for space in range(0x2000, 0x200B)},  # en quad .. hair space
+    "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": "",  # soft hyphen, zero-width space and joiners
+})
+
+
+class Measurement(NamedTuple):
+    """How a carrier would send a text.
+
+    `characters` counts what a reader sees; `length` is what segments are counted in: septets for GSM-7,
+    UTF-16 code units for UCS-2; `segments` is how many SMS the text is split into.
+    """
+
+    encoding: str  # "GSM-7" or "UCS-2"
+    characters: int
+    length: int
+    segments: int
+
+    @property
+    def unit(self) -> str:
+        return "septets" if self.encoding == "GSM-7" else "UTF-16 code units"
+
+    @property
+    def septets(self) -> int | None:
+        return self.length if self.encoding == "GSM-7" else None
+
+    @property
+    def code_units(self) -> int | None:
+        return self.length if self.encoding == "UCS-2" else None
+
+
+def measure(text: str) -> Measurement:
+    """Encode `text` with the GSM 03.38 codec, or as UCS-2 when the codec cannot, and count its segments."""
+    try:
+        encoded = text.encode(GSM, "strict")
+    except UnicodeEncodeError:
+        return measure_ucs2(text)
+    units = _septets(encoded)
+    return Measurement("GSM-7", len(text), sum(units), _segments(units, GSM_SINGLE, GSM_PART))
+
+
+def measure_ucs2(text: str) -> Measurement:
+    """What `text` costs as UCS-2, whether or not GSM-7 could carry it."""
+    units = [2 if ord(ch) > 0xFFFF else 1 for ch in text]  # an emoji is a surrogate pair: two units
+    return Measurement("UCS-2", len(text), sum(units), _segments(units, UCS2_SINGLE, UCS2_PART))
+
+
+def capacity(segments: int, encoding: str = "GSM-7") -> int:
+    """The most septets (GSM-7) or UTF-16 units (UCS-2) that `segments` segments hold.
+
+    An upper bound: `measure` never splits an escape pair or an emoji, so a text with those may need one more.
+    """
+    single, part = (GSM_SINGLE, GSM_PART) if encoding == "GSM-7" else (UCS2_SINGLE, UCS2_PART)
+    return single if segments <= 1 else part * segments
+
+
+def _septets(encoded: bytes) -> list[int]:
+    """The encoded text as indivisible units: 1 septet, or 2 for an escape and the character it extends."""
+    units, at = [], 0
+    while at < len(encoded):
+        step = 2 if encoded[at] == ESCAPE and at + 1 < len(encoded) else 1
+        units.append(step)
+        at += step
+    return units
+
+
+def _segments(units: list[int], single: int, part: int) -> int:
+    """Segments needed, never splitting a unit: phones cannot rejoin half an escape or half a surrogate pair."""
+    if sum(units) <= single:
+        return 1
+    segments, used = 1, 0
+    for unit in units:
+        if used + unit > part:
+            segments, used = segments + 1, 0
+        used += unit
+    return segments
+
+
+def compose(page: LocaleContent, message: SmsMessage) -> str:
+    """The text to send: placeholders filled in, wrapped by the template, typography made plain, spaces collapsed."""
+    body = PLACEHOLDER.sub(lambda match: _placeholder(page, message, match.group(1)), message.body)
+    text = _environment().get_template(TEMPLATE).render(
+        clinic=page.brand.name, body=body, opt_out=page.labels.sms_opt_out)
+    return " ".join(text.translate(TYPOGRAPHIC).split())
+
+
+def _placeholder(page: LocaleContent, message: SmsMessage, placeholder: str) -> str:
+    name, _, argument = placeholder.partition(":")
+    if name == "clinic":
+        return page.brand.name
+    if name == "session_minutes":
+        return page.session_range
+    if name == "url":
+        for cta in page.cta:
+            if cta.id == argument:
+                return cta.url
+    if name == "contraindications":
+        return page.join_or([_short(item.short, item.label) for item in page.contraindications])
+    # validate refuses these before a build starts; this guards callers that skip it
+    raise BuildError("cannot compose text messages", [_problem(
+        page, message, "body", f"unknown placeholder {'{' + placeholder + '}'!r}",
+        "placeholders: {clinic}, {url:CTA-ID}, {session_minutes}, {contraindications}")])
+
+
+def _short(short: str | None, label: str) -> str:
+    """The short form; failing that the label, which starts a list item, lowered to run on inside a sentence."""
+    if short:
+        return short
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]  # keep "HIV"
+
+
+@cache
+def _environment():
+    import jinja2
+
+    # Plain text: nothing to escape. Templates are looked up on every render, so jinja2 reloads edited ones.
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False,
+                              undefined=jinja2.StrictUndefined)
+
+
+def messages(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
+    """Every message of a locale, composed and measured, in content order."""
+    composed, found = [], []
+    for message in page.sms:
+        try:
+            text = compose(page, message)
+        except BuildError as exc:
+            found += exc.problems
+            continue
+        composed.append((message, text, measure(text)))
+    if found:
+        raise BuildError("cannot compose text messages", found)
+    return composed
+
+
+def problems(page: LocaleContent) -> list[Problem]:
+    """One problem per message of the locale that cannot be sent as written."""
+    return [found for entry in messages(page) if (found := check(page, *entry))]
+
+
+def check(page: LocaleContent, message: SmsMessage, text: str, measurement: Measurement) -> Problem | None:
+    """Why a composed message cannot be sent: UCS-2 without `encoding: ucs2`, or over budget. None if it can."""
+    budget = f"its budget is {message.segments}"
+    if measurement.encoding == "UCS-2" and message.encoding != "ucs2":
+        found = [ch for ch in dict.fromkeys(text) if not _is_gsm(ch)]
+        in_body = all(ch in message.body for ch in found)
+        cost = f"as UCS-2: {_plural(measurement.segments, 'segment')} ({measurement.length} UTF-16 code units)"
+        return _problem(
+            page, message, "body" if in_body else None,
+            f"sms message {message.id!r} is not GSM-7, because of {', '.join(map(_describe, found))}; "
+            f"{cost}; {budget}",
+            f"add `encoding: ucs2` to the message if the language needs these letters ({cost}), "
+            f"otherwise replace {'them' if len(found) > 1 else 'it'} with plain text" if in_body else
+            f"it comes from text the message draws in (the clinic's name, the opt-out line or a placeholder's "
+            f"value); add `encoding: ucs2` to send it as UCS-2 ({cost})",
+            code="sms-encoding")
+    if measurement.segments > message.segments:
+        single, part = (GSM_SINGLE, GSM_PART) if measurement.encoding == "GSM-7" else (UCS2_SINGLE, UCS2_PART)
+        return _problem(
+            page, message, None,
+            f"sms message {message.id!r} is {measurement.length} {measurement.unit} as {measurement.encoding} = "
+            f"{_plural(measurement.segments, 'segment')}; {budget}",
+            f"shorten the body or raise `segments`; as {measurement.encoding} one message holds {single} "
+            f"{measurement.unit}, a longer one {part} per segment", code="sms-budget")
+    return None
+
+
+def _is_gsm(ch: str) -> bool:
+    try:
+        ch.encode(GSM, "strict")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"{ch!r} (U+{ord(ch):04X}{' ' + name if name else ''})"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _problem(page: LocaleContent, message: SmsMessage, field: str | None, text: str, hint: str,
+             code: str = "sms") -> Problem:
+    """A problem located at the message in its sms.yaml (or at its `field`), read again only when something failed."""
+    source = page.files.get("sms")
+    index = next((i for i, m in enumerate(page.sms) if m.id == message.id), None)
+    path = ("messages",) if index is None else ("messages", index) + ((field,) if field else ())
+    if source is None:
+        return Problem(f"{page.locale}/sms.yaml", 1, 1, format_path(path), text, hint, code=code)
+    display = display_path(source)
+    try:
+        doc, _ = read_yaml(source.read_bytes(), display)
+    except OSError:
+        doc = None
+    line, col = doc.where(path) if doc else (1, 1)
+    return Problem(display, line, col, format_path(path), text, hint, code=code)
