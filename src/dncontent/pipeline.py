@@ -69,7 +69,8 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
                     writer.write(artifact)
             writer.commit()
     except OSError as exc:  # disk full, no permission: the previous output is still in place
-        raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}") from None
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}{where}") from None
     return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started)
 
 

@@ -1,0 +1,337 @@
+"""The writer never loses a build: concurrent builds take turns, a build killed or failing at any file operation
+is cleared up by the next one, folders dncontent did not make are never deleted, mount points are refused."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT, run_cli
+
+KILLER = Path(__file__).resolve().parent / "killing_build.py"
+FAST = ("--format", "json", "--format", "sms")
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_whole_build(out: Path) -> dict:
+    """`out` holds exactly the files its manifest lists, each with its sha256, and nothing else."""
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    files = tree(out)
+    files.pop("manifest.json")
+    assert {e["path"]: e["sha256"] for e in manifest["artifacts"]} == files, "build/ does not match its manifest"
+    return manifest
+
+
+def beside(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir())
+
+
+def build(content: Path, out: Path, *formats: str) -> subprocess.CompletedProcess:
+    return run_cli("build", "--content", str(content), "--out", str(out), *formats)
+
+
+def killer(content: Path, out: Path, *options: str, formats=FAST) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(KILLER), *options, "--", "build", "--content", str(content),
+                           "--out", str(out), *formats], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def operations(result: subprocess.CompletedProcess) -> list[tuple[str, list[str]]]:
+    """The file operations a --trace run made, in order: (name, paths)."""
+    ops = []
+    for line in result.stderr.splitlines():
+        if line.startswith("op "):
+            _, _, name, *paths = line.split(" ")
+            ops.append((name, paths))
+    return ops
+
+
+def retitle(content: Path) -> None:
+    page = content / "en" / "page.yaml"
+    page.write_text(page.read_text("utf-8").replace("Dry Needling: What You Need to Know", "Dry Needling Guide", 1),
+                    "utf-8")
+
+
+@pytest.fixture
+def old_and_new(tmp_path, content_copy):
+    """build/ holding a build of the shipped content, a snapshot of it, and content that builds differently."""
+    out = tmp_path / "build"
+    assert build(CONTENT, out, *FAST).returncode == 0
+    snapshot = tmp_path.parent / f"{tmp_path.name}-snapshot"
+    shutil.copytree(out, snapshot)
+    retitle(content_copy)
+    yield out, snapshot, content_copy
+    shutil.rmtree(snapshot)
+
+
+def restore(out: Path, snapshot: Path | None) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    if snapshot is not None:
+        shutil.copytree(snapshot, out)
+
+
+# 1. Concurrent builds
+
+FULL = ()
+MIXED_A = ("--format", "html", "--format", "json")
+MIXED_B = ("--format", "sms", "--format", "pdf")
+
+
+def test_concurrent_builds_into_one_folder_take_turns(content_copy, tmp_path):
+    """Twelve rounds of two builds at once, full and mixed formats, the second starting at different moments."""
+    out = tmp_path / "build"
+    waited = 0
+    for round_ in range(12):
+        first, second = (FULL, FULL) if round_ % 2 == 0 else (MIXED_A, MIXED_B)
+        command = [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", str(out)]
+        a = subprocess.Popen([*command, *first], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep((round_ // 2 % 3) * 0.25)
+        b = subprocess.Popen([*command, *second], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        results = [(p, *p.communicate(timeout=300)) for p in (a, b)]
+        for proc, stdout, stderr in results:
+            assert "Traceback" not in stderr, stderr
+            assert proc.returncode == 0, f"round {round_}: {stderr}"
+            waited += "waiting for another build into" in stderr
+        manifest = assert_whole_build(out)
+        formats = {e["format"] for e in manifest["artifacts"]}
+        assert formats in ({"json", "html", "sms", "pdf"}, {"html", "json"}, {"sms", "pdf"}), formats
+        assert beside(out) == ["build", "content"], f"round {round_} left {beside(out)}"
+    assert waited, "no build ever waited for the other: the rounds did not overlap"
+
+
+def hold_lock(out: Path) -> int:
+    fd = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_build_waits_for_the_one_before_it_and_other_folders_do_not(tmp_path):
+    out = tmp_path / "build"
+    fd = hold_lock(out)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out",
+                                 str(out), *FAST], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first_line: list[str] = []
+        reader = threading.Thread(target=lambda: first_line.append(proc.stderr.readline()), daemon=True)
+        reader.start()
+        reader.join(60)
+        assert first_line and first_line[0] == f"waiting for another build into {out}/ to finish\n"
+        # a build into another folder in the same parent neither waits nor shares anything with it
+        site = build(CONTENT, tmp_path / "site", *FAST)
+        assert site.returncode == 0 and site.stderr == "", site.stderr
+        assert_whole_build(tmp_path / "site")
+        assert proc.poll() is None and not out.exists()
+    finally:
+        os.close(fd)
+    assert proc.wait(60) == 0, proc.stderr.read()
+    assert_whole_build(out)
+    assert beside(out) == ["build", "site"]
+
+
+def test_a_build_that_waits_too_long_stops_with_one_line(tmp_path):
+    from dncontent.errors import BuildError
+    from dncontent.write import Writer
+
+    out = tmp_path / "build"
+    fd = hold_lock(out)
+    try:
+        with pytest.raises(BuildError) as caught:
+            Writer(out, lock_timeout=0.3, on_wait=lambda message: None)
+    finally:
+        os.close(fd)
+    message = str(caught.value)
+    assert "\n" not in message and f"another build into {out}/ did not finish within 0.3s" in message
+    assert not (tmp_path / ".build.staging").exists()
+
+
+# 2. A build killed at any file operation, and 5. any OSError at any of them
+
+
+def swap_index(ops: list[tuple[str, list[str]]], out: Path, exchange: bool) -> int:
+    """The 1-based index of the operation that puts the new build in place."""
+    for index, (name, paths) in enumerate(ops, 1):
+        if (exchange and name == "exchange") or (not exchange and name == "rename" and paths[-1] == str(out)):
+            return index
+    raise AssertionError(f"no swap among {ops}")
+
+
+@pytest.mark.parametrize("mode", ["exchange", "two renames", "first build"])
+def test_a_build_killed_at_any_file_operation_is_recovered_by_the_next(old_and_new, mode):
+    out, snapshot, content = old_and_new
+    options = ("--no-exchange",) if mode == "two renames" else ()
+    if mode == "first build":
+        snapshot = None
+        restore(out, snapshot)
+    old = tree(out) if snapshot else None
+    traced = killer(content, out, "--trace", *options)
+    assert traced.returncode == 0, traced.stderr
+    new = tree(out)
+    assert new != old
+    ops = operations(traced)
+    swap = swap_index(ops, out, exchange=mode == "exchange")
+    assert len(ops) > 10 and f"file operations: {len(ops)}" in traced.stderr
+    for kill_at in range(1, len(ops) + 1):
+        restore(out, snapshot)
+        where = f"killed at {kill_at} of {len(ops)}: {ops[kill_at - 1]}"
+        killed = killer(content, out, "--kill-at", str(kill_at), *options)
+        assert killed.returncode == 137, f"{where}: {killed.stderr}"
+        if kill_at < swap or (kill_at == swap and mode != "two renames"):
+            assert (tree(out) if out.exists() else None) == old, f"{where}: the previous build changed"
+        elif kill_at > swap:
+            assert tree(out) == new, where
+        after = build(content, out, *FAST)
+        assert after.returncode == 0 and "Traceback" not in after.stderr, f"{where}, then: {after.stderr}"
+        assert_whole_build(out)
+        assert tree(out) == new, where
+        assert beside(out) == ["build", "content"], f"{where}: left {beside(out)}"
+
+
+def test_no_file_operation_that_fails_gives_a_traceback_or_blocks_the_next_build(old_and_new):
+    out, snapshot, content = old_and_new
+    old = tree(out)
+    total = len(operations(killer(content, out, "--trace")))
+    new = tree(out)
+    for fail_at in range(1, total + 1):
+        restore(out, snapshot)
+        where = f"failed at {fail_at} of {total}"
+        failed = killer(content, out, "--fail-at", str(fail_at))
+        assert "Traceback" not in failed.stderr, f"{where}: {failed.stderr}"
+        errors = [line for line in failed.stderr.splitlines() if line.startswith("error:")]
+        if failed.returncode:
+            assert failed.returncode == 1 and len(errors) == 1, f"{where}: {failed.stderr}"
+            assert "No space left on device" in errors[0], errors
+            assert tree(out) == old, f"{where}: a failed build changed the previous one"
+        else:  # failures after the swap, while tidying up: the build is in place
+            assert errors == [] and tree(out) == new, where
+        after = build(content, out, *FAST)
+        assert after.returncode == 0, f"{where}, then: {after.stderr}"
+        assert tree(out) == new and beside(out) == ["build", "content"], f"{where}: left {beside(out)}"
+
+
+# 3. Folders named like the writer's own, which dncontent did not make
+
+
+@pytest.mark.parametrize("name", [".build.old", ".build.staging"])
+@pytest.mark.parametrize("holding", ["a note", "a copy of a build"])
+def test_a_folder_dncontent_did_not_make_is_never_deleted(tmp_path, name, holding):
+    out = tmp_path / "build"
+    assert build(CONTENT, out, *FAST).returncode == 0
+    previous = tree(out)
+    mine = tmp_path / name
+    if holding == "a note":
+        mine.mkdir()
+        (mine / "notes.txt").write_text("keep me", "utf-8")
+    else:  # say, the user kept the last build under this name
+        shutil.copytree(out, mine)
+    kept = tree(mine)
+    result = build(CONTENT, out, *FAST)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    error = [line for line in result.stderr.splitlines() if str(mine) in line]
+    assert error and "move it away or delete it, then build again" in error[0], result.stderr
+    assert tree(mine) == kept and tree(out) == previous
+    assert beside(out) == sorted(["build", name])
+
+
+def test_an_empty_staging_folder_left_by_a_killed_build_is_removed(tmp_path):
+    out = tmp_path / "build"
+    (tmp_path / ".build.staging").mkdir()  # a build killed right after creating it
+    assert build(CONTENT, out, *FAST).returncode == 0
+    assert beside(out) == ["build"]
+
+
+# 4. An output folder that is a mount point
+
+
+def test_an_output_folder_that_will_not_rename_is_refused_in_one_line(old_and_new):
+    """A bind mount looks like any folder until it is renamed: then EBUSY."""
+    out, snapshot, content = old_and_new
+    old = tree(out)
+    for options in (("--busy",), ("--busy", "--no-exchange"), ("--mount",)):
+        result = killer(content, out, *options)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        error = [line for line in result.stderr.splitlines() if "mount point" in line]
+        assert len(error) == 1 and f"build into a folder inside it instead, such as --out {out}/site" in error[0], \
+            result.stderr
+        assert tree(out) == old and beside(out) == ["build", "content"]
+
+
+def unshare_works() -> bool:
+    try:
+        return subprocess.run(["unshare", "-rm", "true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.skipif(not unshare_works(), reason="needs user namespaces (unshare -rm) to mount without root")
+@pytest.mark.parametrize("mount", ["tmpfs", "bind"])
+def test_a_real_mount_point_is_refused_and_a_folder_inside_it_builds(tmp_path, mount):
+    out = tmp_path / "build"
+    out.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    how = "mount -t tmpfs none \"$OUT\"" if mount == "tmpfs" else "mount --bind \"$OUT/../elsewhere\" \"$OUT\""
+    script = (f"{how} || exit 99; "
+              "\"$PY\" -m dncontent build --content \"$CONTENT\" --out \"$OUT\" --format json; echo \"rc=$?\"; "
+              "\"$PY\" -m dncontent build --content \"$CONTENT\" --out \"$OUT/site\" --format json; echo \"rc=$?\"; "
+              "ls -A \"$OUT\"; ls -A \"$OUT/site\"")
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "OUT": str(out), "PY": sys.executable, "CONTENT": str(CONTENT)},
+                            timeout=120)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "mount point" in result.stderr and f"such as --out {out}/site" in result.stderr
+    assert result.stdout.splitlines()[:1] == ["rc=2"] and "rc=0" in result.stdout, result.stdout
+    assert result.stdout.splitlines()[-3:] == ["site", "json", "manifest.json"]
+
+
+# Neighbours: where the output folder is and what it is
+
+
+def test_an_output_folder_whose_parents_do_not_exist_yet(tmp_path):
+    out = tmp_path / "a" / "b" / "build"
+    for _ in range(2):
+        result = build(CONTENT, out, *FAST)
+        assert result.returncode == 0, result.stderr
+        assert_whole_build(out)
+        assert beside(out) == ["build"]
+
+
+def test_an_output_folder_that_is_a_link_is_built_where_it_leads(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "build").symlink_to(tmp_path / "real" / "site")
+    for _ in range(2):
+        result = build(CONTENT, tmp_path / "build", *FAST)
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / "build").is_symlink()
+        assert_whole_build(tmp_path / "real" / "site")
+        assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("target, message, code", [
+    ("loop", "is a symbolic link that leads back to itself", 2),
+    (".build.staging", "builds use names like .build.staging for their own working files", 2),
+    ("notes.txt/build", "notes.txt, which is a file, not a folder", 2),
+])
+def test_an_unusable_output_path_is_one_line_and_changes_nothing(tmp_path, target, message, code):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    (tmp_path / "notes.txt").write_text("keep me", "utf-8")
+    assert build(CONTENT, tmp_path / "build", *FAST).returncode == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", target,
+                             *FAST], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
+    assert message in result.stderr, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "keep me"
+    assert build(CONTENT, tmp_path / "build", *FAST).returncode == 0
