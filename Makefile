@@ -1,13 +1,25 @@
-# Two commands for a fresh machine: `make build` and `make test`. Both set up .venv first.
+# Two commands for a fresh machine: `make build` and `make test`. Both set up .venv first: `build` with what
+# building needs, `test` adds the test tools. Each step leaves a stamp in .venv, so running either again
+# installs nothing unless pyproject.toml changed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: build test setup golden bench clean
 
-$(VENV)/.installed: pyproject.toml
-	scripts/setup-system build
+# The system packages and the virtual environment itself
+$(VENV)/.created:
+	PYTHON=$(PYTHON) scripts/setup-system build
 	$(PYTHON) -m venv $(VENV)
+	touch $@
+
+# dncontent and what it needs at run time
+$(VENV)/.installed: pyproject.toml $(VENV)/.created
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+# plus the test and benchmark tools
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
 
@@ -15,24 +27,25 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed
+## setup: the virtual environment with the test tools, without building or testing
+setup: $(VENV)/.installed-dev
 
 ## build: set up, then build every channel for every locale into build/
 build: $(VENV)/.installed
 	$(BIN)/dncontent build
 
 ## test: set up (with the test tools), then run the whole suite
-test: $(VENV)/.installed
-	scripts/setup-system test
+test: $(VENV)/.installed-dev
+	PYTHON=$(PYTHON) scripts/setup-system test
 	$(MAKE) --no-print-directory node_modules/.installed
 	$(BIN)/python -m pytest
 
 ## golden: rewrite tests/golden/ from the shipped content after an intended change; review the diff
-golden: $(VENV)/.installed
+golden: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.golden
 
 ## bench: rerun the speed benchmarks (validate, the PDF channel, the preview's save-to-browser time)
-bench: $(VENV)/.installed node_modules/.installed
+bench: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_preview.py

@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import time
@@ -254,7 +256,7 @@ def test_unknown_paths_are_404_and_traversal_is_refused(preview: Preview):
                  "/files/..%2f..%2f..%2fetc%2fpasswd", "/files/json%2fdry-needling.en.json", "//etc/passwd",
                  "/files/%2E%2E/content/en/risks.yaml", "/files/..\\..\\etc\\passwd", "/files/./json/schema.json",
                  "http://127.0.0.1/../etc/passwd"):
-        status, _, body = preview.get(path)
+        status, _, body = preview.get(path, host=f"127.0.0.1:{preview.port}")  # the path is what is refused
         assert status in (400, 404), path
         assert b"root:" not in body and b"risks:" not in body, path
 
@@ -295,3 +297,102 @@ def test_missing_content_folder_is_a_usage_error(tmp_path: Path):
     assert result.returncode == 2
     assert "content folder not found" in result.stderr and "Traceback" not in result.stderr
 
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    """Send bytes exactly as given and return the status line, the way a hostile client would."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        return sock.makefile("rb").readline().strip()
+
+
+def test_look_alike_host_names_and_other_ports_are_refused(preview: Preview):
+    port = preview.port
+    for host in ("127.evil.example", f"127.evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"localhost.evil:{port}",
+                 f"localhost.:{port}", f"127.1:{port}", f"2130706433:{port}", f"0x7f.0.0.1:{port}", "127.0.0.1:1",
+                 f"127.0.0.1:{port + 1}", "127.0.0.1", "localhost", f"[::1]:{port + 1}", f"[::ffff:7f00:1]x:{port}",
+                 f"127.0.0.1:{port}@evil.example", f"evil.example#127.0.0.1:{port}", f"10.0.0.1:{port}", ""):
+        assert preview.get("/", host=host)[0] == 403, host
+        assert preview.get("/events", host=host)[0] == 403, host
+    assert _raw(port, b"GET / HTTP/1.0\r\n\r\n").split()[1] == b"403"  # no Host at all
+    twice = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+    assert _raw(port, twice.encode()).split()[1] == b"403"
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"127.2.3.4:{port}", f"[::1]:{port}"):
+        assert preview.get("/", host=host)[0] == 200, host
+
+
+def _get_with(preview: Preview, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_other_sites_cannot_load_the_preview_into_their_pages(preview: Preview):
+    own = f"http://127.0.0.1:{preview.port}"
+    for path in ("/", "/view", "/events", "/files/json/dry-needling.en.json"):
+        assert _get_with(preview, path, {"Origin": "http://evil.example"}) == 403, path
+        assert _get_with(preview, path, {"Origin": f"http://127.0.0.1.nip.io:{preview.port}"}) == 403, path
+        assert _get_with(preview, path, {"Origin": "null"}) == 403, path
+        assert _get_with(preview, path, {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}) == 403, path
+        assert _get_with(preview, path, {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors"}) == 403, path
+    # The preview's own page, and a link followed from elsewhere, are served.
+    assert _get_with(preview, "/view", {"Origin": own, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}) == 200
+    assert _get_with(preview, "/", {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}) == 200
+
+
+def _reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0: the kernel sends RST instead of FIN, as a crashed or impatient client does."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def test_clients_that_hang_up_leave_the_terminal_quiet(preview: Preview):
+    port = preview.port
+    request = f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    for _ in range(5):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(request)  # the page is being written when the reset arrives
+        _reset(sock)
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(request[:20])  # half a request line
+        _reset(sock)
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(f"GET /files/pdf/dry-needling.en.letter.pdf HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        sock.recv(10)
+        sock.close()  # a FIN with most of the brochure unread: the server's writes fail with a broken pipe
+    streams = []
+    for _ in range(3):  # event streams read in part, then reset or closed
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(f"GET /events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert sock.recv(20).startswith(b"HTTP/1.0 200")
+        streams.append(sock)
+    _reset(streams[0])
+    streams[1].close()
+    streams[2].shutdown(socket.SHUT_RDWR)
+    streams[2].close()
+    _edit(preview.content / "en" / "risks.yaml", RISK, "Collapsed lung")  # an update goes out to the closed streams
+    deadline = time.monotonic() + LIVE / 1000
+    while b"Collapsed lung" not in preview.get("/view")[2]:
+        assert time.monotonic() < deadline, "the edit never showed"
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert preview.get("/", host=f"127.0.0.1:{port}")[0] == 200
+    assert preview.process.poll() is None
+    err = preview.stderr.read_text(encoding="utf-8")
+    assert "Traceback" not in err and "Exception" not in err and "Error" not in err, err
+
+
+def test_host_names_a_server_bound_elsewhere_answers_to():
+    from dncontent.preview.server import _host_names_this_server as answers
+
+    # Bound to every interface: any literal address, never a name someone else controls.
+    assert answers("192.168.1.20", "0.0.0.0") and answers("[fe80::1]", "::") and answers("localhost", "0.0.0.0")
+    assert not answers("attacker.example", "0.0.0.0") and not answers("127.evil.example", "::")
+    # Bound to one address or name: that one, and loopback.
+    assert answers("192.168.1.20", "192.168.1.20") and answers("127.0.0.1", "192.168.1.20")
+    assert not answers("192.168.1.21", "192.168.1.20") and not answers("preview.lan", "192.168.1.20")
+    assert answers("preview.lan", "preview.lan") and not answers("preview.lan.evil", "preview.lan")

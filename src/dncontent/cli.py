@@ -37,7 +37,18 @@ def _summary(problems: list[Problem]) -> str:
     return ", ".join(parts)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    def main(self, *args, **kwargs):
+        """Run as a command: a closed or full output stream or a deleted working folder is one line, not a
+        traceback (see streams.py)."""
+        if kwargs.get("standalone_mode") is False:
+            return super().main(*args, **kwargs)
+        from .streams import guarded
+
+        guarded(lambda: super(_Commands, self).main(*args, **kwargs))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dncontent")
 def main() -> None:
     """Keep patient-education material as one verified source and publish it to every channel.

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, UsageError
 from .yaml_reader import MAX_BYTES, Located, read_yaml
 
 # The kinds of content file. The file name says the kind; the kind names its schema.
@@ -32,9 +33,59 @@ def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     try:
         rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
+    except (ValueError, OSError):  # another drive on Windows; a working folder that was deleted
         return str(path)
     return str(path) if rel.startswith("..") else rel
+
+
+def check_root(root: Path) -> None:
+    """Refuse a content folder that is not one, saying what it is instead."""
+    try:
+        mode = root.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(f"content folder not found: {root}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the content folder {root}: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(mode):
+        raise UsageError(f"content folder {root} is {_what(mode)}, not a folder")
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a file"
+
+
+def _not_a_content_file(path: Path, root: Path, hint: str) -> Problem | None:
+    """Why `path` cannot be read as a content file (missing, a folder, a FIFO, a device, a link out of the
+    content folder), or None if it is a regular file inside it. Only looks: opening a FIFO would block."""
+    shown = display_path(path)
+    try:
+        mode = path.stat().st_mode  # follows a symlink: what matters is what would be read
+    except FileNotFoundError:
+        if path.is_symlink():
+            return Problem(shown, 1, 1, "", f"is a broken symbolic link (to {os.readlink(path)})",
+                           "point the link at an existing file, or replace it with the file", code="missing-file")
+        return Problem(shown, 1, 1, "", "file is missing", hint, code="missing-file")
+    except OSError as exc:  # no permission to look, a loop of links, a name too long
+        return Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions",
+                       code="io")
+    if not stat.S_ISREG(mode):
+        return Problem(shown, 1, 1, "", f"is {_what(mode)}, not a regular file",
+                       "content files are plain text files; replace it with one", code="not-a-file")
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):  # through a link: the file itself, or a locale folder
+        return Problem(shown, 1, 1, "", f"is a symbolic link to {target}, outside the content folder",
+                       "content comes from the content folder only: copy the file in", code="outside")
+    return None
 
 
 def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
@@ -53,11 +104,11 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     shown_root = display_path(root)
     for kind in SHARED_KINDS:
         path = root / f"{kind}.yaml"
-        if path.is_file():
+        refused = _not_a_content_file(path, root, f"every content folder has {kind}.yaml")
+        if refused is None:
             files.append(ContentFile(path, display_path(path), kind, None))
         else:
-            problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
-                                    f"every content folder has {kind}.yaml", code="missing-file"))
+            problems.append(refused)
     locales = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != ASSETS)
     if not locales:
         problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
@@ -69,12 +120,12 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
             continue
         for kind in LOCALE_KINDS:
             path = folder / f"{kind}.yaml"
-            if path.is_file():
+            refused = _not_a_content_file(path, root,
+                                          f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}")
+            if refused is None:
                 files.append(ContentFile(path, display_path(path), kind, folder.name))
             else:
-                problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
-                                        f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}",
-                                        code="missing-file"))
+                problems.append(refused)
         known = {f"{kind}.yaml" for kind in LOCALE_KINDS}
         for extra in sorted(folder.iterdir()):
             if extra.name.startswith("."):
@@ -105,10 +156,14 @@ def read_all(files: list[ContentFile]) -> list[Problem]:
     problems: list[Problem] = []
     for file in files:
         try:
-            with open(file.path, "rb") as fh:
-                raw = fh.read(MAX_BYTES + 1)  # enough to know it is too large, without reading a huge file
+            raw = _read_regular(file.path)
         except OSError as exc:
-            problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror}", code="io"))
+            problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror or exc}",
+                                    "check the file's permissions", code="io"))
+            continue
+        if raw is None:  # it became a FIFO or a device since it was found
+            problems.append(Problem(file.display, 1, 1, "", "is not a regular file",
+                                    "content files are plain text files; replace it with one", code="not-a-file"))
             continue
         file.doc, found = read_yaml(raw, file.display)
         problems.extend(found)
@@ -120,6 +175,18 @@ def read_all(files: list[ContentFile]) -> list[Problem]:
     return problems
 
 
+def _read_regular(path: Path) -> bytes | None:
+    """The first MAX_BYTES + 1 bytes (enough to know a file is too large), or None if it is not a regular file.
+
+    O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; regular files ignore it.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with open(fd, "rb", closefd=True) as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return fh.read(MAX_BYTES + 1)
+
+
 def _names_its_schema(raw: bytes, kind: str) -> bool:
-    first = raw.split(b"\n", 1)[0].strip().decode("utf-8", "replace")
+    first = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip().decode("utf-8", "replace")
     return re.fullmatch(rf"# yaml-language-server: \$schema=\S*/{kind}\.schema\.json", first) is not None

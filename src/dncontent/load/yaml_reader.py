@@ -194,7 +194,40 @@ class _Converter:
         return out
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32 little-endian"), (b"\x00\x00\xfe\xff", "UTF-32 big-endian"),
+         (b"\xff\xfe", "UTF-16 little-endian"), (b"\xfe\xff", "UTF-16 big-endian"))
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """The encoding ("UTF-16 little-endian", ...) when the bytes look like text saved in UTF-16 or UTF-32,
+    with or without a byte order mark.
+
+    Such text decodes as UTF-8 full of NUL bytes when it is mostly ASCII, so it is recognised by where the
+    zero bytes fall: every second byte for UTF-16, three bytes in four for UTF-32.
+    """
+    for bom, name in _BOMS:
+        if raw.startswith(bom):
+            return name
+    sample = raw[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    zero = [sample[i::4].count(0) / len(sample[i::4]) > 0.5 for i in range(4)]
+    if zero == [False, True, True, True]:
+        return "UTF-32 little-endian"
+    if zero == [True, True, True, False]:
+        return "UTF-32 big-endian"
+    if zero == [False, True, False, True]:
+        return "UTF-16 little-endian"
+    if zero == [True, False, True, False]:
+        return "UTF-16 big-endian"
+    return None
+
+
 def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    wide = _wide_encoding(raw)
+    if wide:
+        return None, [Problem(display, 1, 1, "", f"file is not UTF-8 (it looks like {wide})",
+                              "save the file as UTF-8", code="encoding")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -203,7 +236,15 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
                               "save the file as UTF-8", code="encoding")]
-    return text.removeprefix("\ufeff"), []
+    text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark (Windows editors add one) is allowed
+    if "\x00" in text:  # the YAML parser would only say "#x0000"; say where, and what it suggests
+        before = text[: text.index("\x00")]
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        return None, [Problem(display, line, col, "", "file contains a NUL byte, so it is not text",
+                              "save the file as UTF-8 text; a NUL byte usually means a binary or damaged file",
+                              code="encoding")]
+    return text, []
 
 
 def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:

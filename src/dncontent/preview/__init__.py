@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..errors import DncontentError, UsageError
+from ..errors import DncontentError
 
 
 def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> None:
     """Render `content` into memory, serve it at http://host:port/, and rebuild when it or a template changes,
     until Ctrl+C."""
+    from ..load.files import check_root
     from ..resources import templates_dir
     from . import watch
     from .server import PreviewServer
@@ -22,8 +23,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
     from .state import LivePreview
 
     content = Path(content)
-    if not content.is_dir():
-        raise UsageError(f"content folder not found: {content}")
+    check_root(content)
     watched = [content, templates_dir()]
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # `kill` stops as cleanly as Ctrl+C

@@ -1,10 +1,12 @@
 """The preview's HTTP server: the page, its live fragment, server-sent events, and artifacts from memory."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import mimetypes
 import re
 import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +16,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .state import LivePreview
 
 KEEPALIVE_SECONDS = 15  # a comment line this often lets a dead connection be noticed and closed
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+# A Host header: a name or IPv4 address, or a bracketed IPv6 address, then an optional port.
+HOST_HEADER = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(?P<port>[0-9]{1,5}))?")
+WILDCARDS = ("0.0.0.0", "::", "")
 TYPES = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
@@ -34,11 +38,23 @@ class PreviewServer(ThreadingHTTPServer):
         self.render_page = render_page  # Snapshot -> str, the whole page
         self.render_view = render_view  # Snapshot -> str, the part the page's script swaps in
         self.stopping = threading.Event()
+        self.bound_host = address[0]  # as the user gave it to --host
         super().__init__(address, PreviewHandler)
 
     @property
     def loopback(self) -> bool:
-        return self.server_address[0] in ("127.0.0.1", "::1") or self.server_address[0].startswith("127.")
+        return _is_loopback(self.server_address[0])
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a reload, a closed tab, a reset) is normal: keep the editor's terminal quiet.
+        Anything else is one line, not a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)) or self.stopping.is_set():
+            return
+        try:
+            print(f"preview: could not answer a request: {exc!r}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass  # the terminal itself is gone
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -57,7 +73,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _handle(self, send_body: bool) -> None:
         if not self._host_allowed():
-            return self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost.", send_body)
+            return self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost or 127.0.0.1, with its "
+                                                     "port, and only to its own pages.", send_body)
         raw = self.path
         if not raw.startswith("/") or raw.startswith("//") or SUSPICIOUS.search(raw):
             return self._error(HTTPStatus.BAD_REQUEST, "Bad path.", send_body)
@@ -85,15 +102,37 @@ class PreviewHandler(BaseHTTPRequestHandler):
         return self._error(HTTPStatus.NOT_FOUND, "Nothing here. The preview is at /.", send_body)
 
     def _host_allowed(self) -> bool:
-        """Refuse other host names on a loopback server, so a web page cannot reach it by DNS rebinding."""
-        host = self.headers.get("Host")
-        if not host or not self.server.loopback:
-            return True
-        try:
-            name = urlsplit("//" + host).hostname
-        except ValueError:
+        """Answer only to the names this server is reached by, so a page elsewhere cannot read it by DNS rebinding.
+
+        A rebinding page points its own name at 127.0.0.1, but the browser still sends that name as Host.
+        So the Host must be `localhost` or a literal loopback address (127.0.0.0/8, [::1]) with this
+        server's port. A server bound elsewhere with --host also answers to that address (or name), and one
+        bound to every interface (0.0.0.0, ::) to any literal IP address and the machine's own name: still
+        never to a name someone else controls. An `Origin` (sent by fetch and EventSource from other
+        pages) must be one of these too, and other sites may link to the preview but not load its parts
+        into their own pages (`Sec-Fetch-Site`), so they cannot hold its event streams open either.
+        """
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not self._is_own_host(hosts[0]):
             return False
-        return name in LOOPBACK_NAMES or (name or "").startswith("127.")
+        site = self.headers.get("Sec-Fetch-Site", "none")
+        if site not in ("same-origin", "none") and self.headers.get("Sec-Fetch-Mode") != "navigate":
+            return False
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            if not origin.startswith("http://"):
+                return False
+            return self._is_own_host(origin[len("http://"):])
+        return True
+
+    def _is_own_host(self, host: str) -> bool:
+        match = HOST_HEADER.fullmatch(host)
+        if match is None:
+            return False
+        port = int(match["port"]) if match["port"] else 80  # the port HTTP leaves out
+        if port != self.server.server_address[1]:
+            return False
+        return _host_names_this_server(match["name"].lower(), self.server.bound_host)
 
     def _send(self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool,
               attachment: str | None = None) -> None:
@@ -119,6 +158,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         seen = None
         try:
@@ -132,8 +172,46 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     data = json.dumps({"version": snapshot.version, "rebuilding": snapshot.rebuilding})
                     self.wfile.write(f"event: update\ndata: {data}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        except (ConnectionError, TimeoutError):
             pass  # the browser closed the tab or reloaded
+
+
+def _address(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a Host name spells literally (IPv6 in brackets), or None for a DNS name."""
+    if name.startswith("[") and name.endswith("]"):
+        try:
+            return ipaddress.IPv6Address(name[1:-1])
+        except ValueError:
+            return None
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,3}){3}", name) is None:
+        return None  # 127.evil.example, 127.0.0.1.nip.io and 2130706433 are names here, not addresses
+    try:
+        return ipaddress.IPv4Address(name)
+    except ValueError:
+        return None
+
+
+def _is_loopback(bound: str) -> bool:
+    try:
+        return ipaddress.ip_address(bound).is_loopback
+    except ValueError:
+        return bound.lower() == "localhost"
+
+
+def _host_names_this_server(name: str, bound: str) -> bool:
+    """Whether a Host name (lowercase, IPv6 in brackets) is one this server answers to when bound to `bound`."""
+    address = _address(name)
+    if name == "localhost" or (address is not None and address.is_loopback):
+        return True
+    bound = bound.lower()
+    if bound in WILDCARDS:
+        return address is not None or name == socket.gethostname().lower()
+    if address is not None:
+        try:
+            return address == ipaddress.ip_address(bound)
+        except ValueError:
+            return False
+    return name == bound
 
 
 def _content_type(path: str) -> str:

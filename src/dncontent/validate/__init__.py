@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Problem, UsageError
+from ..errors import Problem
 from ..load import ContentFile, discover, read_all
+from ..load.files import check_root
 
 
 def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
@@ -12,8 +13,7 @@ def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     from . import rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
 
     root = Path(root)
-    if not root.is_dir():
-        raise UsageError(f"content folder not found: {root}")
+    check_root(root)
     files, problems = discover(root)
     problems += read_all(files)
     # a value refused while reading (a YAML tag, a duplicate key) is not reported again by the schema

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -50,9 +51,37 @@ def describe(score: float, formula: Formula) -> str:
     return f"{'reading grade' if formula.lower_is_easier else 'reading ease'} {score:.1f} ({formula.name})"
 
 
-def _cache_file() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+MAX_CACHE_BYTES = 1_000_000  # 500 grades take about 30 KB
+
+
+def _cache_file() -> Path | None:
+    """Where grades are kept, or None when there is nowhere: no home folder (HOME unset and the user not in
+    /etc/passwd). A relative XDG_CACHE_HOME is ignored, as the XDG specification says."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        try:
+            base = Path.home() / ".cache"
+        except (RuntimeError, KeyError, OSError):
+            return None
     return Path(base) / "dncontent" / "reading-grades.json"
+
+
+def _load(path: Path | None) -> dict:
+    """The cached grades, or none when the cache is missing, unreadable, damaged or not a plain file (a FIFO
+    there would block a plain read forever)."""
+    if path is None:
+        return {}
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return {}
+            cache = json.loads(fh.read(MAX_CACHE_BYTES + 1))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(cache, dict):
+        return {}
+    return {key: grade for key, grade in cache.items() if type(grade) in (int, float)}
 
 
 def _key(formula: Formula, text: str) -> str:
@@ -62,14 +91,9 @@ def _key(formula: Formula, text: str) -> str:
 def scores(texts: list[str], formula: Formula) -> list[float]:
     """The score of each text with `formula`, rounded to one decimal."""
     path = _cache_file()
-    try:
-        cache = json.loads(path.read_text("utf-8"))
-        if not isinstance(cache, dict):
-            cache = {}
-    except (OSError, ValueError):
-        cache = {}
+    cache = _load(path)
     keys = [_key(formula, text) for text in texts]
-    missing = [(key, text) for key, text in zip(keys, texts) if not isinstance(cache.get(key), (int, float))]
+    missing = [(key, text) for key, text in zip(keys, texts) if key not in cache]
     if missing:
         for key, text in missing:
             cache[key] = _score(text, formula)
@@ -91,11 +115,16 @@ def grades(texts: list[str]) -> list[float]:
     return scores(texts, FORMULAS["en"])
 
 
-def _store(path: Path, cache: dict) -> None:
+def _store(path: Path | None, cache: dict) -> None:
+    if path is None:
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(cache), "utf-8")
         os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs speed
+    except OSError:  # a read-only or full disk only costs speed, and leaves nothing behind
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
