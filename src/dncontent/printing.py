@@ -8,9 +8,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
+import PIL.Image
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .resources import templates_dir
+from .validate.logo import MAX_PIXELS
+
+# Pillow decodes the brochure's images: an image larger than any logo may be is refused, not decoded.
+PIL.Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # PDF/UA-1: tagged, so screen readers and text extraction follow the reading order; it implies PDF 1.7.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
@@ -33,6 +43,31 @@ class Result:
 _font_config: FontConfiguration | None = None  # the one shared with forked workers
 
 
+class BundledOnly(URLFetcher):
+    """Serves data: URIs and files inside the templates folder; refuses every other address.
+
+    The brochure inlines everything it needs as data: URIs, so anything else it would fetch came from content
+    (a logo that refers out, say) and could leak a local file or reach the network. Validation refuses such
+    logos first; this makes sure the renderer cannot fetch what validation missed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+        self._bundled = templates_dir().resolve()
+
+    def fetch(self, url, headers=None):
+        scheme = url.partition(":")[0].lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file":
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.netloc in ("", "localhost") and path.is_relative_to(self._bundled) and path.is_file():
+                return super().fetch(path.as_uri(), headers)
+        shown = url if len(url) <= 200 else url[:200] + "…"
+        raise ValueError(f"refused to fetch {shown}: a brochure uses only its bundled assets and data: URIs")
+
+
 def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = None) -> list[Result]:
     """Print every job, in order, sharing one font configuration.
 
@@ -46,7 +81,8 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
         if processes < 2:
             return [_write(job) for job in jobs]
         if fonts_css:
-            weasyprint.CSS(string=fonts_css, font_config=_font_config)  # load the fonts once, before forking
+            # load the fonts once, before forking
+            weasyprint.CSS(string=fonts_css, font_config=_font_config, url_fetcher=BundledOnly())
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             return pool.map(_write, jobs, chunksize=1)
     finally:
@@ -55,7 +91,8 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
 
 def write_pdf(job: Job, font_config: FontConfiguration) -> Result:
     with captured_log() as messages:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url).render(font_config=font_config)
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()
+                                   ).render(font_config=font_config)
         pdf = document.write_pdf(pdf_identifier=job.identifier, **PDF_OPTIONS)
     return Result(pdf, tuple(messages), len(document.pages))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import warnings
 from collections.abc import Iterator
@@ -37,6 +38,15 @@ PAPERS = (Paper("letter", "letter", "0.125in"), Paper("a4", "A4", "3mm"))
 
 
 @dataclass(frozen=True)
+class LogoSource:
+    """Where brand.yaml names the logo, so that what the renderer says about the logo points there."""
+
+    file: str  # brand.yaml, as problems name it
+    line: int
+    name: str  # the logo as brand.yaml gives it, e.g. assets/logo.svg
+
+
+@dataclass(frozen=True)
 class Brochure:
     """One PDF to print: which page, on which paper, and the self-contained HTML it is printed from."""
 
@@ -44,6 +54,7 @@ class Brochure:
     paper: Paper
     print_marks: bool
     html: str
+    logo: LogoSource | None = None
 
     @property
     def stem(self) -> str:
@@ -106,12 +117,28 @@ def page_counts(content: Content) -> dict[tuple[str, str], int]:
 
 
 def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
+    logo = _logo_source(content)
     return [
-        Brochure(locale, paper, marks, compose(page, paper, marks))
+        Brochure(locale, paper, marks, compose(page, paper, marks), logo)
         for locale, page in content.locales.items()
         for paper in PAPERS
         for marks in ((False, True) if print_marks else (False,))
     ]
+
+
+def _logo_source(content: Content) -> LogoSource | None:
+    if content.brand.logo is None:
+        return None
+    from ..load.files import display_path
+    from ..load.yaml_reader import read_yaml
+
+    brand = Path(content.root) / "brand.yaml"
+    try:
+        doc, _ = read_yaml(brand.read_bytes(), str(brand))
+    except OSError:
+        doc = None
+    line = doc.where(("logo",))[0] if doc else 1
+    return LogoSource(display_path(brand), line, Path(os.path.relpath(content.brand.logo, content.root)).as_posix())
 
 
 def _print(brochures: list[Brochure]) -> list:
@@ -152,7 +179,25 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "last_reviewed": labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed)),
         "page_of": labels.page_of,
     }
-    return _environment().get_template(TEMPLATE).render(context)
+    html = _environment().get_template(TEMPLATE).render(context)
+    _refuse_undrawable(html)
+    return html
+
+
+def _refuse_undrawable(html: str) -> None:
+    """Stop before printing text the bundled font cannot draw: the PDF would depend on the machine's fonts.
+
+    Validation reports such text where it is; this holds for a model that did not come through validation.
+    """
+    from ..validate.glyphs import describe, undrawable
+
+    # Only non-ASCII characters can be missing; css_string writes them as CSS escapes.
+    found = set(re.findall(r"[^\x00-\x7f]", html))
+    found |= {chr(int(code, 16)) for code in set(re.findall(r"\\([0-9a-f]{2,6}) ", html)) if int(code, 16) > 0x7f}
+    missing = undrawable("".join(sorted(found)))
+    if missing:
+        raise BuildError(f"the brochure's font cannot draw {', '.join(describe(c) for c in list(missing)[:5])}; "
+                         f"run `dncontent validate` to see where the text is")
 
 
 def contact_line(page: LocaleContent) -> str:
@@ -242,18 +287,34 @@ def _qr_uri(url: str, color: str) -> str:
     return segno.make(url, error="m", micro=False, boost_error=False).svg_data_uri(border=4, dark=color)
 
 
-def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
-    """Re-emit WeasyPrint's messages as BrochureWarnings: each once, at the stylesheet line when it names one.
+# What WeasyPrint says about an image. The template's own images (the band, the QR code) are generated and
+# always load, so when the brochure has a logo, these are about the logo or what it refers to.
+IMAGE_MESSAGES = ("Failed to load image", "Failed to render SVG image", "Unknown image mode",
+                  "Failed to apply CSS rule in SVG")
 
-    WeasyPrint counts lines within the <style> element, which holds brochure.css.j2 line for line.
+
+def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
+    """Re-emit WeasyPrint's messages as BrochureWarnings, each once, where the cause is.
+
+    A message about the logo points at the `logo` line of brand.yaml; one that names a stylesheet line points
+    at brochure.css.j2 (WeasyPrint counts lines within the <style> element, which holds it line for line).
     """
     seen: dict[tuple[str, int, str], list[str]] = {}
     for brochure, message in messages:
         where = re.search(r" at (\d+):\d+", message)
-        template, line = (STYLESHEET, int(where.group(1))) if where else (TEMPLATE, 0)
-        seen.setdefault((template, line, message), []).append(Path(brochure.stem).name)
-    for (template, line, message), stems in seen.items():
+        if brochure.logo and message.startswith(IMAGE_MESSAGES):
+            filename, line = brochure.logo.file, brochure.logo.line
+            message = f"the logo {brochure.logo.name} could not be drawn as it is: {_shorten_data(message).rstrip(': ')}"
+        elif where:
+            filename, line = str(templates_dir() / STYLESHEET), int(where.group(1))
+        else:
+            filename, line = str(templates_dir() / TEMPLATE), 0
+        seen.setdefault((filename, line, message), []).append(Path(brochure.stem).name)
+    for (filename, line, message), stems in seen.items():
         if len(message) > 300:  # WeasyPrint quotes whole data: URIs
             message = message[:300] + "…"
-        warnings.warn_explicit(f"{message} (in {', '.join(stems)})", BrochureWarning,
-                               str(templates_dir() / template), line)
+        warnings.warn_explicit(f"{message} (in {', '.join(stems)})", BrochureWarning, filename, line)
+
+
+def _shorten_data(message: str) -> str:
+    return re.sub(r"(data:[^,'\s]{0,40},?)[^'\s]{20,}", r"\1…", message)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import yaml
@@ -56,6 +57,17 @@ _SCALARS = yaml.constructor.SafeConstructor()
 
 Path = tuple  # a path into the data: ("risks", 3, "label")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and line feed are text
+# Bidirectional controls: embeddings, overrides and isolates, and the marks too. They are invisible and make
+# text display in another order than it is stored (and read, searched or spoken). The bundled font draws no
+# right-to-left script, so no text the brochure can print needs them.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Every other invisible format character (Unicode category Cf: zero-width space and joiners, word joiner,
+# BOM, tags...), except the soft hyphen, a hyphenation hint that shows where the line breaks.
+_FORMAT = ("\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+           "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+           "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_INVISIBLE = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI}{_FORMAT}]")
+_BIDI_CHARS = re.compile(f"[{_BIDI}]")
 
 
 class Located:
@@ -151,12 +163,21 @@ class _Converter:
         return self._bad_tag(node, path)
 
     def _text(self, node: yaml.ScalarNode, path: Path) -> str | None:
-        """Text as typed, unless it holds control characters (invisible, and unprintable in a PDF) or only spaces."""
+        """Text as typed, unless it holds control or invisible format characters, or only spaces."""
         value = node.value
-        control = _CONTROL.search(value)
+        control = _INVISIBLE.search(value)
         if control:
-            self.problem(_pos(node.start_mark), path, f"text contains the control character U+{ord(control.group()):04X}",
-                         "remove it; use plain spaces and line breaks", code="yaml-control")
+            char = control.group()
+            named = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+            if _CONTROL.match(char):
+                what, hint = "control character", "remove it; use plain spaces and line breaks"
+            elif _BIDI_CHARS.match(char):
+                what, hint = ("bidirectional control character", "remove it: it is invisible and makes text "
+                              "display in a different order from how it is stored")
+            else:
+                what, hint = ("invisible format character", "remove it: it is invisible, and splits or hides "
+                              "words for search, copy and paste and screen readers")
+            self.problem(_pos(node.start_mark), path, f"text contains the {what} {named}", hint, code="yaml-control")
             return None
         if value and not value.strip():
             self.problem(_pos(node.start_mark), path, "text is blank", "write the text, or remove the field",

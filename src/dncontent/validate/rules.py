@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from collections.abc import Iterator
 
@@ -64,14 +65,16 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
     logo_path = brand.doc.data.get("logo") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
     if isinstance(logo_path, str) and ".." not in logo_path and not logo_path.startswith("/"):
         logo = brand.path.parent / logo_path
-        if not logo.is_file():
+        if not os.path.exists(logo):  # never raises, unlike Path.exists
             yield _problem(brand, ("logo",), f"logo file {logo_path!r} not found",
                            "give a path relative to the content folder, e.g. assets/logo.svg", code="missing-file")
         else:
-            trouble = _logo_trouble(logo)
+            from .logo import trouble as logo_trouble  # XML and image decoders load only for a logo
+
+            trouble = logo_trouble(logo)
             if trouble:
-                yield _problem(brand, ("logo",), f"logo file {logo_path!r} {trouble}",
-                               "export the logo again as a self-contained SVG or PNG", code="logo")
+                yield _problem(brand, ("logo",), f"logo file {logo_path!r} {trouble.message}", trouble.hint,
+                               code="logo")
     locales = sorted({f.locale for f in files if f.locale})
     for locale in locales:
         get = lambda kind: by_key.get((locale, kind))  # noqa: E731
@@ -131,21 +134,6 @@ def _check_colors(brand: ContentFile) -> Iterator[Problem]:
             yield _problem(brand, ("colors", text), f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
                            f"text needs at least {AA_TEXT}:1 (WCAG AA)", f"{apart[0]} {text} or {apart[1]} {background}",
                            code="contrast")
-
-
-def _logo_trouble(logo) -> str | None:
-    """Why a logo cannot go into the brochure as it is, or None."""
-    data = logo.read_bytes()
-    if len(data) > 2_000_000:
-        return "is over 2 MB"
-    if logo.suffix == ".png":
-        return None if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 64 else "is not a PNG image"
-    text = data.decode("utf-8", "replace")
-    if "<svg" not in text:
-        return "is not an SVG image"
-    if re.search(r"""(?:href|src)\s*=\s*["'](?!data:|#)""", text):
-        return "refers to other files or addresses"
-    return None
 
 
 def _has_host(url: str) -> bool:
@@ -256,6 +244,11 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
                                f"did you mean {{{guess[0]}}}?" if guess else
                                "placeholders: {clinic}, {url:CTA-ID}, {session_minutes}, {contraindications}",
                                code="placeholder")
+        stray = re.search(r"[{}]", SMS_PLACEHOLDER.sub("", body))
+        if stray:  # a half-typed placeholder would reach patients as written
+            yield _problem(sms, ("messages", i, "body"), f"stray brace {stray.group()!r} in the message",
+                           "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
+                           "messages cannot show braces", code="placeholder")
 
 
 def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
