@@ -11,6 +11,7 @@ from .yaml_reader import MAX_BYTES, Located, read_yaml
 # The kinds of content file. The file name says the kind; the kind names its schema.
 SHARED_KINDS = ("brand",)
 LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms", "labels")
+OPTIONAL_LOCALE_KINDS = ("translation",)  # what a translated locale was translated from (dncontent i18n)
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 ASSETS = "assets"  # the one other folder a content folder may have: images such as the logo
 
@@ -75,13 +76,17 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
                 problems.append(Problem(display_path(path), 1, 1, "", "file is missing",
                                         f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}",
                                         code="missing-file"))
-        known = {f"{kind}.yaml" for kind in LOCALE_KINDS}
+        for kind in OPTIONAL_LOCALE_KINDS:
+            if (folder / f"{kind}.yaml").is_file():
+                files.append(ContentFile(folder / f"{kind}.yaml", display_path(folder / f"{kind}.yaml"), kind, folder.name))
+        known = {f"{kind}.yaml" for kind in LOCALE_KINDS + OPTIONAL_LOCALE_KINDS}
         for extra in sorted(folder.iterdir()):
             if extra.name.startswith("."):
                 continue  # editors' lock and swap files
             if extra.suffix in (".yaml", ".yml") and extra.name not in known:
                 problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
-                                        _closest(extra.stem, LOCALE_KINDS), code="unknown-file"))
+                                        _closest(extra.stem, LOCALE_KINDS + OPTIONAL_LOCALE_KINDS),
+                                        code="unknown-file"))
     for extra in sorted(root.iterdir()):
         if extra.name.startswith("."):
             continue

@@ -39,7 +39,9 @@ def lint(files: list[ContentFile], content: Content, today: datetime.date | None
         problems += _reading_grades(where, page)
         problems += _review(where, page, today)
         problems += _sms_budgets(where, page)
-    return problems
+    from ..governance import checks  # sign-off, stale and untranslated text, waivers
+
+    return checks.lint(files, problems, today)
 
 
 def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:
