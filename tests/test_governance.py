@@ -49,7 +49,8 @@ def test_signoff_writes_only_the_review_and_the_fingerprints(content_copy):
     page = content_copy / "en" / "page.yaml"
     before = page.read_text("utf-8")
     result = signoff(content_copy, "en", "--date", "2026-01-15")
-    assert "Signed off en by Dana Ruiz, PT, DPT: 103 units" in result.stdout
+    assert result.stdout == (f"Signed off en by {REVIEWER}: 103 units (first sign-off); next review 2027-01-15 "
+                             f"({content_copy}/en/page.yaml)\n")
     after = page.read_text("utf-8")
     removed = [l for l in difflib.ndiff(before.splitlines(), after.splitlines()) if l.startswith("- ")]
     added = [l[2:] for l in difflib.ndiff(before.splitlines(), after.splitlines()) if l.startswith("+ ")]
@@ -61,7 +62,8 @@ def test_signoff_writes_only_the_review_and_the_fingerprints(content_copy):
     assert after.startswith(before.split("review:")[0])  # modeline and comments kept
     assert "  # reviewed_by: name of the clinician who signed off\n" in after
     # a second sign-off of the same text on the same day changes nothing
-    signoff(content_copy, "en", "--date", "2026-01-15")
+    again = signoff(content_copy, "en", "--date", "2026-01-15")
+    assert "103 units (0 changed since the last sign-off)" in again.stdout
     assert page.read_text("utf-8") == after
 
 

@@ -193,8 +193,9 @@ def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
         _fail(exc)
-    click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units, {result.changed} changed since the "
-               f"last sign-off; next review {result.next_review} ({result.page})")
+    since = "first sign-off" if result.first else f"{result.changed} changed since the last sign-off"
+    click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
+               f"{result.next_review} ({result.page})")
 
 
 @main.group()

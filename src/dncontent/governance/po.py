@@ -20,7 +20,6 @@ from ..errors import DncontentError, Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
 from ..resources import schemas_dir
-from .fingerprint import normalise
 from .translation import Translation, memory_text, open_translation, stale, untranslated
 from .units import Unit, placeholders
 

@@ -25,6 +25,7 @@ class SignoffResult(NamedTuple):
     units: int
     changed: int  # units whose fingerprint the sign-off changed, added or removed
     next_review: str
+    first: bool  # no earlier sign-off was recorded
 
 
 def one_year_after(date: datetime.date) -> datetime.date:
@@ -61,11 +62,12 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
     units = locale_units(docs[locale])
     page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
     doc = Document(page_path)
+    first = not isinstance(doc.data.get("signoff"), dict)
     changed = record(doc.data, units={u.path: fingerprint(u.text) for u in units}, by=by, date=date,
                      next_review=next_review)
     if doc.changed:
         write_all([(page_path, doc.text())])
-    return SignoffResult(page_path, len(units), changed, next_review.isoformat())
+    return SignoffResult(page_path, len(units), changed, next_review.isoformat(), first)
 
 
 def record(page, units: dict[str, str], by: str, date: datetime.date, next_review: datetime.date) -> int:
