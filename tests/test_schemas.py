@@ -47,11 +47,12 @@ def test_content_file_names_its_schema_on_the_first_line(path: Path):
 
 
 def test_every_content_kind_has_a_schema():
-    from dncontent.load.files import LOCALE_KINDS, SHARED_KINDS
+    from dncontent.load.files import LOCALE_KINDS, OPTIONAL_LOCALE_KINDS, SHARED_KINDS
 
+    content_kinds = set(LOCALE_KINDS + OPTIONAL_LOCALE_KINDS + SHARED_KINDS)
     kinds = {p.name.removesuffix(".schema.json") for p in SCHEMAS}
-    assert set(LOCALE_KINDS + SHARED_KINDS) <= kinds
-    assert kinds - set(LOCALE_KINDS + SHARED_KINDS) == {"common", "export"}
+    assert content_kinds <= kinds
+    assert kinds - content_kinds == {"common", "export"}
 
 
 def test_package_ships_templates_and_schemas(tmp_path):

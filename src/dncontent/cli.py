@@ -178,3 +178,119 @@ def report(content: Path, output_format: str, no_brochures: bool) -> None:
         click.echo(json.dumps(as_records(reports), indent=2, ensure_ascii=False))
     else:
         click.echo(format_text(reports), nl=False)
+
+
+@main.command()
+@content_option
+@click.option("--locale", required=True, help="Locale whose text was reviewed, e.g. en.")
+@click.option("--by", "by", required=True, help='Reviewer\'s name and credentials, e.g. "Dana Ruiz, PT, DPT".')
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the review (default: today).")
+@click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), help="When the next review is due (default: 12 months on).")
+def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
+    """Record a clinician's sign-off of a locale's text, with a fingerprint of every unit approved.
+
+    Writes review.last_reviewed, review.next_review, review.reviewed_by (and review.status: approved,
+    where the page has a status) and the signoff record into the locale's page.yaml, keeping its comments
+    and layout. From then on `dncontent validate` warns about every unit changed, added or removed since.
+    Refuses content that does not validate. Run it only for a review that happened: it says a clinician
+    approved this text.
+    """
+    from .governance.signoff import signoff as run_signoff
+
+    try:
+        result = run_signoff(content, locale, by, date=date.date() if date else None,
+                             next_review=next_review.date() if next_review else None)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    since = "first sign-off" if result.first else f"{result.changed} changed since the last sign-off"
+    click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
+               f"{result.next_review} ({result.page})")
+
+
+@main.group()
+def i18n() -> None:
+    """Translations: gettext PO files for translators' tools, and what each translation was made from.
+
+    Each translated locale records, in content/<locale>/translation.yaml, the English text each unit was
+    translated from; `dncontent validate` reports a unit as stale once that English changes.
+    """
+
+
+@i18n.command("export")
+@content_option
+@click.option("--locale", required=True, help="Locale to translate into, e.g. es.")
+@click.option("--output", "-o", "output", type=click.Path(path_type=Path, allow_dash=True), default="-",
+              show_default=True, help="PO file to write (- for standard output).")
+@click.option("--only", type=click.Choice(["all", "stale", "untranslated"]), default="all", show_default=True,
+              help="Every unit, only the stale ones (fuzzy), or only those with no translation.")
+def i18n_export(content: Path, locale: str, output: Path, only: str) -> None:
+    """Write a gettext PO file of a locale: one entry per unit, for Poedit, Weblate and other translation tools.
+
+    msgctxt is the unit path (e.g. risks/nerve-damage/label), msgid the English now, msgstr the
+    translation. A stale unit is fuzzy and shows the English it was translated from as `#| msgid`; an
+    untranslated one has an empty msgstr. The same content always gives the same file.
+    """
+    from .governance.po import export
+
+    try:
+        text, count = export(content, locale, only)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    if str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, "utf-8")
+        click.echo(f"Wrote {count} entries for {locale} to {output}", err=True)
+
+
+@i18n.command("import")
+@content_option
+@click.argument("po_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--locale", help="Locale to import into (default: the PO file's Language header).")
+@click.option("--accept-fuzzy", is_flag=True, help="Take fuzzy entries as checked translations instead of refusing them.")
+def i18n_import(content: Path, po_file: Path, locale: str | None, accept_fuzzy: bool) -> None:
+    """Write the translations of a PO file into content/<locale>/ and record what they were translated from.
+
+    Checks everything first and writes nothing if an entry has an unknown msgctxt, is fuzzy (unless
+    --accept-fuzzy), changes the placeholders, or would make the content invalid; each problem is
+    reported at the PO file's line. Empty translations are left as they are. Comments, key order and
+    layout of the YAML are kept; importing an unchanged export changes no content file.
+    """
+    from .governance.po import import_po
+
+    try:
+        result = import_po(content, po_file, locale=locale, accept_fuzzy=accept_fuzzy)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    memory = "recorded" if result.memory_written else "unchanged"
+    click.echo(f"{result.locale}: {result.updated} unit{'s' * (result.updated != 1)} updated, {result.unchanged} unchanged, "
+               f"{result.untranslated} left untranslated, {result.fuzzy_taken} fuzzy taken; translation memory {memory}")
+
+
+@i18n.command("mark-current")
+@content_option
+@click.option("--locale", required=True, help="Translated locale, e.g. es.")
+@click.option("--include-stale", is_flag=True, help="Also mark stale units current (only once they are checked).")
+def i18n_mark_current(content: Path, locale: str, include_stale: bool) -> None:
+    """Record that each translated unit was made from the English as it is now, without a PO round trip.
+
+    For a locale translated by hand, once someone has checked it against the current English. Units
+    already stale stay stale unless --include-stale; units identical to the English are not recorded.
+    Writes only content/<locale>/translation.yaml.
+    """
+    from .governance.translation import mark_current
+
+    try:
+        result = mark_current(content, locale, include_stale=include_stale)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    click.echo(f"{locale}: {result.recorded} units recorded as current, {result.stale_kept} still stale, "
+               f"{result.untranslated} untranslated; translation memory {'recorded' if result.written else 'unchanged'}")

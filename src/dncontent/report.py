@@ -43,6 +43,12 @@ class LocaleReport:
     sections: list[SectionRow] = field(default_factory=list)
     sms: list[SmsRow] = field(default_factory=list)
     brochure_pages: dict[str, int] = field(default_factory=dict)
+    signed_off_by: str | None = None
+    signed_off_on: str | None = None
+    # units as {"unit", "where" (file:line:col)}, stale ones also with "detail" (the English now and then)
+    changed_since_signoff: list[dict] = field(default_factory=list)
+    stale: list[dict] = field(default_factory=list)
+    untranslated: list[dict] = field(default_factory=list)
 
 
 def review_status(next_review: str, today: datetime.date) -> str:
@@ -61,6 +67,7 @@ def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
     content: Content = load_content(content_dir)
     today = today or datetime.date.today()
     pages = channel("pdf").page_counts(content) if brochures else {}
+    governance = _governance(content_dir)
     reports = []
     for locale in content.in_order():
         page = content.locales[locale]
@@ -78,8 +85,18 @@ def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
             report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.length,
                                      measured.unit, measured.segments, message.segments))
         report.brochure_pages = {size: n for (loc, size), n in pages.items() if loc == locale}
+        for name, value in governance.get(locale, {}).items():
+            setattr(report, name, value)
         reports.append(report)
     return reports
+
+
+def _governance(content_dir: Path | str) -> dict[str, dict]:
+    from .governance.checks import status
+    from .validate import check_content
+
+    files, _ = check_content(Path(content_dir))
+    return status(files)
 
 
 def as_records(reports: list[LocaleReport]) -> list[dict]:
@@ -108,6 +125,14 @@ def format_text(reports: list[LocaleReport]) -> str:
             lines.append(f"  {m.id:20} {m.encoding:8} {m.characters:6d} {m.length:7d} {m.segments:>5d} / {m.budget}"
                          f"{over}")
         lines.append("  (length: septets for GSM-7, UTF-16 code units for UCS-2)")
+        signoff = (f"by {r.signed_off_by} on {r.signed_off_on}, {len(r.changed_since_signoff)} units changed since"
+                   if r.signed_off_by else "none recorded")
+        lines += ["", f"  Sign-off: {signoff}"]
+        lines += [f"    {u['unit']:44} {u['where']}" for u in r.changed_since_signoff]
+        if r.stale or r.untranslated:  # untranslated units are many at first: listed in --format json
+            lines.append(f"  Translation: {len(r.stale)} stale, {len(r.untranslated)} untranslated")
+            lines += [f"    {u['unit']:44} {u['where']}" + (f"  {u['detail']}" if u.get("detail") else "")
+                      for u in r.stale]
         if r.brochure_pages:
             lines += ["", f"  {'Brochure':20} {'Pages':>6}"]
             lines += [f"  {size:20} {n:6d}" for size, n in r.brochure_pages.items()]

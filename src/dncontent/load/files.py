@@ -12,6 +12,7 @@ from .yaml_reader import MAX_BYTES, Located, read_yaml
 # The kinds of content file. The file name says the kind; the kind names its schema.
 SHARED_KINDS = ("brand",)
 LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms", "labels")
+OPTIONAL_LOCALE_KINDS = ("translation",)  # what a translated locale was translated from (dncontent i18n)
 LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 ASSETS = "assets"  # the one other folder a content folder may have: images such as the logo
 
@@ -126,13 +127,22 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
                 files.append(ContentFile(path, display_path(path), kind, folder.name))
             else:
                 problems.append(refused)
-        known = {f"{kind}.yaml" for kind in LOCALE_KINDS}
+        for kind in OPTIONAL_LOCALE_KINDS:
+            path = folder / f"{kind}.yaml"
+            if os.path.lexists(path):
+                refused = _not_a_content_file(path, root, "")
+                if refused is None:
+                    files.append(ContentFile(path, display_path(path), kind, folder.name))
+                else:
+                    problems.append(refused)
+        known = {f"{kind}.yaml" for kind in LOCALE_KINDS + OPTIONAL_LOCALE_KINDS}
         for extra in sorted(folder.iterdir()):
             if extra.name.startswith("."):
                 continue  # editors' lock and swap files
             if extra.suffix in (".yaml", ".yml") and extra.name not in known:
                 problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
-                                        _closest(extra.stem, LOCALE_KINDS), code="unknown-file"))
+                                        _closest(extra.stem, LOCALE_KINDS + OPTIONAL_LOCALE_KINDS),
+                                        code="unknown-file"))
     for extra in sorted(root.iterdir()):
         if extra.name.startswith("."):
             continue

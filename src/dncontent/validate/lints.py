@@ -40,7 +40,9 @@ def lint(files: list[ContentFile], content: Content, today: datetime.date | None
         problems += _review(where, page, today)
         problems += _draft(where, page)
         problems += _sms_budgets(where, page)
-    return problems
+    from ..governance import checks  # sign-off, stale and untranslated text, waivers
+
+    return checks.lint(files, problems, today)
 
 
 def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:

@@ -1,0 +1,281 @@
+"""Translator files: export a locale as gettext PO (one entry per unit) and import a translated PO back.
+
+An entry's msgctxt is the unit path, its msgid the source text now and its msgstr the translation. A stale
+unit is `#, fuzzy` with the source text it was translated from as `#| msgid`, the way msgmerge marks a changed
+message. Import checks every entry, and the content that would result, before it writes anything.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+import polib
+
+from ..errors import DncontentError, Problem, UsageError
+from ..load.files import display_path
+from ..load.yaml_reader import format_path
+from ..resources import schemas_dir
+from .translation import Translation, memory_text, open_translation, stale, untranslated
+from .units import Unit, placeholders
+
+ONLY = ("all", "stale", "untranslated")
+PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{session_minutes}": "the session length, e.g. 15-30",
+                       "{contraindications}": "the short forms of the contraindications, joined as a list"}
+
+
+class ImportRefused(DncontentError):
+    """A PO file that cannot be imported as it is; nothing was written."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------- export
+
+def export(content: Path | str, locale: str, only: str = "all") -> tuple[str, int]:
+    """The PO file for `locale` as text, and how many entries it has."""
+    if only not in ONLY:
+        raise UsageError(f"--only takes one of {', '.join(ONLY)}")
+    t = open_translation(content, locale)
+    source_docs = {f.kind: f.doc.data for f in t.files if f.locale == t.source}
+    lines = {f.kind: f for f in t.files if f.locale == t.source}
+    po = polib.POFile(wrapwidth=78)
+    po.header = (f"{source_docs['page']['title']}: the {t.source} text and its {locale} translation, one entry per unit.\n"
+                 f"msgctxt is the unit path; a fuzzy entry is stale: the {t.source} text changed since it was translated,\n"
+                 f"and #| msgid shows it as it was. Written by `dncontent i18n export --locale {locale}`;\n"
+                 f"read back with `dncontent i18n import FILE`.")
+    po.metadata = _metadata(t, source_docs)
+    labels_schema = json.loads((schemas_dir() / "labels.schema.json").read_text("utf-8")).get("properties", {})
+    for source_unit in t.source_units:
+        unit = t.units.get(source_unit.path)
+        english = source_unit.text
+        missing = unit is None or untranslated(t, unit, english)
+        entry = polib.POEntry(msgctxt=source_unit.path, msgid=english, msgstr="" if missing else unit.text)
+        entry.comment = _describe(source_unit, source_docs, labels_schema)
+        line = lines[source_unit.kind].doc.where(source_unit.yaml_path)[0]
+        entry.occurrences = [(f"{t.source}/{source_unit.kind}.yaml", str(line))]
+        if not missing and (stale(t, source_unit.path, english) or (t.memory_path.is_file() and source_unit.path not in t.records)):
+            entry.flags.append("fuzzy")
+            if source_unit.path in t.records:
+                entry.previous_msgid = t.records[source_unit.path]
+        if only == "stale" and "fuzzy" not in entry.flags or only == "untranslated" and not missing:
+            continue
+        po.append(entry)
+    return str(po) + "\n", len(po)
+
+
+def _metadata(t: Translation, source_docs: dict) -> dict:
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.plurals import get_plural
+
+    page = next(f.doc.data for f in t.files if f.locale == t.locale and f.kind == "page")
+    try:
+        plural = get_plural(t.locale.replace("-", "_"))
+        plural_forms = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+        team = Locale.parse(t.locale.replace("-", "_")).english_name
+    except (ValueError, UnknownLocaleError):
+        plural_forms, team = "nplurals=2; plural=(n != 1);", t.locale
+    # dates from the content, not the clock, so the same content always gives the same file
+    return {"Project-Id-Version": "dncontent",
+            "POT-Creation-Date": f"{source_docs['page']['review']['last_reviewed']} 00:00+0000",
+            "PO-Revision-Date": f"{page['review']['last_reviewed']} 00:00+0000",
+            "Language": t.locale, "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding": "8bit", "Plural-Forms": plural_forms, "Last-Translator": "",
+            "Language-Team": team, "X-Source-Language": t.source}
+
+
+def _describe(unit: Unit, docs: dict, labels_schema: dict) -> str:
+    """Where a unit appears and what it must keep, for the translator (the PO file's #. comments)."""
+    parts = unit.path.split("/")
+    everywhere = "Web page, brochure and app"
+    if unit.kind == "page" and parts[0] == "page":
+        where = {"title": f"{everywhere}: the page title",
+                 "topic": "The therapy's name as patients say it: search metadata and summaries"}[parts[1]]
+    elif unit.kind == "page":
+        section = docs["page"]["sections"][unit.yaml_path[1]]
+        heading = f" ({section['heading']})" if section.get("heading") else ""
+        if parts[2] == "heading":
+            where = f"{everywhere}: heading of the section '{parts[1]}'"
+        elif parts[2] == "paragraphs":
+            where = f"{everywhere}: paragraph {parts[3]} of the section '{parts[1]}'{heading}"
+        else:
+            where = f"{everywhere}: closing paragraph {parts[3]} of the section '{parts[1]}'{heading}, after its list"
+    elif unit.kind in ("conditions", "risks"):
+        where = {"conditions": f"{everywhere}: list of conditions it can help with",
+                 "risks": f"{everywhere}: list of risks and side effects"}[unit.kind]
+    elif unit.kind == "contraindications":
+        where = (f"{everywhere}: list of when to avoid or be cautious (tell your therapist if you have...)"
+                 if parts[2] == "label" else "Text messages: short form, joined with the others into one list "
+                 "(a, b or c) in running text; keep it short")
+    elif unit.kind == "session":
+        where = f"{everywhere}: {'title' if parts[3] == 'label' else 'text'} of the session phase '{parts[2]}'"
+    elif unit.kind == "cta":
+        where = (f"Web page and brochure: button text of the call to action '{parts[1]}'" if parts[2] == "label" else
+                 f"Web page: accessible name of the link '{parts[1]}', read out by screen readers")
+    elif unit.kind == "sms":
+        message = next(m for m in docs["sms"]["messages"] if m["id"] == parts[1])
+        note = f" ({message['description']})" if message.get("description") else ""
+        where = (f"Text message '{parts[1]}'{note}. The clinic's name is added before it and the opt-out line after "
+                 f"it. Budget: {message['segments']} SMS segment(s); keep it as short as the English")
+    else:
+        about = labels_schema.get(parts[1], {})
+        where = f"Wording around the text: {about.get('title', parts[1])}. {about.get('description', '')}".strip()
+    kept = list(dict.fromkeys(placeholders(unit.text)))
+    if kept:
+        shown = [f"{p} ({PLACEHOLDER_MEANING[p]})" if p in PLACEHOLDER_MEANING else
+                 f"{p} (the address of the call to action {p[5:-1]!r})" if p.startswith("{url:") else p for p in kept]
+        where += f"\nKeep the placeholders exactly as written: {', '.join(shown)}"
+    return where
+
+
+# ---------------------------------------------------------------- import
+
+class ImportResult(NamedTuple):
+    locale: str
+    updated: int  # units whose text changed
+    unchanged: int
+    untranslated: int  # empty msgstr: left as they are
+    fuzzy_taken: int
+    memory_written: bool
+    files: list[Path]  # content files written
+
+
+def import_po(content: Path | str, po_path: Path | str, locale: str | None = None,
+              accept_fuzzy: bool = False) -> ImportResult:
+    """Write the translations of a PO file into the content, after checking all of it. All or nothing."""
+    po_path = Path(po_path)
+    shown = display_path(po_path)
+    try:
+        po = polib.pofile(str(po_path), wrapwidth=78)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise ImportRefused(f"cannot read {shown}", [Problem(shown, int(line.group(1)) if line else 1, 1, "",
+                            f"not a readable PO file: {exc}", code="po")]) from None
+    locale = locale or po.metadata.get("Language", "").strip().replace("_", "-")
+    if not locale:
+        raise UsageError(f"{shown} does not say its language (no Language header); give --locale")
+    t = open_translation(content, locale)
+    english = {u.path: u for u in t.source_units}
+    problems: list[Problem] = []
+    accepted: list[tuple[polib.POEntry, Unit]] = []
+    seen: dict[str, int] = {}
+    skipped = fuzzy_taken = 0
+
+    _number_lines(po, po_path)
+
+    def refuse(entry, message, hint="", code="po"):
+        problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt or "", message, hint, code=code))
+
+    for entry in po:
+        if entry.obsolete:
+            continue
+        path = entry.msgctxt
+        if path in seen:
+            refuse(entry, f"{path} appears twice", f"first on line {seen[path]}; keep one")
+            continue
+        seen[path or ""] = entry.linenum or 1
+        if path not in english:
+            refuse(entry, f"unknown context {path!r}: no such unit in content/{t.source}",
+                   "msgctxt is the unit path dncontent i18n export wrote; export again to get the current units",
+                   code="po-context")
+            continue
+        if entry.fuzzy and not accept_fuzzy:
+            refuse(entry, "entry is fuzzy: its translation is not confirmed against the English",
+                   "check it against the msgid and remove the fuzzy flag, or import with --accept-fuzzy", code="po-fuzzy")
+            continue
+        if not entry.msgstr.strip():
+            skipped += 1
+            continue
+        unit = t.units.get(path)
+        if unit is None:
+            refuse(entry, f"content/{t.locale} has no {path}", f"add it to content/{t.locale} first", code="po-context")
+            continue
+        wanted, found = placeholders(english[path].text), placeholders(entry.msgstr)
+        if wanted != found:
+            refuse(entry, f"placeholders do not match the English: expected {', '.join(wanted) or 'none'}, "
+                   f"found {', '.join(found) or 'none'}", "keep every {placeholder} exactly as the English has it",
+                   code="po-placeholder")
+            continue
+        fuzzy_taken += entry.fuzzy
+        accepted.append((entry, unit))
+    if problems:
+        raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written", problems)
+    return _apply(t, shown, accepted, skipped, fuzzy_taken)
+
+
+def _number_lines(po: polib.POFile, po_path: Path) -> None:
+    """Point each entry at its msgctxt line, where an editor shows the unit, rather than where polib began it."""
+    lines = po_path.read_text("utf-8", errors="replace").splitlines()
+    starts = [n for n, line in enumerate(lines, start=1) if line.startswith("msgctxt ")]
+    for entry, line in zip([e for e in po if not e.obsolete and e.msgctxt is not None], starts):
+        entry.linenum = line
+
+
+def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int) -> ImportResult:
+    from .yamledit import Document, set_text, write_all
+
+    documents: dict[str, Document] = {}
+    updated = 0
+    records = dict(t.records)
+    for entry, unit in accepted:
+        records[unit.path] = entry.msgid
+        if entry.msgstr == unit.text:
+            continue
+        doc = documents.setdefault(unit.kind, Document(t.root / t.locale / f"{unit.kind}.yaml"))
+        container = doc.data
+        for step in unit.yaml_path[:-1]:
+            container = container[step]
+        updated += set_text(container, unit.yaml_path[-1], entry.msgstr)
+    writes = [(doc.path, doc.text()) for doc in documents.values() if doc.changed]
+    memory = memory_text(t.source, records, [u.path for u in t.source_units])
+    old_memory = t.memory_path.read_text("utf-8") if t.memory_path.is_file() else None
+    if memory != old_memory:
+        writes.append((t.memory_path, memory))
+    if writes:
+        _check_would_be(t, shown, writes, accepted)
+        write_all(writes)
+    content_files = [path for path, _ in writes if path != t.memory_path]
+    return ImportResult(t.locale, updated, len(accepted) - updated, skipped, fuzzy_taken, memory != old_memory,
+                        content_files)
+
+
+def _check_would_be(t: Translation, shown: str, writes: list[tuple[Path, str]], accepted: list) -> None:
+    """Validate the content as the import would leave it, in a temporary copy; refuse with the PO's lines."""
+    from ..pipeline import validate
+
+    with tempfile.TemporaryDirectory(prefix="dncontent-import-") as temp:
+        copy = Path(temp) / "content"
+        shutil.copytree(t.root, copy, symlinks=True)
+        for path, text in writes:
+            (copy / path.relative_to(t.root)).write_text(text, "utf-8", newline="")
+        errors = [p for p in validate(copy) if p.severity == "error"]
+        problems = []
+        for error in errors:
+            rel = Path(os.path.relpath(Path(error.file).resolve(), copy.resolve()))
+            entry = _entry_at(rel, error.field, t.locale, accepted)
+            if entry is not None:
+                problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt, f"the content rules refuse this "
+                                        f"translation: {error.message}", error.hint, code=error.code))
+            else:
+                real = display_path(t.root / rel)
+                problems.append(error._replace(file=real))
+    if problems:
+        raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written", problems)
+
+
+def _entry_at(rel: Path, field: str, locale: str, accepted: list):
+    if len(rel.parts) != 2 or rel.parts[0] != locale:
+        return None
+    kind = rel.stem
+    for entry, unit in accepted:
+        where = format_path(unit.yaml_path)
+        if unit.kind == kind and (where == field or where.startswith(field + ".") or where.startswith(field + "[")
+                                  or field.startswith(where)):
+            return entry
+    return None

@@ -1,0 +1,110 @@
+"""`dncontent signoff`: record that a clinician reviewed a locale's text, and a fingerprint of every unit approved.
+
+It writes, in the locale's page.yaml: `review.last_reviewed`, `review.next_review` (12 months on unless
+given), `review.reviewed_by`, `review.status: approved` where the page has a status, and `signoff` (who, when,
+and unit path -> fingerprint). Signing off is the act of a clinician's review, so this command is the one
+place that marks a locale approved; nothing else in dncontent does.
+"""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from ..errors import ContentError, UsageError
+from .fingerprint import fingerprint
+from .units import docs_by_locale, locale_units
+from .yamledit import Document, set_text, write_all
+
+
+class SignoffResult(NamedTuple):
+    page: Path
+    units: int
+    changed: int  # units whose fingerprint the sign-off changed, added or removed
+    next_review: str
+    first: bool  # no earlier sign-off was recorded
+
+
+def one_year_after(date: datetime.date) -> datetime.date:
+    try:
+        return date.replace(year=date.year + 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + 1, day=28)
+
+
+def signoff(content: Path | str, locale: str, by: str, date: datetime.date | None = None,
+            next_review: datetime.date | None = None, today: datetime.date | None = None) -> SignoffResult:
+    """Record the sign-off of `locale` by `by` on `date` (today by default). Refuses invalid content."""
+    from ..pipeline import validate
+    from ..validate import check_content
+
+    root = Path(content)
+    today = today or datetime.date.today()
+    date = date or today
+    by = " ".join(by.split())
+    if not by or len(by) > 200:
+        raise UsageError("--by takes the reviewer's name and credentials, e.g. \"Dana Ruiz, PT, DPT\" (1 to 200 characters)")
+    if date > today:
+        raise UsageError(f"--date {date} is in the future: a sign-off records a review that has happened")
+    next_review = next_review or one_year_after(date)
+    if next_review <= date:
+        raise UsageError(f"--next-review {next_review} must be after the sign-off date {date}")
+    errors = [p for p in validate(root) if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    files, _ = check_content(root)
+    docs = docs_by_locale(files)
+    if locale not in docs:
+        raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
+    units = locale_units(docs[locale])
+    page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
+    doc = Document(page_path)
+    first = not isinstance(doc.data.get("signoff"), dict)
+    changed = record(doc.data, units={u.path: fingerprint(u.text) for u in units}, by=by, date=date,
+                     next_review=next_review)
+    if doc.changed:
+        write_all([(page_path, doc.text())])
+    return SignoffResult(page_path, len(units), changed, next_review.isoformat(), first)
+
+
+def record(page, units: dict[str, str], by: str, date: datetime.date, next_review: datetime.date) -> int:
+    """Write the sign-off into a round-trip page document, touching only what differs. Returns units changed."""
+    review = page["review"]
+    _set(review, "last_reviewed", DoubleQuotedScalarString(date.isoformat()))
+    _set(review, "next_review", DoubleQuotedScalarString(next_review.isoformat()))
+    _set(review, "reviewed_by", by)
+    if "status" in review:
+        _set(review, "status", "approved")
+    if not isinstance(page.get("signoff"), dict):
+        page["signoff"] = CommentedMap()
+    signoff = page["signoff"]
+    _set(signoff, "by", by)
+    _set(signoff, "date", DoubleQuotedScalarString(date.isoformat()))
+    if not isinstance(signoff.get("units"), dict):
+        signoff["units"] = CommentedMap()
+    approved = signoff["units"]
+    changed = 0
+    for path in [p for p in approved if p not in units]:
+        del approved[path]
+        changed += 1
+    for position, (path, value) in enumerate(units.items()):
+        if path not in approved:
+            approved.insert(position, path, value)
+            changed += 1
+        elif approved[path] != value:
+            approved[path] = value
+            changed += 1
+    return changed
+
+
+def _set(mapping, key: str, value) -> None:
+    """Set a field only if its value differs; text keeps the quoting it had, dates are always quoted."""
+    if key in mapping and str(mapping[key]) == str(value):
+        return
+    if key in mapping and not isinstance(value, DoubleQuotedScalarString):
+        set_text(mapping, key, value)
+    else:
+        mapping[key] = value

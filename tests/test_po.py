@@ -1,0 +1,218 @@
+"""Translator files: gettext PO export that gettext's own tools accept, and an import that checks before it writes."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.conftest import require, run_cli
+from tests.test_governance import make_spanish
+from tests.test_validate import edit
+
+
+def hashes(content: Path) -> dict[str, str]:
+    return {str(p.relative_to(content)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(content.rglob("*")) if p.is_file()}
+
+
+def export(content: Path, target: Path, *extra: str) -> polib.POFile:
+    result = run_cli("i18n", "export", "--locale", "es", "--content", str(content), "-o", str(target), *extra)
+    assert result.returncode == 0, result.stderr
+    return polib.pofile(str(target))
+
+
+def import_po(content: Path, po: Path, *extra: str):
+    return run_cli("i18n", "import", str(po), "--content", str(content), *extra)
+
+
+def english_units(content: Path) -> list[str]:
+    from dncontent.governance.units import docs_by_locale, locale_units
+    from dncontent.validate import check_content
+
+    files, _ = check_content(content)
+    return [unit.path for unit in locale_units(docs_by_locale(files)["en"])]
+
+
+def entry(po: polib.POFile, context: str) -> polib.POEntry:
+    (found,) = [e for e in po if e.msgctxt == context]
+    return found
+
+
+def test_export_has_every_unit_and_gettext_accepts_it(content_copy, tmp_path):
+    make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    po = export(content_copy, target)
+    msgfmt = require("msgfmt", "gettext")
+    check = subprocess.run([msgfmt, "--check", "--statistics", "-o", "/dev/null", str(target)], capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and "warning" not in check.stderr, check.stderr
+    assert check.stderr.startswith("11 translated messages, 92 untranslated messages.")
+    assert [e.msgctxt for e in po] == english_units(content_copy)
+    assert len(po) == 103 and {"sms/aftercare/body", "labels/qr_caption", "cta/book-online/description",
+                                "session/phases/during/text", "contraindications/pregnancy/short"} <= {e.msgctxt for e in po}
+    nerve = entry(po, "risks/nerve-damage/label")
+    assert (nerve.msgid, nerve.msgstr, nerve.fuzzy) == ("Nerve damage", "Daño a los nervios", False)
+    assert nerve.comment == "Web page, brochure and app: list of risks and side effects"
+    assert entry(po, "risks/fatigue/label").msgstr == ""  # still English in es: offered as untranslated
+    sms = entry(po, "sms/before-your-visit/body")
+    assert "Keep the placeholders exactly as written: {contraindications} (the short forms of the contraindications, " \
+           "joined as a list), {url:contact} (the address of the call to action 'contact')" in " ".join(sms.comment.split())
+    assert po.metadata["Language"] == "es" and po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["PO-Revision-Date"] == "2026-11-20 00:00+0000"  # from the content, not the clock
+    msgcat = require("msgcat", "gettext")
+    assert subprocess.run([msgcat, str(target), "-o", str(tmp_path / "cat.po")], capture_output=True).returncode == 0
+    # the same content gives the same file
+    assert export(content_copy, tmp_path / "again.po") and (tmp_path / "again.po").read_bytes() == target.read_bytes()
+
+
+def test_only_stale_or_untranslated(content_copy, tmp_path):
+    make_spanish(content_copy)
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
+    assert [e.msgctxt for e in export(content_copy, tmp_path / "stale.po", "--only", "stale")] == ["risks/bruising/label"]
+    untranslated = export(content_copy, tmp_path / "untranslated.po", "--only", "untranslated")
+    assert len(untranslated) == 92 and all(e.msgstr == "" for e in untranslated)
+
+
+def test_after_an_english_change_the_entry_is_fuzzy_with_the_previous_msgid(content_copy, tmp_path):
+    make_spanish(content_copy)
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
+    target = tmp_path / "es.po"
+    bruising = entry(export(content_copy, target), "risks/bruising/label")
+    assert bruising.fuzzy and bruising.previous_msgid == "Bruising"
+    assert (bruising.msgid, bruising.msgstr) == ("Bruising and swelling", "Moretones")
+    assert '#, fuzzy\n#| msgid "Bruising"\nmsgctxt "risks/bruising/label"\nmsgid "Bruising and swelling"\n' \
+           'msgstr "Moretones"\n' in target.read_text("utf-8")
+    assert subprocess.run([require("msgfmt", "gettext"), "--check", "-o", "/dev/null", str(target)]).returncode == 0
+
+
+def test_importing_a_corrected_entry_updates_the_spanish_and_clears_the_stale_warning(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
+    assert "stale translation:" in run_cli("validate", "--content", str(content_copy)).stdout
+    target = tmp_path / "es.po"
+    po = export(content_copy, target)
+    bruising = entry(po, "risks/bruising/label")
+    bruising.msgstr, bruising.previous_msgid = "Moretones e hinchazón", None
+    bruising.flags.remove("fuzzy")
+    po.save(str(target))
+    before = (es / "risks.yaml").read_text("utf-8")
+    result = import_po(content_copy, target)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("es: 1 unit updated, 10 unchanged, 92 left untranslated, 0 fuzzy taken; "
+                             "translation memory recorded\n")
+    after = (es / "risks.yaml").read_text("utf-8")
+    assert after == before.replace("label: Moretones\n", "label: Moretones e hinchazón\n")  # comments, order intact
+    assert "stale translation:" not in run_cli("validate", "--content", str(content_copy)).stdout
+    assert "  risks/bruising/label: Bruising and swelling\n" in (es / "translation.yaml").read_text("utf-8")
+
+
+def test_importing_an_unchanged_export_records_the_memory_then_changes_nothing(content_copy, tmp_path):
+    es = make_spanish(content_copy, record=False)
+    target = tmp_path / "es.po"
+    export(content_copy, target)
+    before = hashes(content_copy)
+    first = import_po(content_copy, target)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "es: 0 units updated, 11 unchanged, 92 left untranslated, 0 fuzzy taken; translation memory recorded\n"
+    recorded = hashes(content_copy)
+    assert set(recorded) - set(before) == {"es/translation.yaml"}
+    assert {k: v for k, v in recorded.items() if k != "es/translation.yaml"} == before  # content byte-identical
+    assert (es / "translation.yaml").read_text("utf-8").count("\n  ") == 11
+    again = import_po(content_copy, target)
+    assert again.returncode == 0 and again.stdout.endswith("translation memory unchanged\n")
+    assert hashes(content_copy) == recorded
+    # a translation tool that wraps lines its own way changes nothing either
+    recat = tmp_path / "recat.po"
+    subprocess.run([require("msgcat", "gettext"), "--width=60", str(target), "-o", str(recat)], check=True)
+    assert recat.read_text("utf-8") != target.read_text("utf-8")
+    assert import_po(content_copy, recat).returncode == 0 and hashes(content_copy) == recorded
+
+
+def test_a_translated_paragraph_stays_a_folded_block(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    po = export(content_copy, target)
+    spanish = ("La punción seca es una técnica que los fisioterapeutas y otros profesionales de la salud capacitados "
+               "utilizan para tratar el dolor musculoesquelético y los problemas de movimiento. Casi siempre se usa "
+               "como parte de un plan más amplio de manejo del dolor.")
+    entry(po, "sections/introduction/paragraphs/1").msgstr = spanish
+    po.save(str(target))
+    assert import_po(content_copy, target).returncode == 0
+    page = (es / "page.yaml").read_text("utf-8")
+    assert ("      - >-\n        La punción seca es una técnica que los fisioterapeutas y otros profesionales de la salud\n"
+            "        capacitados utilizan para tratar el dolor musculoesquelético y los problemas de movimiento.\n"
+            "        Casi siempre se usa como parte de un plan más amplio de manejo del dolor.\n"
+            "  - id: what-it-is\n") in page
+    import dncontent
+
+    assert dncontent.load_content(content_copy).locales["es"].sections[0].paragraphs[0] == spanish
+
+
+def _set(po_path: Path, context: str, **fields) -> int:
+    po = polib.pofile(str(po_path))
+    found = entry(po, context)
+    for name, value in fields.items():
+        if name == "fuzzy":
+            found.flags.append("fuzzy")
+        else:
+            setattr(found, name, value)
+    po.save(str(po_path))
+    lines = po_path.read_text("utf-8").splitlines()
+    return lines.index(f'msgctxt "{found.msgctxt}"') + 1
+
+
+@pytest.mark.parametrize("context, fields, message", [
+    ("risks/bleeding/label", {"msgctxt": "risks/bleding/label"},
+     "risks/bleding/label: unknown context 'risks/bleding/label': no such unit in content/en"),
+    ("risks/bleeding/label", {"fuzzy": True, "msgstr": "Hemorragia"},
+     "risks/bleeding/label: entry is fuzzy: its translation is not confirmed against the English (hint: check it "
+     "against the msgid and remove the fuzzy flag, or import with --accept-fuzzy)"),
+    ("sms/aftercare/body", {"msgstr": "Después de la punción seca, beba agua. ¿Dudas? {url:book-online}"},
+     "sms/aftercare/body: placeholders do not match the English: expected {url:contact}, found {url:book-online}"),
+    ("labels/last_reviewed", {"msgstr": "Revisado"},
+     "labels/last_reviewed: placeholders do not match the English: expected {date}, found none"),
+    ("labels/qr_caption", {"msgstr": "Escanee el código para reservar su cita en línea"},
+     "labels/qr_caption: the content rules refuse this translation: is 48 characters; at most 30 allowed"),
+    ("risks/bleeding/label", {"msgstr": "Sangrado\u0007"},
+     "risks/bleeding/label: the content rules refuse this translation: text contains the control character U+0007"),
+])
+def test_a_refused_import_names_the_po_line_and_writes_nothing(content_copy, tmp_path, context, fields, message):
+    make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    export(content_copy, target)
+    good = entry(polib.pofile(str(target)), "risks/infection/label")  # a valid change in the same file
+    _set(target, good.msgctxt, msgstr="Infección local")
+    line = _set(target, context, **fields)
+    before = hashes(content_copy)
+    result = import_po(content_copy, target)
+    assert result.returncode == 1
+    assert f"{target}:{line}:1: {message}" in result.stderr
+    assert "nothing was written" in result.stderr and "Traceback" not in result.stderr
+    assert hashes(content_copy) == before
+
+
+def test_accept_fuzzy_takes_a_checked_entry(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruises")
+    target = tmp_path / "es.po"
+    export(content_copy, target)  # "Moretones" still fits: the translator keeps it
+    assert import_po(content_copy, target).returncode == 1
+    taken = import_po(content_copy, target, "--accept-fuzzy")
+    assert taken.returncode == 0 and "1 fuzzy taken" in taken.stdout
+    assert "stale translation:" not in run_cli("validate", "--content", str(content_copy)).stdout
+    assert "risks/bruising/label: Bruises\n" in (es / "translation.yaml").read_text("utf-8")
+
+
+def test_import_needs_a_translated_locale(content_copy, tmp_path):
+    make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    export(content_copy, target)
+    result = run_cli("i18n", "import", str(target), "--locale", "en", "--content", str(content_copy))
+    assert result.returncode == 2 and "en is the source language" in result.stderr
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid "a"\nmsgstr "b"\nmsgid\n', "utf-8")
+    result = import_po(content_copy, broken, "--locale", "es")
+    assert result.returncode == 1 and f"{broken}:" in result.stderr and "Traceback" not in result.stderr
