@@ -9,12 +9,14 @@ import jsonschema
 import pytest
 from jsonschema import Draft202012Validator
 
+from dncontent.channels.json import SCHEMA_VERSION, consumer_schema
 from tests import approved
 from tests.conftest import CONTENT, ROOT, run_cli
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
+    """The published schema (build/json/schema.json) and the en export of one build."""
     out = tmp_path_factory.mktemp("json") / "build"
     assert run_cli("build", "--content", str(CONTENT), "--out", str(out), "--format", "json").returncode == 0
     schema = json.loads((out / "json" / "schema.json").read_text("utf-8"))
@@ -22,43 +24,122 @@ def exported(tmp_path_factory):
     return schema, document
 
 
+STRICT = json.loads((ROOT / "schemas" / "export.schema.json").read_text("utf-8"))
+
+
 def validator(schema):
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def test_export_validates_against_its_schema(exported):
+def test_export_validates_against_the_published_and_the_strict_schema(exported):
     schema, document = exported
     assert list(validator(schema).iter_errors(document)) == []
-    assert re.fullmatch(r"\d+\.\d+\.\d+", document["schema_version"])
+    assert list(validator(STRICT).iter_errors(document)) == []
+    assert document["schema_version"] == SCHEMA_VERSION == STRICT["properties"]["schema_version"]["const"]
 
 
-def test_shipped_schema_is_the_documented_one(exported):
+def test_published_schema_is_the_strict_one_opened_up(exported):
+    """build/json/schema.json is derived from schemas/export.schema.json at build time, so they cannot drift."""
     schema, _ = exported
-    assert schema == json.loads((ROOT / "schemas" / "export.schema.json").read_text("utf-8"))
+    assert schema == consumer_schema(STRICT)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == "urn:dncontent:export:v1" and "$id" not in STRICT
+    assert list(schema)[:4] == ["$schema", "$id", "title", "description"]
+    text = json.dumps(schema)
+    assert "additionalProperties" not in text and "unevaluatedProperties" not in text
+    assert schema["properties"]["schema_version"]["pattern"] == "^1\\.[0-9]+\\.[0-9]+$"
+    # apart from the keywords that close objects, version and header, it is the strict schema word for word
+    others = {k: v for k, v in STRICT.items() if k not in ("title", "description", "$schema")}
+    opened = json.loads(json.dumps(others), object_hook=lambda node: {
+        k: v for k, v in node.items() if not (k == "additionalProperties" and v is False)})
+    opened["properties"]["schema_version"] = schema["properties"]["schema_version"]
+    assert {k: v for k, v in schema.items() if k not in ("$id", "title", "description", "$schema")} == opened
+
+
+def test_opening_a_schema_keeps_properties_named_like_keywords():
+    strict = {"type": "object", "additionalProperties": False, "properties": {
+        "additionalProperties": False, "items": {"type": "array", "items": {
+            "type": "object", "unevaluatedProperties": False, "properties": {"id": {"type": "string"}}}}},
+        "$defs": {"x": {"type": "object", "additionalProperties": False}}}
+    from dncontent.channels.json import _open
+
+    assert _open(strict) == {"type": "object", "properties": {
+        "additionalProperties": False, "items": {"type": "array", "items": {
+            "type": "object", "properties": {"id": {"type": "string"}}}}}, "$defs": {"x": {"type": "object"}}}
+
+
+WITH_ADDITIONS = {
+    "at the top level": lambda d: d.update(document_id="dry-needling", revision="sha256:0f3a", direction="ltr"),
+    "in a section": lambda d: d["sections"][0].update(anchor="intro", media={"kind": "video"}),
+    "in a risk": lambda d: d["risks"][0].update(severity="rare", links=[]),
+    "in a call to action": lambda d: d["cta"][0].update(role="contact", icon=None),
+    "in the brand": lambda d: d["brand"].update(logo={"path": "assets/logo.svg", "sha256": "ab"}),
+    "in the review": lambda d: d["review"].update(approved_by=["A. Clinician"]),
+}
+
+
+@pytest.mark.parametrize("where", sorted(WITH_ADDITIONS))
+def test_an_export_with_added_fields_still_validates_for_apps(exported, where):
+    """What a later 1.x may add passes the published schema, and fails the strict one (our output never drifts)."""
+    schema, document = exported
+    later = copy.deepcopy(document)
+    WITH_ADDITIONS[where](later)
+    assert list(validator(schema).iter_errors(later)) == []
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties are not allowed"):
+        validator(STRICT).validate(later)
+
+
+def test_a_later_minor_version_with_new_fields_validates_for_apps(exported):
+    schema, document = exported
+    later = copy.deepcopy(document)
+    for add in WITH_ADDITIONS.values():
+        add(later)
+    later["schema_version"] = "1.7.0"
+    later["alternates"] = [{"locale": "es-419", "href": "dry-needling.es-419.json"}]
+    assert list(validator(schema).iter_errors(later)) == []
+    with pytest.raises(jsonschema.ValidationError):
+        validator(STRICT).validate(later)
 
 
 BREAKAGES = {
     "missing schema_version": lambda d: d.pop("schema_version"),
-    "unknown top-level key": lambda d: d.update(extra=1),
     "risk without id": lambda d: d["risks"][0].pop("id"),
+    "risk without label": lambda d: d["risks"][0].pop("label"),
     "bad id": lambda d: d["conditions"][0].update(id="Neck Pain"),
     "http url": lambda d: d["cta"][0].update(url="http://example.com"),
     "impossible date": lambda d: d["review"].update(last_reviewed="2026-13-45"),
     "minutes as text": lambda d: d["facts"]["session_minutes"].update(min="15"),
     "major version 2": lambda d: d.update(schema_version="2.0.0"),
+    "version as a number": lambda d: d.update(schema_version=1.1),
     "unknown list": lambda d: d["sections"][0].update(list="faq"),
+    "locale with underscore": lambda d: d.update(locale="es_ES"),
 }
 
 
 @pytest.mark.parametrize("name", sorted(BREAKAGES))
-def test_broken_export_is_rejected(exported, name):
+@pytest.mark.parametrize("which", ["published", "strict"])
+def test_broken_export_is_rejected(exported, name, which):
     schema, document = exported
     broken = copy.deepcopy(document)
     BREAKAGES[name](broken)
     with pytest.raises(jsonschema.ValidationError):
-        validator(schema).validate(broken)
+        validator(schema if which == "published" else STRICT).validate(broken)
+
+
+def test_strict_schema_rejects_what_it_does_not_describe(exported):
+    _, document = exported
+    for change in (lambda d: d.update(extra=1), lambda d: d.update(schema_version="1.0.0")):
+        broken = copy.deepcopy(document)
+        change(broken)
+        with pytest.raises(jsonschema.ValidationError):
+            validator(STRICT).validate(broken)
+
+
+@pytest.mark.parametrize("tag", ["en", "es-419", "pt-BR", "zh-Hant", "sr-Latn-RS", "de-CH-1996"])
+def test_locale_pattern_takes_bcp47_tags(exported, tag):
+    schema, document = exported
+    assert list(validator(schema).iter_errors({**document, "locale": tag})) == []
 
 
 def test_export_carries_everything_an_app_needs(exported):

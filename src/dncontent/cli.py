@@ -294,3 +294,27 @@ def i18n_mark_current(content: Path, locale: str, include_stale: bool) -> None:
         _fail(exc)
     click.echo(f"{locale}: {result.recorded} units recorded as current, {result.stale_kept} still stale, "
                f"{result.untranslated} untranslated; translation memory {'recorded' if result.written else 'unchanged'}")
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(1, 10000), default=10, show_default=True,
+              help="How many exports to write.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the random choices: the same seed writes the same files, byte for byte.")
+@click.option("--out", "-o", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="Folder to write fixture-001.json ... into; created if needed. Other files are left alone.")
+def fixtures(count: int, seed: int, out: Path) -> None:
+    """Write random JSON exports, valid against the published schema, for testing apps.
+
+    Each fixture is a whole export document as `dncontent build` would write one, filled with
+    generated content: text in other scripts, right-to-left text, long strings, empty lists and
+    nulls, and lists of many items, in turn. Point an app's tests at them to see it render more
+    than the one real page.
+    """
+    from .fixtures import fingerprint, write_fixtures
+
+    try:
+        paths = write_fixtures(out, count, seed)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write into {out}: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {len(paths)} fixtures into {out}/ (seed {seed}, sha256 {fingerprint(paths)[:12]})")

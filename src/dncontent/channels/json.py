@@ -5,6 +5,7 @@ import hashlib
 import json
 import posixpath
 from collections.abc import Iterator
+from functools import cache
 
 from ..model import Content, LocaleContent
 from ..options import BuildOptions
@@ -15,6 +16,14 @@ NAME = "json"
 DESCRIPTION = "versioned JSON export and its JSON Schema, for apps"
 # Semver of the export's shape (schemas/export.schema.json): major for breaking changes, minor for additions.
 SCHEMA_VERSION = "1.1.0"
+# The published schema's name. The project owns no domain, so an https:// $id would point at nothing (or at
+# someone else); a URN names the contract without suggesting a place to fetch it from. It changes only with
+# the major version, so an app's copy of the schema stays the schema of every export it can read.
+SCHEMA_ID = f"urn:dncontent:export:v{SCHEMA_VERSION.split('.')[0]}"
+# Keywords that close an object to properties the schema does not name; the published schema drops them.
+_CLOSING = ("additionalProperties", "unevaluatedProperties")
+# Keywords whose value maps names to subschemas (rather than being one subschema).
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
 def export_path(locale: str) -> str:
@@ -89,8 +98,57 @@ def dumps(document: dict) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+@cache
+def strict_schema() -> dict:
+    """schemas/export.schema.json: exactly what this version exports, no more. The project's tests use it."""
+    return json.loads((schemas_dir() / "export.schema.json").read_text("utf-8"))
+
+
+def consumer_schema(strict: dict | None = None) -> dict:
+    """The schema apps validate against (build/json/schema.json), derived from the strict one.
+
+    It accepts properties it does not describe, anywhere, and any schema_version of the same major version,
+    so an app that validates today keeps validating every later 1.x export.
+    """
+    strict = strict_schema() if strict is None else strict
+    major = SCHEMA_VERSION.split(".")[0]
+    relaxed = _open(strict)
+    version = dict(relaxed["properties"]["schema_version"])
+    version.pop("const", None)
+    version["pattern"] = rf"^{major}\.[0-9]+\.[0-9]+$"
+    relaxed["properties"] = {**relaxed["properties"], "schema_version": version}
+    head = {
+        "$schema": strict["$schema"],
+        "$id": SCHEMA_ID,
+        "title": strict["title"],
+        "description": (f"Version {major} of the contract for one locale of the patient material, as built "
+                        f"into build/json/ by `dncontent build --format json`. Every {major}.x export validates "
+                        "against it: a minor version only adds optional properties, which this schema lets "
+                        "through. Ignore properties you do not know. Strings are plain text (no HTML): escape "
+                        "them for the medium you show them in."),
+    }
+    return head | {key: value for key, value in relaxed.items() if key not in head}
+
+
+def _open(node):
+    """A copy of a schema with every `additionalProperties: false` / `unevaluatedProperties: false` removed."""
+    if isinstance(node, list):
+        return [_open(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    opened = {}
+    for key, value in node.items():
+        if key in _CLOSING and value is False:
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            opened[key] = {name: _open(sub) for name, sub in value.items()}
+        else:
+            opened[key] = _open(value)
+    return opened
+
+
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    yield Artifact("json/schema.json", NAME, None, "schema", (schemas_dir() / "export.schema.json").read_bytes())
+    yield Artifact("json/schema.json", NAME, None, "schema", dumps(consumer_schema()))
     exports = {locale: dumps(export(page, content)) for locale, page in content.locales.items()}
     for locale, data in exports.items():
         yield Artifact(export_path(locale), NAME, locale, "export", data)

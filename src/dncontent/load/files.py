@@ -7,13 +7,13 @@ import stat
 from pathlib import Path
 
 from ..errors import Problem, UsageError
+from .locales import locale_problem
 from .yaml_reader import MAX_BYTES, Located, read_yaml
 
 # The kinds of content file. The file name says the kind; the kind names its schema.
 SHARED_KINDS = ("brand",)
 LOCALE_KINDS = ("page", "conditions", "risks", "contraindications", "session", "cta", "sms", "labels")
 OPTIONAL_LOCALE_KINDS = ("translation",)  # what a translated locale was translated from (dncontent i18n)
-LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 ASSETS = "assets"  # the one other folder a content folder may have: images such as the logo
 
 
@@ -115,9 +115,9 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
         problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
                                 "content is stored per locale, e.g. content/en/page.yaml", code="missing-file"))
     for folder in locales:
-        if not LOCALE_RE.match(folder.name):
-            problems.append(Problem(display_path(folder), 1, 1, "", f"{folder.name!r} is not a locale code",
-                                    "locale folders are named like en, es or pt-BR", code="locale"))
+        refused = locale_problem(folder.name)
+        if refused:
+            problems.append(Problem(display_path(folder), 1, 1, "", *refused, code="locale"))
             continue
         for kind in LOCALE_KINDS:
             path = folder / f"{kind}.yaml"

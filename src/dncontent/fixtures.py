@@ -1,0 +1,255 @@
+"""Random exports for app teams: valid against the published schema, reproducible from a seed.
+
+hypothesis-jsonschema draws each export from a generation schema: the strict export schema with its text,
+ids, URLs, locales and dates handed to strategies of our own (its `custom_formats`) and its list sizes set by
+the fixture's profile. Fixture i uses profile i mod 5, so any five consecutive fixtures hold text in other
+scripts, right-to-left text, long strings, empty lists and nulls, and lists of many items.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from .channels.json import consumer_schema, dumps, strict_schema
+
+PROFILES = ("scripts", "rtl", "long", "empty", "many")
+
+# Words to build text from, per script. Latin carries what renderers get wrong: markup-like text that must be
+# escaped, curly quotes, combining accents, no-break and soft hyphens.
+WORDS = {
+    "latin": ("needle", "muscle", "trigger", "point", "session", "therapist", "soreness", "relief", "café",
+              "naïve", "São Paulo", "Łódź", "Ångström", "e\u0301clair", "it’s", "“quoted”", "O'Brien",
+              "<b>not bold</b>", "a < b & c > d", "&amp;", "15\u00a0minutes", "physio\u00adtherapy", "50 %"),
+    "cyrillic": ("игла", "мышца", "боль", "терапевт", "сеанс", "облегчение", "триггерная", "точка", "Київ",
+                 "лікування", "Србија"),
+    "greek": ("βελόνα", "μυς", "πόνος", "θεραπεία", "συνεδρία"),
+    "cjk": ("针刺", "肌肉", "疼痛", "治疗师", "療程", "ドライニードリング", "筋肉", "痛み", "治療", "침", "근육", "통증",
+            "치료"),
+    "indic": ("सुई", "मांसपेशी", "दर्द", "चिकित्सक", "উপশম"),
+    "thai": ("เข็ม", "กล้ามเนื้อ", "ความเจ็บปวด"),
+    "emoji": ("💉", "👩‍⚕️", "🧑🏽‍⚕️", "🇧🇷", "✅", "⚠️"),
+    "arabic": ("الإبر", "الجافة", "العضلات", "الألم", "المعالج", "جلسة", "العلاج", "نقطة", "الزناد"),
+    "hebrew": ("מחט", "יבשה", "שריר", "כאב", "מטפל", "טיפול", "פגישה"),
+    "persian": ("سوزن", "خشک", "عضله", "درد", "درمانگر", "جلسه"),
+}
+UNSPACED = {"cjk", "thai"}  # scripts written without spaces between words
+SCRIPTS = tuple(name for name in WORDS if name not in ("arabic", "hebrew", "persian"))
+RTL = ("arabic", "hebrew", "persian")
+ID_WORDS = ("neck", "back", "pain", "shoulder", "knee", "hip", "risk", "bruising", "soreness", "before", "during",
+            "after", "results", "contact", "book", "online", "call", "website", "tension", "headache", "2", "10")
+LOCALES = {
+    "scripts": ("ru", "uk", "el", "zh-Hant", "zh-Hans", "ja", "ko", "hi", "th", "sr-Latn-RS"),
+    "rtl": ("ar", "he", "fa", "ar-EG", "ur"),
+    "default": ("en", "es", "es-419", "pt-BR", "fr-CA", "de-CH"),
+}
+HOSTS = ("www.example.com", "clinic.example.org", "example.net", "xn--caf-dma.example")
+EMAILS = ("front-desk@example.com", "info@clinic.example.org", "rezeption@praxis.example", "info@café.example")
+PHONES = ("(555) 010-0100", "+1 555 0100", "+44 20 7946 0000", "٠٢١٢٣٤٥٦٧٨", "555.0123")
+CONTACT_URLS = ("tel:+1-555-0100", "tel:(555)0123", "mailto:front-desk@example.com")
+
+
+def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
+    """`count` export documents, each valid against the published schema; the same seed gives the same ones."""
+    from jsonschema import Draft202012Validator
+
+    published = consumer_schema()
+    validator = Draft202012Validator(published, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    strategies = {profile: _strategy(profile) for profile in PROFILES}
+    for index in range(count):
+        profile = PROFILES[index % len(PROFILES)]
+        document = _tidy(_draw(strategies[profile], seed, index))
+        errors = sorted(validator.iter_errors(document), key=str)
+        if errors:  # a fault in the generator, not in anything a user gave
+            raise AssertionError(f"fixture {index + 1} ({profile}) is not a valid export: {errors[0].message}")
+        yield _ordered(document, published)
+
+
+def write_fixtures(out: Path, count: int, seed: int = 0) -> list[Path]:
+    """Write fixture-001.json ... into `out` (created if needed); nothing else is written or removed."""
+    out.mkdir(parents=True, exist_ok=True)
+    width = max(3, len(str(count)))
+    written = []
+    for number, document in enumerate(export_fixtures(count, seed), start=1):
+        path = out / f"fixture-{number:0{width}d}.json"
+        path.write_bytes(dumps(document))
+        written.append(path)
+    return written
+
+
+def _draw(strategy, seed: int, index: int):
+    """One value of `strategy`, fixed by (seed, index) alone.
+
+    Hypothesis' public entry points choose their own randomness, and its provider mixes in constants found
+    in whatever local modules the process has imported; both would make a seed give different files in
+    different processes. So the draw runs on a ConjectureData fed by our own Random, with a provider that
+    knows no local constants. A draw that runs out of room or is filtered away is tried again with the next
+    derived seed.
+    """
+    from random import Random
+
+    from hypothesis.control import BuildContext
+    from hypothesis.errors import StopTest
+    from hypothesis.internal.conjecture.data import ConjectureData
+    from hypothesis.internal.conjecture.providers import HypothesisProvider
+
+    class Provider(HypothesisProvider):
+        def _maybe_draw_constant(self, choice_type, constraints, *, p=0.05):
+            return None  # no constants from imported modules: the output depends on the seed alone
+
+    for attempt in range(100):
+        digest = hashlib.sha256(f"dncontent-fixtures:{seed}:{index}:{attempt}".encode()).digest()
+        data = ConjectureData(random=Random(int.from_bytes(digest[:8], "big")), provider=Provider)
+        try:
+            with BuildContext(data, wrapped_test=_draw):
+                return data.draw(strategy)
+        except StopTest:
+            continue
+    raise AssertionError(f"could not draw fixture {index + 1} from seed {seed}")
+
+
+def _strategy(profile: str):
+    from hypothesis import strategies as st
+    from hypothesis_jsonschema import from_schema
+
+    formats = {
+        "dncontent-text": _text(st, profile),
+        "dncontent-id": st.lists(st.sampled_from(ID_WORDS), min_size=1, max_size=3).map("-".join),
+        "dncontent-url": st.one_of(
+            st.builds(lambda host, path, tail: f"https://{host}/{'/'.join(path)}{tail}", st.sampled_from(HOSTS),
+                      st.lists(st.sampled_from(ID_WORDS + ("%D8%B9%D9%84%D8%A7%D8%AC",)), max_size=3),
+                      st.sampled_from(("", "", "?lang=es", "#book"))),
+            st.sampled_from(CONTACT_URLS)),
+        "dncontent-email": st.sampled_from(EMAILS),
+        "dncontent-phone": st.sampled_from(PHONES),
+        "dncontent-locale": st.sampled_from(LOCALES.get(profile, LOCALES["default"])),
+        "dncontent-date": st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 12, 31))
+                            .map(datetime.date.isoformat),
+    }
+    return from_schema(_generation_schema(profile), custom_formats=formats)
+
+
+def _text(st, profile: str):
+    """Plain text for one profile: words of a script joined the way that script joins them."""
+    def words(script: str, low: int, high: int):
+        joiner = "" if script in UNSPACED else " "
+        return st.lists(st.sampled_from(WORDS[script]), min_size=low, max_size=high).map(joiner.join)
+
+    if profile == "scripts":
+        mixed = st.lists(st.sampled_from(SCRIPTS).flatmap(lambda s: words(s, 1, 4)), min_size=1, max_size=3)
+        return mixed.map(" ".join)
+    if profile == "rtl":  # right-to-left sentences with left-to-right names and numbers inside
+        embedded = st.sampled_from(("MRI", "15–30", "Jubilant Therapy", "+1 555 0100", "2026", "TENS"))
+        rtl = st.sampled_from(RTL).flatmap(lambda s: words(s, 1, 6))
+        part = st.one_of(rtl, rtl, rtl, embedded)
+        return st.lists(part, min_size=1, max_size=4).map(" ".join)
+    if profile == "long":  # a few drawn sentences said over and over: some 300 to 9,000 characters
+        sentences = st.lists(words("latin", 6, 14), min_size=2, max_size=5).map(". ".join)
+        return st.builds(lambda text, times: " ".join([text + "."] * times), sentences, st.integers(5, 25))
+    return words("latin", 1, 8)
+
+
+def _generation_schema(profile: str) -> dict:
+    """The strict schema, steered: our strategies for text, ids, URLs, locales and dates; list sizes per profile."""
+    schema = copy.deepcopy(strict_schema())
+    for name, node in _subschemas(schema):
+        _steer(name, node, profile)
+    schema["properties"]["facts"]["properties"]["session_minutes"]["properties"]["min"]["maximum"] = 120
+    schema["properties"]["facts"]["properties"]["session_minutes"]["properties"]["max"]["maximum"] = 120
+    return schema
+
+
+def _subschemas(node, name: str = ""):
+    """(property name, subschema) for every subschema, depth first."""
+    if isinstance(node, dict):
+        yield name, node
+        for key, value in node.items():
+            if key == "properties":
+                for prop, sub in value.items():
+                    yield from _subschemas(sub, prop)
+            elif isinstance(value, (dict, list)):
+                yield from _subschemas(value, name)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _subschemas(item, name)
+
+
+TOP_LISTS = ("conditions", "risks", "contraindications", "session_phases")
+
+
+def _steer(name: str, node: dict, profile: str) -> None:
+    kinds = node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
+    if "string" in kinds and "const" not in node and "enum" not in node:
+        pattern = node.pop("pattern", "")
+        if name in ("locale", "email", "phone"):
+            node["format"] = f"dncontent-{name}"
+        elif node.get("format") == "date":
+            node["format"] = "dncontent-date"
+        elif pattern.startswith("^(https://"):
+            node["format"] = "dncontent-url"
+        elif pattern == "^[a-z0-9]+(-[a-z0-9]+)*$":
+            node["format"] = "dncontent-id"
+        elif pattern:
+            node["pattern"] = pattern  # colours: hypothesis-jsonschema's own regex strategy suits them
+        else:
+            node["format"] = "dncontent-text"
+    if profile == "empty":
+        if "null" in kinds:
+            node["type"] = "null"
+        if "anyOf" in node and {"type": "null"} in node["anyOf"]:
+            node["anyOf"] = [{"type": "null"}]
+    if "array" in kinds:
+        low = node.get("minItems", 0)
+        if profile == "empty":
+            node["maxItems"] = low
+        elif profile == "many" and name in ("conditions", "risks"):
+            node["minItems"], node["maxItems"] = 51, 80
+        else:
+            node["maxItems"] = max(low, 6)
+
+
+def _tidy(document: dict) -> dict:
+    """What a real export also guarantees: unique ids per list, known cta ids, dates and minutes in order."""
+    for key in TOP_LISTS + ("cta", "sections"):
+        _unique_ids(document[key])
+    _unique_ids(document["brand"]["links"])
+    cta_ids = [c["id"] for c in document["cta"]]
+    for number, section in enumerate(document["sections"]):
+        wanted = len(section["cta"]) if cta_ids else 0
+        section["cta"] = [cta_ids[(number + k) % len(cta_ids)] for k in range(min(wanted, len(cta_ids)))]
+    review = document["review"]
+    review["last_reviewed"], review["next_review"] = sorted((review["last_reviewed"], review["next_review"]))
+    minutes = document["facts"]["session_minutes"]
+    minutes["min"], minutes["max"] = sorted((minutes["min"], minutes["max"]))
+    return document
+
+
+def _unique_ids(items: list[dict]) -> None:
+    seen: set[str] = set()
+    for item in items:
+        base, n = item["id"], 1
+        while item["id"] in seen:
+            n += 1
+            item["id"] = f"{base}-{n}"
+        seen.add(item["id"])
+
+
+def _ordered(value, schema: dict):
+    """`value` with every object's keys in the order its schema lists them: the export's documented order."""
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        keys = [k for k in properties if k in value] + [k for k in value if k not in properties]
+        return {k: _ordered(value[k], properties.get(k, {})) for k in keys}
+    if isinstance(value, list):
+        return [_ordered(item, schema.get("items", {})) for item in value]
+    return value
+
+
+def fingerprint(paths: list[Path]) -> str:
+    """sha256 over the written files, for a summary line that shows two runs wrote the same bytes."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
