@@ -108,9 +108,9 @@ def test_fifos_devices_folders_and_links_named_like_content_files_are_reported_a
 
 def test_a_locale_folder_linked_from_outside_is_refused(content_copy: Path, tmp_path: Path):
     shutil.copytree(CONTENT / "en", tmp_path / "elsewhere")
-    (content_copy / "es").symlink_to(tmp_path / "elsewhere")
+    (content_copy / "fr").symlink_to(tmp_path / "elsewhere")
     lines = validate_lines(content_copy)
-    assert len(lines) == 8 and all(line.startswith("content/es/") and "outside the content folder" in line
+    assert len(lines) == 8 and all(line.startswith("content/fr/") and "outside the content folder" in line
                                    for line in lines), lines
 
 
@@ -242,7 +242,8 @@ def test_a_full_or_read_only_disk_is_one_line(tmp_path: Path, options: str, mess
     result = _on_small_disk(tmp_path, options, f"{build} --format html")
     no_traceback(result)
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"error: cannot write {out}: {message}"], result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: cannot write {out}: {message}"), result.stderr
     # The reading-grade cache on such a disk costs only speed, and leaves nothing behind.
     fill = "head -c 70000 /dev/zero > disk/fill 2>/dev/null; " if not options else ""
     validate = f"{shlex.join(DNCONTENT)} validate --content {shlex.quote(str(CONTENT))}"

@@ -21,7 +21,9 @@ SPANISH_RISKS = {"Bleeding": "Sangrado", "Bruising": "Moretones", "Infection": "
 
 
 def make_spanish(content: Path, record: bool = True) -> Path:
-    """content/es: a copy of en with the title, topic and risks translated by hand, 'Fatigue' left in English."""
+    """content/es, replaced by a copy of en with the title, topic and risks translated by hand, 'Fatigue' left in
+    English: a translation whose every unit the tests know."""
+    shutil.rmtree(content / "es")
     shutil.copytree(content / "en", content / "es")
     page = content / "es" / "page.yaml"
     edit(page, 'title: "Dry Needling: What You Need to Know"', 'title: "Punción seca: lo que necesita saber"')
@@ -49,7 +51,7 @@ def test_signoff_writes_only_the_review_and_the_fingerprints(content_copy):
     page = content_copy / "en" / "page.yaml"
     before = page.read_text("utf-8")
     result = signoff(content_copy, "en", "--date", "2026-01-15")
-    assert result.stdout == (f"Signed off en by {REVIEWER}: 103 units (first sign-off); next review 2027-01-15 "
+    assert result.stdout == (f"Signed off en by {REVIEWER}: 92 units (first sign-off); next review 2027-01-15 "
                              f"({content_copy}/en/page.yaml)\n")
     after = page.read_text("utf-8")
     removed = [l for l in difflib.ndiff(before.splitlines(), after.splitlines()) if l.startswith("- ")]
@@ -63,7 +65,7 @@ def test_signoff_writes_only_the_review_and_the_fingerprints(content_copy):
     assert "  # reviewed_by: name of the clinician who signed off\n" in after
     # a second sign-off of the same text on the same day changes nothing
     again = signoff(content_copy, "en", "--date", "2026-01-15")
-    assert "103 units (0 changed since the last sign-off)" in again.stdout
+    assert "92 units (0 changed since the last sign-off)" in again.stdout
     assert page.read_text("utf-8") == after
 
 
@@ -72,7 +74,7 @@ def test_validate_is_quiet_after_a_signoff_then_warns_at_a_changed_unit(content_
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert not lines_with(result, "since the sign-off")
-    assert lines_with(result, f"info: signoff: signed off by {REVIEWER} on {TODAY}: all 103 units as approved")
+    assert lines_with(result, f"info: signoff: signed off by {REVIEWER} on {TODAY}: all 92 units as approved")
 
     edit(content_copy / "en" / "risks.yaml", "label: Nerve damage", "label: Nerve injury")
     result = run_cli("validate", "--content", str(content_copy))
@@ -94,6 +96,7 @@ def test_units_added_and_removed_since_the_signoff(content_copy):
     signoff(content_copy)
     risks = content_copy / "en" / "risks.yaml"
     edit(risks, "  - id: fatigue\n    label: Fatigue\n", "  - id: dizziness\n    label: Dizziness\n")
+    edit(content_copy / "es" / "risks.yaml", "  - id: fatigue\n    label: Cansancio\n", "  - id: dizziness\n    label: Mareo\n")
     result = run_cli("validate", "--content", str(content_copy))
     assert lines_with(result, f"{risks}:21:12: warning: risks[8].label: added since the sign-off by {REVIEWER} "
                               f"on {TODAY} (risks/dizziness/label)")
@@ -141,7 +144,7 @@ def test_signoff_marks_a_draft_approved_and_keeps_the_layout(tmp_path):
 
     page = tmp_path / "page.yaml"
     text = (ROOT / "content" / "en" / "page.yaml").read_text("utf-8")
-    page.write_text(text.replace('  next_review: "2027-11-20"\n', '  next_review: "2027-11-20"\n  status: draft\n'), "utf-8")
+    page.write_text(text.replace("  status: approved\n", "  status: draft\n"), "utf-8")
     doc = Document(page)
     record(doc.data, {"page/title": "0123456789ab"}, REVIEWER, datetime.date(2026, 2, 1), datetime.date(2027, 2, 1))
     out = doc.text()
@@ -186,7 +189,6 @@ def test_untranslated_text_is_reported_at_the_translated_line(content_copy):
     assert lines_with(result, f"{es}/risks.yaml:21:12: warning: risks[8].label: not translated: identical to the "
                               "English (risks/fatigue/label)")
     assert not lines_with(result, f"{es}/risks.yaml:19:12")  # Dolor muscular
-    assert not lines_with(result, "labels.yaml:11:")  # date_format: "{month} {day}, {year}" has no words
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert lines_with(strict, f"{es}/risks.yaml:21:12: risks[8].label: not translated")
     # English text is never recorded as a translation by mark-current
@@ -233,10 +235,17 @@ def set_publishable(content: Path) -> None:
     brand.write_text(brand.read_text("utf-8").replace("www.example.com", "www.jubilanttherapy.com"), "utf-8")
     edit(content / "en" / "page.yaml", '"2026-11-20"', f'"{TODAY}"')
     edit(content / "en" / "page.yaml", '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
+    # as if a clinician had approved the Spanish too: a draft is never waivable
+    edit(content / "es" / "page.yaml", "status: draft", "status: approved")
+    edit(content / "es" / "page.yaml", '"2026-11-20"', f'"{TODAY}"')
+    edit(content / "es" / "page.yaml", '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
+    # the real addresses are longer: a budget is no warning to waive once it is exceeded
+    for old, new in (("segments: 8", "segments: 9"), ("segments: 4", "segments: 5"), ("segments: 4", "segments: 5")):
+        edit(content / "es" / "sms.yaml", old, new)
 
 
-def add_waivers(content: Path, waivers: list[dict]) -> Path:
-    page = content / "en" / "page.yaml"
+def add_waivers(content: Path, waivers: list[dict], locale: str = "en") -> Path:
+    page = content / locale / "page.yaml"
     block = "waivers:\n" + "".join(
         f"  - check: {w['check']}\n    unit: {w['unit']}\n    reason: {w.get('reason', 'Approved clinical wording.')}\n"
         f"    accepted_by: {REVIEWER}\n    until: \"{w.get('until', TODAY + datetime.timedelta(days=90))}\"\n"
@@ -258,6 +267,9 @@ def test_waivers_let_strict_pass_where_only_accepted_warnings_remain(content_cop
     assert {re.search(r"\((?:hint|waived)", l) is not None for l in before.stdout.splitlines()} == {True}
     page = add_waivers(content_copy, [{"check": "reading-grade", "unit": section} for section in _section_ids()]
                        + [{"check": "sms-budget", "unit": "sms/before-your-visit"}])
+    add_waivers(content_copy, [{"check": "reading-grade", "unit": section} for section in _section_ids()]
+                + [{"check": "sms-budget", "unit": f"sms/{message}"} for message in ("before-your-visit", "aftercare")],
+                locale="es")
     result = run_cli("validate", "--strict", "--quiet", "--content", str(content_copy))
     assert result.returncode == 0, result.stdout
     assert result.stdout == "" and result.stderr == "Content is valid\n"
@@ -275,9 +287,9 @@ def test_an_expired_waiver_warns_and_no_longer_waives(content_copy):
                                        "until": TODAY - datetime.timedelta(days=1)}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{page}:19:12: warning: waivers[0].until: waiver for sms-budget on 'before-your-visit' "
+    assert lines_with(result, f"{page}:20:12: warning: waivers[0].until: waiver for sms-budget on 'before-your-visit' "
                               f"expired on {TODAY - datetime.timedelta(days=1)}")
-    assert lines_with(result, "warning: messages[1].body: message 'before-your-visit' uses 450 of 459")
+    assert lines_with(result, "warning: messages[1].body: message 'before-your-visit' uses 451 of 459")
 
 
 @pytest.mark.parametrize("check, message", [
@@ -292,7 +304,7 @@ def test_what_cannot_be_waived_is_refused_at_the_waiver(content_copy, check, mes
     page = add_waivers(content_copy, [{"check": check, "unit": "risks/bruising/label"}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert lines_with(result, f"{page}:15:12: waivers[0].check: {message}")
+    assert lines_with(result, f"{page}:16:12: waivers[0].check: {message}")
 
 
 def test_report_lists_the_signoff_and_stale_units(content_copy):

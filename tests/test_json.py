@@ -96,7 +96,7 @@ def test_a_later_minor_version_with_new_fields_validates_for_apps(exported):
     for add in WITH_ADDITIONS.values():
         add(later)
     later["schema_version"] = "1.7.0"
-    later["alternates"] = [{"locale": "es-419", "href": "dry-needling.es-419.json"}]
+    later["related"] = [{"locale": "es-419", "href": "dry-needling.es-419.json"}]
     assert list(validator(schema).iter_errors(later)) == []
     with pytest.raises(jsonschema.ValidationError):
         validator(STRICT).validate(later)

@@ -355,7 +355,8 @@ def test_a_logo_that_fails_to_render_is_reported_at_brand_yaml(content_copy, wit
     message = str(warning.message)
     assert message.startswith("the logo assets/logo.png could not be drawn as it is: Failed to load image at "
                               "'data:image/png;base64,…'")
-    assert message.endswith("(in dry-needling.en.letter, dry-needling.en.a4)")
+    assert message.endswith("(in dry-needling.en.letter, dry-needling.en.a4, dry-needling.es.letter, "
+                            "dry-needling.es.a4)")
 
 
 def test_what_the_renderer_refuses_inside_a_logo_is_reported_at_brand_yaml():

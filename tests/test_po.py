@@ -49,9 +49,9 @@ def test_export_has_every_unit_and_gettext_accepts_it(content_copy, tmp_path):
     check = subprocess.run([msgfmt, "--check", "--statistics", "-o", "/dev/null", str(target)], capture_output=True,
                            text=True)
     assert check.returncode == 0 and "warning" not in check.stderr, check.stderr
-    assert check.stderr.startswith("11 translated messages, 92 untranslated messages.")
+    assert check.stderr.startswith("10 translated messages, 82 untranslated messages.")
     assert [e.msgctxt for e in po] == english_units(content_copy)
-    assert len(po) == 103 and {"sms/aftercare/body", "labels/qr_caption", "cta/book-online/description",
+    assert len(po) == 92 and {"sms/aftercare/body", "labels/qr_caption", "cta/book-online/description",
                                 "session/phases/during/text", "contraindications/pregnancy/short"} <= {e.msgctxt for e in po}
     nerve = entry(po, "risks/nerve-damage/label")
     assert (nerve.msgid, nerve.msgstr, nerve.fuzzy) == ("Nerve damage", "Daño a los nervios", False)
@@ -73,7 +73,7 @@ def test_only_stale_or_untranslated(content_copy, tmp_path):
     edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
     assert [e.msgctxt for e in export(content_copy, tmp_path / "stale.po", "--only", "stale")] == ["risks/bruising/label"]
     untranslated = export(content_copy, tmp_path / "untranslated.po", "--only", "untranslated")
-    assert len(untranslated) == 92 and all(e.msgstr == "" for e in untranslated)
+    assert len(untranslated) == 82 and all(e.msgstr == "" for e in untranslated)
 
 
 def test_after_an_english_change_the_entry_is_fuzzy_with_the_previous_msgid(content_copy, tmp_path):
@@ -101,7 +101,7 @@ def test_importing_a_corrected_entry_updates_the_spanish_and_clears_the_stale_wa
     before = (es / "risks.yaml").read_text("utf-8")
     result = import_po(content_copy, target)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("es: 1 unit updated, 10 unchanged, 92 left untranslated, 0 fuzzy taken; "
+    assert result.stdout == ("es: 1 unit updated, 9 unchanged, 82 left untranslated, 0 fuzzy taken; "
                              "translation memory recorded\n")
     after = (es / "risks.yaml").read_text("utf-8")
     assert after == before.replace("label: Moretones\n", "label: Moretones e hinchazón\n")  # comments, order intact
@@ -116,11 +116,11 @@ def test_importing_an_unchanged_export_records_the_memory_then_changes_nothing(c
     before = hashes(content_copy)
     first = import_po(content_copy, target)
     assert first.returncode == 0, first.stderr
-    assert first.stdout == "es: 0 units updated, 11 unchanged, 92 left untranslated, 0 fuzzy taken; translation memory recorded\n"
+    assert first.stdout == "es: 0 units updated, 10 unchanged, 82 left untranslated, 0 fuzzy taken; translation memory recorded\n"
     recorded = hashes(content_copy)
     assert set(recorded) - set(before) == {"es/translation.yaml"}
     assert {k: v for k, v in recorded.items() if k != "es/translation.yaml"} == before  # content byte-identical
-    assert (es / "translation.yaml").read_text("utf-8").count("\n  ") == 11
+    assert (es / "translation.yaml").read_text("utf-8").count("\n  ") == 10  # the title, the topic and 8 risks
     again = import_po(content_copy, target)
     assert again.returncode == 0 and again.stdout.endswith("translation memory unchanged\n")
     assert hashes(content_copy) == recorded

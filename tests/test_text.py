@@ -77,7 +77,7 @@ def test_a_soft_hyphen_is_text(content_copy):
      "the brochure's font Atkinson Hyperlegible cannot draw the characters U+0425 CYRILLIC CAPITAL LETTER HA 'Х', "
      "U+043B CYRILLIC SMALL LETTER EL 'л', U+044B CYRILLIC SMALL LETTER YERU 'ы', U+0441 CYRILLIC SMALL LETTER ES "
      "'с', U+0442 CYRILLIC SMALL LETTER TE 'т' and 6 more (hint: the brochure would print them with whatever fonts"),
-    ("en/labels.yaml", "qr_caption: Scan to book online", "qr_caption: 扫码预约", "en/labels.yaml:16:13: qr_caption",
+    ("en/labels.yaml", "qr_caption: Scan to book online", "qr_caption: 扫码预约", "en/labels.yaml:18:13: qr_caption",
      "cannot draw the characters U+626B CJK UNIFIED IDEOGRAPH-626B '扫'"),
     ("en/risks.yaml", "label: Fainting", "label: Fainting \u2192 rest", "en/risks.yaml:17:12: risks[6].label",
      "cannot draw the character U+2192 RIGHTWARDS ARROW '→'"),
@@ -104,7 +104,7 @@ def test_latin_letters_and_spaces_the_font_has_pass(content_copy):
 def test_text_only_text_messages_carry_is_not_held_to_the_brochure_font(content_copy):
     edit(content_copy / "en" / "contraindications.yaml", "short: a fear of needles or anxiety",
          "short: боязнь игл")
-    edit(content_copy / "brand.yaml", "opt_out: Reply STOP to opt out.", "opt_out: СТОП")
+    edit(content_copy / "en" / "labels.yaml", "sms_opt_out: Reply STOP to opt out.", "sms_opt_out: STOP: СТОП")
     assert not [p for p in dncontent.validate(content_copy, lints=False) if p.code == "glyph"]
 
 

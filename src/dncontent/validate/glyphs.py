@@ -32,7 +32,8 @@ STYLES = {("400", "normal"): "Regular", ("700", "normal"): "Bold", ("400", "ital
 UNDRAWN = frozenset("\t\n\r") | frozenset(chr(c) for c in (0x20, 0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000))
 # Text the brochure and the page never show: the SMS channel has its own alphabet (GSM-7) and checks it.
 SMS_ONLY = {"sms": lambda path: True, "brand": lambda path: path[:1] == ("sms",),
-            "contraindications": lambda path: path[-1:] == ("short",)}
+            "contraindications": lambda path: path[-1:] == ("short",),
+            "labels": lambda path: path[:1] == ("sms_opt_out",)}
 
 _faces: dict[str, dict[str, frozenset[int]]] = {}  # by the hash of the fonts and their ranges
 _hashes: dict[tuple, str] = {}  # by the files' sizes and times, so an unchanged font is not hashed again
