@@ -169,6 +169,28 @@ def test_a_deleted_working_folder_is_no_traceback(tmp_path: Path):
     result = shell(f"cd gone && rmdir ../gone && {shlex.join(DNCONTENT)} validate", cwd=tmp_path)  # ./content
     no_traceback(result)
     assert result.returncode == 2 and "content folder not found: content" in result.stderr
+    # a build with absolute paths does not need the working folder at all
+    gone.mkdir()
+    out = tmp_path / "out"
+    result = shell(f"cd gone && rmdir ../gone && {shlex.join(DNCONTENT)} build --content {shlex.quote(str(CONTENT))} "
+                   f"--out {shlex.quote(str(out))} --format json", cwd=tmp_path)
+    no_traceback(result)
+    assert result.returncode == 0 and (out / "manifest.json").is_file(), result.stderr
+
+
+def test_a_build_without_a_home_folder_works(tmp_path: Path, monkeypatch):
+    """HOME unset for a user the password database does not know: Path.home() raises, and the build goes on."""
+    import pathlib
+
+    import dncontent
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(pathlib.Path, "home", staticmethod(no_home))
+    monkeypatch.delenv("HOME", raising=False)
+    result = dncontent.build(dncontent.BuildOptions(content=CONTENT, out=tmp_path / "out", formats=("json",)))
+    assert (result.out / "manifest.json").is_file()
 
 
 def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path):

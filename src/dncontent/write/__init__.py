@@ -147,12 +147,21 @@ def _resolve(out: Path) -> Path:
         raise UsageError(f"output path {out} is a symbolic link that leads back to itself") from None
 
 
+def _place(where) -> Path | None:
+    """Path.cwd() or Path.home(), resolved, or None when the system cannot say (deleted, or no home)."""
+    try:
+        return where().resolve()
+    except (OSError, RuntimeError, KeyError):
+        return None
+
+
 def check_output_place(out: Path, content: Path | None = None) -> None:
     """Refuse an output folder whose replacement would destroy something: a build replaces it whole."""
     from ..errors import UsageError
 
-    for name, folder in (("the working folder", Path.cwd()), ("your home folder", Path.home())):
-        folder = folder.resolve()
+    for name, folder in (("the working folder", _place(Path.cwd)), ("your home folder", _place(Path.home))):
+        if folder is None:  # a working folder deleted under us, or no home folder: nothing there to protect
+            continue
         if out == folder or out in folder.parents:
             raise UsageError(f"refusing to build into {out}: replacing it would delete {name}; "
                              f"choose a folder of its own, such as build/")
