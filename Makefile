@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_preview.py
+	$(BIN)/python scripts/bench_build.py
 
 clean:
 	rm -rf build .build.staging .build.old

@@ -36,7 +36,7 @@ def main() -> None:
         out, cli_out = Path(tmp) / "build", Path(tmp) / "cli"
         cli_out.mkdir()
         build = [str(BIN / "dncontent"), "build", "--content", str(ROOT / "content"), "--format", "pdf",
-                 "--keep-html", "--out", str(out)]
+                 "--keep-html", "--no-cache", "--out", str(out)]
         subprocess.run(build, cwd=ROOT, check=True, capture_output=True)  # warm the disk cache
         pages = sorted((out / "pdf").glob("*.html"))
 

@@ -1,7 +1,9 @@
 """Shared fixtures: the shipped content, a CLI runner, one full build, the real tools the checks use."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+
+# The suite's builds share one artifact cache of their own, never the user's: what a test sees does not
+# depend on what was built on this machine before. Tests of the cache give each build its own folder.
+_CACHE = tempfile.TemporaryDirectory(prefix="dncontent-test-cache-")
+os.environ["DNCONTENT_CACHE_DIR"] = _CACHE.name
 
 
 def require(command: str, package: str) -> str:

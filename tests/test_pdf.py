@@ -224,7 +224,7 @@ def test_two_builds_give_identical_pdfs(built, print_build):
 def test_a_single_process_prints_the_same_bytes_as_the_workers(built):
     from dncontent import printing
 
-    letter = pdf.Brochure("en", pdf.PAPERS[0], False, pdf.compose(PAGE, pdf.PAPERS[0]))
+    letter = pdf.Brochure("en", pdf.PAPERS[0], False, PAGE)
     job = printing.Job(letter.html, str(pdf.templates_dir() / "pdf"), letter.identifier)
     [result] = printing.write_pdfs([job], processes=1)
     assert result.messages == ()

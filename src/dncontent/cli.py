@@ -105,32 +105,83 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
 @click.option("--keep-html", is_flag=True, help="Also write each brochure's print HTML beside its PDF.")
 @click.option("--print", "print_marks", is_flag=True,
               help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
+@click.option("--no-cache", is_flag=True,
+              help="Render everything from scratch, neither using nor filling the artifact cache.")
 def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
-          keep_html: bool, print_marks: bool) -> None:
+          keep_html: bool, print_marks: bool, no_cache: bool) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
 
     Nothing is written if the content is invalid; a failed or interrupted build leaves the
-    previous output exactly as it was.
+    previous output exactly as it was. Files whose inputs have not changed since an earlier build
+    are taken from the artifact cache instead of being rendered again; the output is the same.
     """
     from .options import BuildOptions
     from .pipeline import build as run_build
 
     options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
-                           keep_html=keep_html, print_marks=print_marks)
-    progress = (lambda message: click.echo(f"  {message}", err=True)) if sys.stderr.isatty() else None
+                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache)
+    progress = Progress() if Progress.wanted() else None
     try:
         result = run_build(options, progress=progress)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
         _fail(exc)
+    finally:
+        if progress:
+            progress.stop()
     artifacts = result.manifest["artifacts"]
     by_format: dict[str, int] = {}
     for entry in artifacts:
         by_format[entry["format"]] = by_format.get(entry["format"], 0) + 1
     total = sum(entry["bytes"] for entry in artifacts)
     counts = ", ".join(f"{n} {fmt}" for fmt, n in by_format.items())
-    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/ in {result.seconds:.1f}s")
+    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/ in {result.seconds:.1f}s: "
+               f"{len(result.rendered)} rendered, {len(result.reused)} reused")
+
+
+class Progress:
+    """What a build is rendering, on a terminal, once it has taken longer than a second.
+
+    Quiet when stderr is not a terminal or in CI. A timer signal (not a thread: a second thread would keep
+    the PDF channel from forking its workers) shows the latest line when the second is up; later lines
+    show as they come.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self) -> None:
+        import signal
+        import time
+
+        self.started = time.monotonic()
+        self.latest: str | None = None
+        self.showing = False
+        self.previous = signal.signal(signal.SIGALRM, self._due)
+        signal.setitimer(signal.ITIMER_REAL, self.DELAY)
+
+    @staticmethod
+    def wanted() -> bool:
+        import os
+        import signal
+
+        return sys.stderr.isatty() and not os.environ.get("CI") and hasattr(signal, "setitimer")
+
+    def __call__(self, message: str) -> None:
+        self.latest = message
+        if self.showing:
+            click.echo(f"  {message}", err=True)
+
+    def _due(self, signum, frame) -> None:
+        self.showing = True
+        if self.latest:
+            click.echo(f"  {self.latest}", err=True)
+
+    def stop(self) -> None:
+        import signal
+
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
 
 
 @main.command()

@@ -5,7 +5,7 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,8 +68,9 @@ class BundledOnly(URLFetcher):
         raise ValueError(f"refused to fetch {shown}: a brochure uses only its bundled assets and data: URIs")
 
 
-def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = None) -> list[Result]:
-    """Print every job, in order, sharing one font configuration.
+def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = None,
+               done: Callable[[int], None] | None = None) -> list[Result]:
+    """Print every job, in order, sharing one font configuration; `done(i)` is called as job i is printed.
 
     With more than one job and more than one core, forked workers print in parallel; they inherit the
     imported WeasyPrint and the fonts already loaded from `fonts_css`, so neither is paid twice.
@@ -77,14 +78,23 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
     global _font_config
     processes = min(len(jobs), processes or _cores()) if _can_fork() else 1
     _font_config = FontConfiguration()
+    results: list[Result] = []
     try:
         if processes < 2:
-            return [_write(job) for job in jobs]
+            for job in jobs:
+                results.append(_write(job))
+                if done:
+                    done(len(results) - 1)
+            return results
         if fonts_css:
             # load the fonts once, before forking
             weasyprint.CSS(string=fonts_css, font_config=_font_config, url_fetcher=BundledOnly())
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_write, jobs, chunksize=1)
+            for result in pool.imap(_write, jobs, chunksize=1):  # in order, each as soon as it and those before are
+                results.append(result)
+                if done:
+                    done(len(results) - 1)
+        return results
     finally:
         _font_config = None  # removes its temporary font folder
 

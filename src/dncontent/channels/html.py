@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import posixpath
 from collections.abc import Iterator
+from functools import cache
 from typing import NamedTuple
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -37,31 +38,57 @@ FONTS = tuple(f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2"
               for subset in ("latin", "latin-ext") for weight in (400, 700))
 
 
+OPTIONS = ("heading_level",)  # the build options that change what this channel writes
+
+
+def reads(page: LocaleContent) -> LocaleContent:
+    """The part of a locale's model the page and snippets show: all but the text messages and file names."""
+    return page._replace(sms=(), files={})
+
+
+def shared_inputs(content: Content) -> str:
+    """The stylesheet and the fonts depend on the brand's colours alone (and on the templates)."""
+    return repr(content.brand.colors)
+
+
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    env = environment()
-    stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
+    yield from render_shared(content, options)
+    for locale in content.locales:
+        yield from render_locale(content, locale, options)
+
+
+def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    """What every locale's pages share: the snippets' stylesheet and the fonts with their licence."""
+    stylesheet = environment().get_template("snippets.css").render(colors=content.brand.colors)
     yield Artifact("html/dncontent-snippets.css", NAME, None, "stylesheet", stylesheet.encode("utf-8"))
     fonts = templates_dir() / "fonts"
     for font in FONTS:
         yield Artifact(f"html/fonts/{font}", NAME, None, "font", (fonts / font).read_bytes())
     yield Artifact("html/fonts/OFL.txt", NAME, None, "license", (fonts / "OFL.txt").read_bytes())
+
+
+def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
+    """One locale's page and its snippets."""
+    env = environment()
+    page = content.locales[locale]
+    stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
     page_css = env.get_template("page.css").render(colors=content.brand.colors, fonts=FONTS)
-    for locale, page in content.locales.items():
-        common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
-                  "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
-        html = env.get_template("page.html").render(
-            **common, page_css=Markup(page_css), alternates=alternates(content, locale),
-            health_metadata=json_ld(health_metadata(page, content)),
-            last_reviewed=page.date(page.review.last_reviewed),
-            next_review=page.date(page.review.next_review))
-        yield Artifact(page_path(locale), NAME, locale, "page", html.encode("utf-8"))
-        for name, sections in snippet_sections(page).items():
-            snippet = env.get_template("snippet.html").render(
-                **common, name=name, sections=sections, level=options.heading_level,
-                extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else ())
-            yield Artifact(f"html/{locale}/snippets/{name}.html", NAME, locale, "snippet", snippet.encode("utf-8"))
+    common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
+              "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
+    html = env.get_template("page.html").render(
+        **common, page_css=Markup(page_css), alternates=alternates(content, locale),
+        health_metadata=json_ld(health_metadata(page, content)),
+        last_reviewed=page.date(page.review.last_reviewed),
+        next_review=page.date(page.review.next_review))
+    yield Artifact(page_path(locale), NAME, locale, "page", html.encode("utf-8"))
+    for name, sections in snippet_sections(page).items():
+        snippet = env.get_template("snippet.html").render(
+            **common, name=name, sections=sections, level=options.heading_level,
+            extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else ())
+        yield Artifact(f"html/{locale}/snippets/{name}.html", NAME, locale, "snippet", snippet.encode("utf-8"))
 
 
+@cache
 def environment() -> Environment:
     # Autoescape on for every .html template: content is text, and markup typed in YAML must never run.
     env = Environment(loader=FileSystemLoader(templates_dir() / "html"), autoescape=select_autoescape(["html"]),

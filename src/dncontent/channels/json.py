@@ -147,9 +147,23 @@ def _open(node):
     return opened
 
 
+def reads(page: LocaleContent) -> LocaleContent:
+    """The part of a locale's model the export carries: all but the text messages and file names."""
+    return page._replace(sms=(), files={})
+
+
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    yield from render_shared(content, options)
+    for locale in content.locales:
+        yield from render_locale(content, locale, options)
+
+
+def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    """The published schema and the index of every locale's export."""
     yield Artifact("json/schema.json", NAME, None, "schema", dumps(consumer_schema()))
     exports = {locale: dumps(export(page, content)) for locale, page in content.locales.items()}
-    for locale, data in exports.items():
-        yield Artifact(export_path(locale), NAME, locale, "export", data)
     yield Artifact("json/index.json", NAME, None, "index", dumps(index(content, exports)))
+
+
+def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
+    yield Artifact(export_path(locale), NAME, locale, "export", dumps(export(content.locales[locale], content)))

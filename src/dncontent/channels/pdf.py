@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
@@ -15,6 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
+from .. import cache as artifacts
 from ..errors import BuildError
 from ..model import Content, LocaleContent, Section
 from ..options import BuildOptions
@@ -53,12 +56,28 @@ class Brochure:
     locale: str
     paper: Paper
     print_marks: bool
-    html: str
+    page: LocaleContent
     logo: LogoSource | None = None
+
+    @functools.cached_property
+    def html(self) -> str:
+        """The print HTML, composed when it is first needed: a brochure reused from the cache never is."""
+        return compose(self.page, self.paper, self.print_marks)
+
+    @property
+    def inputs(self) -> str:
+        """What the print HTML is made from, besides templates and code: the locale's model, the logo's bytes."""
+        logo = hashlib.sha256(self.page.brand.logo.read_bytes()).hexdigest() if self.page.brand.logo else ""
+        return repr((self.page._replace(sms=(), files={}), self.paper, self.print_marks, logo))
 
     @property
     def stem(self) -> str:
         return f"pdf/dry-needling.{self.locale}.{self.paper.name}" + (".print" if self.print_marks else "")
+
+    @property
+    def name(self) -> str:
+        """How progress lines name it: es letter, en a4 (print)."""
+        return f"{self.locale} {self.paper.name}" + (" (print)" if self.print_marks else "")
 
     @property
     def identifier(self) -> bytes:
@@ -119,7 +138,7 @@ def page_counts(content: Content) -> dict[tuple[str, str], int]:
 def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
     logo = _logo_source(content)
     return [
-        Brochure(locale, paper, marks, compose(page, paper, marks), logo)
+        Brochure(locale, paper, marks, page, logo)
         for locale, page in content.locales.items()
         for paper in PAPERS
         for marks in ((False, True) if print_marks else (False,))
@@ -141,18 +160,63 @@ def _logo_source(content: Content) -> LogoSource | None:
     return LogoSource(display_path(brand), line, Path(os.path.relpath(content.brand.logo, content.root)).as_posix())
 
 
-def _print(brochures: list[Brochure]) -> list:
-    from .. import printing  # WeasyPrint loads only now, when there are brochures to print
+class Printed(NamedTuple):
+    """A printed brochure: its bytes, its page count and what WeasyPrint said about it."""
 
-    jobs = [printing.Job(b.html, str(templates_dir() / "pdf"), b.identifier) for b in brochures]
-    try:
-        results = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()))
-    except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
-        raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); "
-                         f"please report this with the content that causes it") from exc
+    pdf: bytes
+    messages: tuple[str, ...]
+    pages: int
+
+
+def _print(brochures: list[Brochure]) -> list[Printed]:
+    """Each brochure printed, or reused from the artifact cache when its print HTML has not changed.
+
+    The print HTML holds everything a brochure is made from (text, stylesheet, fonts, QR code and logo are
+    all inlined), so it is the cache key, with the PDF's identifier and the versions of the renderer.
+    WeasyPrint is imported only when some brochure has to be printed.
+    """
+    store = artifacts.current()
+    keys = [artifacts.key("pdf", _renderer(), b.identifier, b.inputs) for b in brochures]
+    results: list[Printed | None] = []
+    for key in keys:
+        entry = store.get(key)
+        results.append(None if entry is None else Printed(entry.parts[0].data, tuple(entry.meta["messages"]),
+                                                          entry.meta["pages"]))
+    todo = [i for i, result in enumerate(results) if result is None]
+    if todo:
+        from .. import printing  # WeasyPrint loads only now, when there are brochures to print
+
+        if store.progress:
+            store.progress(f"printing {len(todo)} brochure{'s' * (len(todo) != 1)}: "
+                           f"{', '.join(brochures[i].name for i in todo)}")
+
+        def done(n: int) -> None:
+            if store.progress:
+                store.progress(f"printed {brochures[todo[n]].name} ({n + 1} of {len(todo)})")
+
+        jobs = [printing.Job(brochures[i].html, str(templates_dir() / "pdf"), brochures[i].identifier) for i in todo]
+        try:
+            printed = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()), done=done)
+        except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
+            raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); "
+                             f"please report this with the content that causes it") from exc
+        for i, result in zip(todo, printed):
+            brochure = brochures[i]
+            role = "brochure-print" if brochure.print_marks else "brochure"
+            store.put(keys[i], [artifacts.Part(f"{brochure.stem}.pdf", NAME, brochure.locale, role, result.pdf)],
+                      {"pages": result.pages, "messages": list(result.messages)})
+            results[i] = Printed(result.pdf, tuple(result.messages), result.pages)
     emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
                    for message in result.messages])
     return results
+
+
+@cache
+def _renderer() -> str:
+    """The versions of what turns the print HTML into a PDF, read without importing it."""
+    from importlib import metadata
+
+    return " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "fonttools", "pillow"))
 
 
 def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str:

@@ -39,20 +39,43 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
     }
 
 
+def reads(page: LocaleContent) -> LocaleContent:
+    """The part of a locale's model the messages draw on: their bodies, the clinic, the calls to action, the
+    contraindications, the session length and the labels. Not the page's prose or its other lists."""
+    return page._replace(title="", topic="", review=None, source=None, sections=(), conditions=(), risks=(),
+                         session_phases=())
+
+
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    composed_by_locale, found = {}, []
-    for locale, page in content.locales.items():
+    rendered, found = [], []
+    for locale in content.locales:
         try:
-            composed_by_locale[locale] = composed = messages(page)
+            rendered += list(render_locale(content, locale, options))
         except BuildError as exc:
             found += exc.problems
-            continue
-        found += [problem for entry in composed if (problem := check(page, *entry))]
     if found:
-        raise BuildError(f"{_plural(len(found), 'text message')} cannot be sent as written", found)
-    for locale, composed in composed_by_locale.items():
-        for message, text, _ in composed:
-            yield Artifact(f"sms/{locale}/{message.id}.txt", NAME, locale, "message", text.encode("utf-8"))
-        document = sidecar(content.locales[locale], composed)
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        yield Artifact(f"sms/{locale}/messages.json", NAME, locale, "sidecar", data)
+        raise BuildError(failure(found), found)
+    yield from rendered
+
+
+def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:
+    return iter(())  # every file is a locale's own
+
+
+def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
+    """A locale's messages and their measurements; refuses, with every problem, a message that cannot be sent."""
+    page = content.locales[locale]
+    composed = messages(page)
+    found = [problem for entry in composed if (problem := check(page, *entry))]
+    if found:
+        raise BuildError(failure(found), found)
+    artifacts = [Artifact(f"sms/{locale}/{message.id}.txt", NAME, locale, "message", text.encode("utf-8"))
+                 for message, text, _ in composed]
+    document = sidecar(page, composed)
+    data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return iter(artifacts + [Artifact(f"sms/{locale}/messages.json", NAME, locale, "sidecar", data)])
+
+
+def failure(problems: list) -> str:
+    """The one-line summary of messages that cannot be sent."""
+    return f"{_plural(len(problems), 'text message')} cannot be sent as written"

@@ -91,7 +91,7 @@ class LivePreview:
         notes = editorial_warnings(self.content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
-        self.log(f"updated {', '.join(fast)} in {seconds:.2f}s")
+        self.log(f"updated {', '.join(fast)} in {seconds:.2f}s: {rendered.summary()}")
         with self._changed:
             self._background_job = (generation, content)
             return self._publish(
@@ -134,7 +134,8 @@ class LivePreview:
                               failures=current.failures + tuple(rendered.failures),
                               failed=current.failed | frozenset(rendered.failed), background="ready")
             self._log_problems(rendered.problems, rendered.failures)
-            self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s")
+            self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: "
+                     f"{rendered.summary()}")
 
     def _log_problems(self, problems: Iterable[Problem], failures: Iterable[Failure]) -> None:
         for problem in problems:
@@ -152,16 +153,30 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # names of the channels that produced nothing
+    store: object = None  # the artifact cache it used: what it rendered, what it reused
+
+    def summary(self) -> str:
+        """e.g. "1 rendered (pdf/dry-needling.en.a4.pdf), 3 reused"."""
+        if self.store is None:
+            return ""
+        made = self.store.rendered
+        names = f" ({', '.join(made)})" if 0 < len(made) <= 4 else ""
+        return f"{len(made)} rendered{names}, {len(self.store.reused)} reused"
 
 
 def render_channels(names: Iterable[str], content: Content, options: BuildOptions) -> Rendered:
-    """Render each named channel. One that fails adds its problems and leaves the others be."""
-    from ..channels import channel
+    """Render each named channel, reusing from the build's artifact cache whatever has not changed.
+
+    One channel that fails adds its problems and leaves the others be.
+    """
+    from ..pipeline import artifact_cache, render_channel
 
     rendered = Rendered()
+    store = artifact_cache(options)
+    rendered.store = store
     for name in names:
         try:
-            produced = {artifact.path: artifact for artifact in channel(name).render(content, options)}
+            produced = {artifact.path: artifact for artifact in render_channel(name, content, options, store)}
         except BuildError as exc:
             rendered.failed.append(name)
             if exc.problems:
