@@ -6,7 +6,6 @@ every path is made here, once. A public address exists only when the content giv
 """
 from __future__ import annotations
 
-import posixpath
 from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
@@ -45,8 +44,16 @@ def logo_bytes(content: Content) -> bytes:
 
 
 def relative(path: str, start: str) -> str:
-    """`path` as a link from the file at `start` (both under build/)."""
-    return posixpath.relpath(path, posixpath.dirname(start))
+    """`path` as a link from the file at `start` (both under build/).
+
+    Worked out from the paths alone: posixpath.relpath would consult the working folder, which a build with
+    absolute paths does not need (and which may have been deleted).
+    """
+    target, folder = path.split("/"), start.split("/")[:-1]
+    common = 0
+    while common < min(len(target) - 1, len(folder)) and target[common] == folder[common]:
+        common += 1
+    return "/".join([".."] * (len(folder) - common) + target[common:])
 
 
 def public_url(content: Content, path: str) -> str | None:
