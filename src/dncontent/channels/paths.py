@@ -6,7 +6,6 @@ every path is made here, once. A public address exists only when the content giv
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from urllib.parse import urljoin
 
 from ..errors import BuildError
@@ -33,7 +32,7 @@ def logo_path(content: Content, channel: str) -> str | None:
     Each channel's folder carries its own copy (as html/ carries its fonts), so it can be published alone.
     """
     logo = content.brand.logo
-    return None if logo is None else f"{channel}/{ASSETS}/{PurePosixPath(logo.name).name}"
+    return None if logo is None else f"{channel}/{ASSETS}/{logo.name}"
 
 
 def logo_bytes(content: Content) -> bytes:
