@@ -55,7 +55,7 @@ def test_every_fixture_is_valid_against_the_published_schema(documents):
     for number, document in enumerate(documents, start=1):
         assert [e.message for e in validator.iter_errors(document)] == [], number
         assert document["schema_version"] == SCHEMA_VERSION
-        assert list(document)[:3] == ["schema_version", "locale", "title"]  # the export's documented key order
+        assert list(document)[:4] == ["schema_version", "id", "revision", "locale"]  # the documented key order
 
 
 def test_fixtures_are_realistic_enough_to_render(documents):
@@ -76,6 +76,20 @@ def test_fixtures_are_realistic_enough_to_render(documents):
         assert document["review"]["last_reviewed"] <= document["review"]["next_review"]
         minutes = document["facts"]["session_minutes"]
         assert minutes["min"] <= minutes["max"]
+        # what the real export guarantees beyond the schema: a true revision, paths named after the id, roles
+        # that follow links, direction from the script
+        from dncontent.channels.json import revision, role
+
+        assert document["revision"] == revision(document)
+        assert ID.match(document["id"])
+        assert all(a["path"] == f"{document['id']}.{a['locale']}.json" for a in document["alternates"])
+        assert all(b["path"] == f"../pdf/{document['id']}.{document['locale']}.{b['paper']}.pdf"
+                   for b in document["brochures"])
+        assert len({b["paper"] for b in document["brochures"]}) == len(document["brochures"])
+        assert all(c["role"] == role(c["link"], c["url"]) for c in document["cta"])
+        assert (document["direction"] == "rtl") == (document["locale"] in LOCALES["rtl"])
+        https = [document["url"]] + [b["url"] for b in document["brochures"]]
+        assert all(u is None or u.startswith("https://") for u in https)
 
 
 def test_fixtures_hold_what_renderers_get_wrong(documents):
@@ -86,6 +100,8 @@ def test_fixtures_hold_what_renderers_get_wrong(documents):
     assert any(len(s) > 500 for d in documents for s in _strings(d)), "no long string"
     assert any(d[key] == [] for d in documents for key in ("conditions", "risks", "cta")), "no empty optional list"
     assert any(d["source"]["url"] is None and d["brand"]["phone"] is None for d in documents), "no nulls"
+    assert any(d["brand"]["logo"] is None for d in documents) and any(d["brand"]["logo"] for d in documents)
+    assert any(d["direction"] == "rtl" for d in documents) and any(d["direction"] == "ltr" for d in documents)
     assert any(len(d[key]) > 50 for d in documents for key in ("conditions", "risks")), "no list of many items"
     assert any(d["locale"] in ("ar", "he", "fa", "ar-EG", "ur") for d in documents)
 

@@ -287,7 +287,7 @@ def test_an_expired_waiver_warns_and_no_longer_waives(content_copy):
                                        "until": TODAY - datetime.timedelta(days=1)}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{page}:20:12: warning: waivers[0].until: waiver for sms-budget on 'before-your-visit' "
+    assert lines_with(result, f"{page}:21:12: warning: waivers[0].until: waiver for sms-budget on 'before-your-visit' "
                               f"expired on {TODAY - datetime.timedelta(days=1)}")
     assert lines_with(result, "warning: messages[1].body: message 'before-your-visit' uses 451 of 459")
 
@@ -304,7 +304,7 @@ def test_what_cannot_be_waived_is_refused_at_the_waiver(content_copy, check, mes
     page = add_waivers(content_copy, [{"check": check, "unit": "risks/bruising/label"}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert lines_with(result, f"{page}:16:12: waivers[0].check: {message}")
+    assert lines_with(result, f"{page}:17:12: waivers[0].check: {message}")
 
 
 def test_report_lists_the_signoff_and_stale_units(content_copy):

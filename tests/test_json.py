@@ -70,12 +70,14 @@ def test_opening_a_schema_keeps_properties_named_like_keywords():
 
 
 WITH_ADDITIONS = {
-    "at the top level": lambda d: d.update(document_id="dry-needling", revision="sha256:0f3a", direction="ltr"),
+    "at the top level": lambda d: d.update(audience="adults", related=[{"id": "cupping"}], published=None),
     "in a section": lambda d: d["sections"][0].update(anchor="intro", media={"kind": "video"}),
     "in a risk": lambda d: d["risks"][0].update(severity="rare", links=[]),
-    "in a call to action": lambda d: d["cta"][0].update(role="contact", icon=None),
-    "in the brand": lambda d: d["brand"].update(logo={"path": "assets/logo.svg", "sha256": "ab"}),
+    "in a call to action": lambda d: d["cta"][0].update(icon=None, priority=1),
+    "in the brand": lambda d: d["brand"].update(tagline="Move well", favicon={"path": "assets/icon.png"}),
     "in the review": lambda d: d["review"].update(approved_by=["A. Clinician"]),
+    "in the labels": lambda d: d["labels"].update(print_brochure="Print"),
+    "in a brochure": lambda d: d["brochures"][0].update(pages=4),
 }
 
 
@@ -144,8 +146,10 @@ def test_locale_pattern_takes_bcp47_tags(exported, tag):
 
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
-    assert list(d) == ["schema_version", "locale", "title", "topic", "review", "source", "brand", "facts", "sections",
-                       "conditions", "risks", "contraindications", "session_phases", "cta", "alternates"]
+    assert list(d) == ["schema_version", "id", "revision", "locale", "direction", "title", "topic", "url", "review",
+                       "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
+                       "session_phases", "cta", "brochures", "alternates"]
+    assert d["id"] == "dry-needling" and d["direction"] == "ltr" and re.fullmatch(r"sha256:[0-9a-f]{64}", d["revision"])
     assert d["review"]["status"] == "approved"
     assert d["alternates"] == [{"locale": "en", "path": "dry-needling.en.json", "translated_from": None},
                                {"locale": "es", "path": "dry-needling.es.json", "translated_from": "en"}]

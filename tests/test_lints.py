@@ -35,10 +35,10 @@ def test_overdue_review(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{content_copy}/en/page.yaml:9:16: warning: review.next_review: review overdue")
+    assert lines_with(result, f"{content_copy}/en/page.yaml:10:16: warning: review.next_review: review overdue")
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, f"{content_copy}/en/page.yaml:9:16: review.next_review: review overdue: next_review was "
+    assert lines_with(strict, f"{content_copy}/en/page.yaml:10:16: review.next_review: review overdue: next_review was "
                               f"{TODAY - datetime.timedelta(days=5)} (5 days ago)")
 
 
@@ -46,7 +46,7 @@ def test_review_due_soon(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=12))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, "page.yaml:9:16: warning: review.next_review: review due soon: next_review is "
+    assert lines_with(result, "page.yaml:10:16: warning: review.next_review: review due soon: next_review is "
                               f"{TODAY + datetime.timedelta(days=12)} (in 12 days)")
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
 
@@ -54,7 +54,7 @@ def test_review_due_soon(content_copy):
 def test_current_review_is_shown_as_info(content_copy):
     set_review(content_copy, TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=200))
     result = run_cli("validate", "--content", str(content_copy))
-    assert lines_with(result, "page.yaml:9:16: info: review.next_review: review current")
+    assert lines_with(result, "page.yaml:10:16: info: review.next_review: review current")
     assert not lines_with(result, "review overdue") and not lines_with(result, "review due soon")
 
 
@@ -95,7 +95,7 @@ def test_reading_grade_above_target_fails_strict(content_copy):
     set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, "en/page.yaml:32:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
+    assert lines_with(strict, "en/page.yaml:33:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
                               "is above the target of 8")
 
 

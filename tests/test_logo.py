@@ -365,7 +365,7 @@ def test_what_the_renderer_refuses_inside_a_logo_is_reported_at_brand_yaml():
     from dncontent.channels import pdf
 
     logo = pdf.LogoSource("content/brand.yaml", 4, "assets/logo.svg")
-    letter = pdf.Brochure("en", pdf.PAPERS[0], False, "<html></html>", logo)
+    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, "<html></html>", logo)
     message = ("Failed to load image at 'http://127.0.0.1:9/x.png': ValueError: refused to fetch "
                "http://127.0.0.1:9/x.png: a brochure uses only its bundled assets and data: URIs")
     with warnings.catch_warnings(record=True) as caught:

@@ -224,7 +224,7 @@ def test_two_builds_give_identical_pdfs(built, print_build):
 def test_a_single_process_prints_the_same_bytes_as_the_workers(built):
     from dncontent import printing
 
-    letter = pdf.Brochure("en", pdf.PAPERS[0], False, PAGE)
+    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, PAGE)
     job = printing.Job(letter.html, str(pdf.templates_dir() / "pdf"), letter.identifier)
     [result] = printing.write_pdfs([job], processes=1)
     assert result.messages == ()
@@ -243,7 +243,7 @@ def test_weasyprint_warnings_come_back_as_brochure_warnings_at_the_stylesheet_li
     stylesheet = (pdf.templates_dir() / pdf.STYLESHEET).read_text("utf-8").splitlines()
     line = next(number for number, text in enumerate(stylesheet, 1) if text == "body { margin: 0; }")
     html = pdf.compose(PAGE, pdf.PAPERS[0]).replace("body { margin: 0; }", "body { margin: 0; colr: red; }")
-    letter = pdf.Brochure("en", pdf.PAPERS[0], False, html)
+    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, html)
     [result] = printing.write_pdfs([printing.Job(html, str(ROOT), b"test")])
     assert capfd.readouterr().err == ""  # captured, not printed
     assert any("colr" in message for message in result.messages)

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from .channels.json import consumer_schema, dumps, strict_schema
+from .channels.json import consumer_schema, dumps, revision, role, strict_schema
 
 PROFILES = ("scripts", "rtl", "long", "empty", "many")
 
@@ -60,7 +60,7 @@ def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
     strategies = {profile: _strategy(profile) for profile in PROFILES}
     for index in range(count):
         profile = PROFILES[index % len(PROFILES)]
-        document = _tidy(_draw(strategies[profile], seed, index))
+        document = _tidy(_draw(strategies[profile], seed, index), profile)
         errors = sorted(validator.iter_errors(document), key=str)
         if errors:  # a fault in the generator, not in anything a user gave
             raise AssertionError(f"fixture {index + 1} ({profile}) is not a valid export: {errors[0].message}")
@@ -114,14 +114,14 @@ def _strategy(profile: str):
     from hypothesis import strategies as st
     from hypothesis_jsonschema import from_schema
 
+    https = st.builds(lambda host, path, tail: f"https://{host}/{'/'.join(path)}{tail}", st.sampled_from(HOSTS),
+                      st.lists(st.sampled_from(ID_WORDS + ("%D8%B9%D9%84%D8%A7%D8%AC",)), max_size=3),
+                      st.sampled_from(("", "", "?lang=es", "#book")))
     formats = {
         "dncontent-text": _text(st, profile),
         "dncontent-id": st.lists(st.sampled_from(ID_WORDS), min_size=1, max_size=3).map("-".join),
-        "dncontent-url": st.one_of(
-            st.builds(lambda host, path, tail: f"https://{host}/{'/'.join(path)}{tail}", st.sampled_from(HOSTS),
-                      st.lists(st.sampled_from(ID_WORDS + ("%D8%B9%D9%84%D8%A7%D8%AC",)), max_size=3),
-                      st.sampled_from(("", "", "?lang=es", "#book"))),
-            st.sampled_from(CONTACT_URLS)),
+        "dncontent-url": st.one_of(https, st.sampled_from(CONTACT_URLS)),
+        "dncontent-https": https,
         "dncontent-email": st.sampled_from(EMAILS),
         "dncontent-phone": st.sampled_from(PHONES),
         "dncontent-locale": st.sampled_from(LOCALES.get(profile, LOCALES["default"])),
@@ -188,7 +188,7 @@ def _steer(name: str, node: dict, profile: str) -> None:
         elif node.get("format") == "date":
             node["format"] = "dncontent-date"
         elif pattern.startswith("^(https://"):
-            node["format"] = "dncontent-url"
+            node["format"] = "dncontent-url" if "tel:" in pattern else "dncontent-https"
         elif pattern == "^[a-z0-9]+(-[a-z0-9]+)*$":
             node["format"] = "dncontent-id"
         elif pattern:
@@ -210,10 +210,23 @@ def _steer(name: str, node: dict, profile: str) -> None:
             node["maxItems"] = max(low, 6)
 
 
-def _tidy(document: dict) -> dict:
-    """What a real export also guarantees: unique ids per list, known cta ids, dates and minutes in order."""
+def _tidy(document: dict, profile: str) -> dict:
+    """What a real export also guarantees: unique ids per list, known cta ids, dates and minutes in order, paths
+    named after the document id, roles that follow links, the text's direction, and the revision of it all."""
     for key in TOP_LISTS + ("cta", "sections"):
         _unique_ids(document[key])
+    document["direction"] = "rtl" if profile == "rtl" else "ltr"
+    doc_id, locale = document["id"], document["locale"]
+    for cta in document["cta"]:
+        cta["role"] = role(cta["link"], cta["url"])
+    papers = {b["paper"]: b for b in document["brochures"]}  # one brochure per paper
+    document["brochures"] = [{**b, "path": f"../pdf/{doc_id}.{locale}.{paper}.pdf"} for paper, b in papers.items()]
+    _unique(document["alternates"], "locale")
+    for alternate in document["alternates"]:
+        alternate["path"] = f"{doc_id}.{alternate['locale']}.json"
+    logo = document["brand"]["logo"]
+    if logo is not None:
+        logo["path"] = "assets/logo." + ("svg" if logo["media_type"] == "image/svg+xml" else "png")
     _unique_ids(document["brand"]["links"])
     cta_ids = [c["id"] for c in document["cta"]]
     for number, section in enumerate(document["sections"]):
@@ -223,7 +236,13 @@ def _tidy(document: dict) -> dict:
     review["last_reviewed"], review["next_review"] = sorted((review["last_reviewed"], review["next_review"]))
     minutes = document["facts"]["session_minutes"]
     minutes["min"], minutes["max"] = sorted((minutes["min"], minutes["max"]))
+    document["revision"] = revision(document)
     return document
+
+
+def _unique(items: list[dict], key: str) -> None:
+    seen: set[str] = set()
+    items[:] = [item for item in items if not (item[key] in seen or seen.add(item[key]))]
 
 
 def _unique_ids(items: list[dict]) -> None:

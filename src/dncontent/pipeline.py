@@ -106,8 +106,8 @@ def locale_fingerprint(content: Content, locale: str, reads=None) -> str:
 
     page = content.locales[locale] if reads is None else reads(content.locales[locale])
     logo = hashlib.sha256(page.brand.logo.read_bytes()).hexdigest() if page.brand.logo else ""
-    others = [(other, content.locales[other].title, content.locales[other].review.status)
-              for other in content.in_order()]
+    others = [(other, content.locales[other].title, content.locales[other].review.status,
+               content.locales[other].url) for other in content.in_order()]
     return hashlib.sha256(repr((page, content.source_locale, others, logo)).encode("utf-8")).hexdigest()
 
 

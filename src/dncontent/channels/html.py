@@ -1,8 +1,8 @@
 """HTML channel: the standalone patient page per locale, embeddable snippets, and the snippets' scoped stylesheet."""
 from __future__ import annotations
 
+import hashlib
 import json
-import posixpath
 from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
@@ -15,6 +15,7 @@ from ..model import Content, Cta, LocaleContent, Section
 from ..options import BuildOptions
 from ..resources import templates_dir
 from ..write import Artifact
+from . import paths
 
 NAME = "html"
 DESCRIPTION = "standalone web page and embeddable snippets per locale, with schema.org health metadata"
@@ -47,8 +48,10 @@ def reads(page: LocaleContent) -> LocaleContent:
 
 
 def shared_inputs(content: Content) -> str:
-    """The stylesheet and the fonts depend on the brand's colours alone (and on the templates)."""
-    return repr(content.brand.colors)
+    """The stylesheet, the fonts and the logo's copy depend on the brand's colours and logo alone (and on the
+    templates)."""
+    logo = paths.logo_bytes(content) if content.brand.logo else b""
+    return repr((content.brand.colors, str(content.brand.logo), hashlib.sha256(logo).hexdigest()))
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
@@ -65,6 +68,9 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
     for font in FONTS:
         yield Artifact(f"html/fonts/{font}", NAME, None, "font", (fonts / font).read_bytes())
     yield Artifact("html/fonts/OFL.txt", NAME, None, "license", (fonts / "OFL.txt").read_bytes())
+    logo = paths.logo_path(content, NAME)
+    if logo is not None:
+        yield Artifact(logo, NAME, None, "logo", paths.logo_bytes(content))
 
 
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
@@ -73,14 +79,17 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
     page = content.locales[locale]
     stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
     page_css = env.get_template("page.css").render(colors=content.brand.colors, fonts=FONTS)
+    logo = paths.logo_path(content, NAME)
     common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
               "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
     html = env.get_template("page.html").render(
         **common, page_css=Markup(page_css), alternates=alternates(content, locale),
+        canonical=paths.page_url(content, page),
+        logo=paths.relative(logo, page_path(content, locale)) if logo else None,
         health_metadata=json_ld(health_metadata(page, content)),
         last_reviewed=page.date(page.review.last_reviewed),
         next_review=page.date(page.review.next_review))
-    yield Artifact(page_path(locale), NAME, locale, "page", html.encode("utf-8"))
+    yield Artifact(page_path(content, locale), NAME, locale, "page", html.encode("utf-8"))
     for name, sections in snippet_sections(page).items():
         snippet = env.get_template("snippet.html").render(
             **common, name=name, sections=sections, level=options.heading_level,
@@ -138,23 +147,25 @@ class Alternate(NamedTuple):
     href: str
 
 
-def page_path(locale: str) -> str:
-    return f"html/{locale}/dry-needling.html"
+def page_path(content: Content, locale: str) -> str:
+    return paths.page_path(content, locale)
 
 
 def alternates(content: Content, locale: str) -> list[Alternate]:
     """Every locale's page as seen from `locale`'s page, the source locale first; none when there is one locale.
 
-    The hrefs are relative, so they resolve inside build/ wherever it is served from.
+    An href is the other page's public address when the content gives one; otherwise it is relative, so it
+    resolves inside build/ wherever that is served from.
     """
     if len(content.locales) < 2:
         return []
     return [Alternate(other, content.locales[other].language_name,
-                      posixpath.relpath(page_path(other), posixpath.dirname(page_path(locale))))
+                      paths.page_url(content, content.locales[other])
+                      or paths.relative(page_path(content, other), page_path(content, locale)))
             for other in content.in_order()]
 
 
-def health_metadata(page: LocaleContent, content: Content | None = None) -> dict:
+def health_metadata(page: LocaleContent, content: Content) -> dict:
     """schema.org MedicalWebPage about the therapy, from the same content the page shows."""
     clinic = {"@type": "Organization", "name": page.brand.name}
     phases = {phase.id: phase.text for phase in page.session_phases}
@@ -173,6 +184,7 @@ def health_metadata(page: LocaleContent, content: Content | None = None) -> dict
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": page.title,
+        "url": paths.page_url(content, page),
         "inLanguage": page.locale,
         "lastReviewed": page.review.last_reviewed,
         "reviewedBy": {"@type": "Person", "name": page.review.reviewed_by} if page.review.reviewed_by else None,
@@ -181,7 +193,7 @@ def health_metadata(page: LocaleContent, content: Content | None = None) -> dict
         "author": clinic,
         "publisher": clinic,
     }
-    if content is not None and len(content.locales) > 1:
+    if len(content.locales) > 1:
         others = [alt for alt in alternates(content, page.locale) if alt.locale != page.locale]
         work = lambda alt: {"@type": "MedicalWebPage", "inLanguage": alt.locale, "url": alt.href,  # noqa: E731
                             "name": content.locales[alt.locale].title}

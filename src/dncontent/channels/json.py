@@ -11,6 +11,8 @@ from ..model import Content, LocaleContent
 from ..options import BuildOptions
 from ..resources import schemas_dir
 from ..write import Artifact
+from . import paths
+from .pdf import PAPERS  # the brochures' papers; WeasyPrint is not imported with them
 
 NAME = "json"
 DESCRIPTION = "versioned JSON export and its JSON Schema, for apps"
@@ -20,14 +22,19 @@ SCHEMA_VERSION = "1.1.0"
 # someone else); a URN names the contract without suggesting a place to fetch it from. It changes only with
 # the major version, so an app's copy of the schema stays the schema of every export it can read.
 SCHEMA_ID = f"urn:dncontent:export:v{SCHEMA_VERSION.split('.')[0]}"
+# The lists a section can show, each the name of a top-level array of the export.
+LISTS = ("conditions", "risks", "contraindications", "session_phases")
+# A call to action's role, from the id of the link it opens; any other link is `other` (or `contact` for tel:/mailto:).
+ROLES = {"booking": "booking", "contact": "contact", "website": "website"}
+_MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 # Keywords that close an object to properties the schema does not name; the published schema drops them.
 _CLOSING = ("additionalProperties", "unevaluatedProperties")
 # Keywords whose value maps names to subschemas (rather than being one subschema).
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 
 
-def export_path(locale: str) -> str:
-    return f"json/dry-needling.{locale}.json"
+def export_path(content: Content, locale: str) -> str:
+    return paths.export_path(content, locale)
 
 
 def translated_from(content: Content, locale: str) -> str | None:
@@ -36,18 +43,28 @@ def translated_from(content: Content, locale: str) -> str | None:
 
 def alternates(content: Content) -> list[dict]:
     """Every locale's export, the source language first, with paths relative to an export (or the index)."""
-    return [{"locale": loc, "path": posixpath.basename(export_path(loc)), "translated_from": translated_from(content, loc)}
+    return [{"locale": loc, "path": posixpath.basename(export_path(content, loc)),
+             "translated_from": translated_from(content, loc)}
             for loc in content.in_order()]
 
 
-def export(page: LocaleContent, content: Content | None = None) -> dict:
-    """The export document for one locale. Key order is part of the contract; keep it stable."""
+def export(page: LocaleContent, content: Content) -> dict:
+    """The export document for one locale. Key order is part of the contract; keep it stable.
+
+    One rule for what is missing: every key is always there; a value the content does not give is null, and
+    a list with nothing in it is [] (never null).
+    """
     brand = page.brand
-    return {
+    here = export_path(content, page.locale)
+    document = {
         "schema_version": SCHEMA_VERSION,
+        "id": page.id,
+        "revision": None,  # filled in last: a hash of everything else
         "locale": page.locale,
+        "direction": page.labels.direction,
         "title": page.title,
         "topic": page.topic,
+        "url": paths.page_url(content, page),
         "review": {"status": page.review.status, "last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
                    "reviewed_by": page.review.reviewed_by},
         "source": {"title": page.source.title, "publisher": page.source.publisher, "url": page.source.url,
@@ -58,8 +75,10 @@ def export(page: LocaleContent, content: Content | None = None) -> dict:
             "phone": brand.phone,
             "email": brand.email,
             "colors": {key: getattr(brand.colors, key) for key in brand.colors._fields},
+            "logo": _logo(content, here),
         },
         "facts": {"session_minutes": {"min": page.session_minutes.min, "max": page.session_minutes.max}},
+        "labels": labels(page),
         "sections": [
             {"id": s.id, "heading": s.heading, "paragraphs": list(s.paragraphs), "list": s.list,
              "closing": list(s.closing), "cta": list(s.cta)}
@@ -69,20 +88,65 @@ def export(page: LocaleContent, content: Content | None = None) -> dict:
         "risks": [{"id": i.id, "label": i.label} for i in page.risks],
         "contraindications": [{"id": i.id, "label": i.label, "short": i.short} for i in page.contraindications],
         "session_phases": [{"id": p.id, "label": p.label, "text": p.text} for p in page.session_phases],
-        "cta": [{"id": c.id, "label": c.label, "description": c.description, "url": c.url} for c in page.cta],
-        "alternates": alternates(content) if content else [{"locale": page.locale, "path": posixpath.basename(
-            export_path(page.locale)), "translated_from": None}],
+        "cta": [{"id": c.id, "label": c.label, "description": c.description, "url": c.url, "link": c.link,
+                 "role": role(c.link, c.url)} for c in page.cta],
+        "brochures": [{"paper": paper, "path": paths.relative(stem + ".pdf", here),
+                       "url": paths.public_url(content, stem + ".pdf")}
+                      for paper in (p.name for p in PAPERS) for stem in [paths.brochure_stem(page.id, page.locale, paper)]],
+        "alternates": alternates(content),
     }
+    document["revision"] = revision(document)
+    return document
+
+
+def revision(document: dict) -> str:
+    """sha256: and the hex digest of the export's canonical JSON without `revision`: it changes when any value does."""
+    rest = {key: value for key, value in document.items() if key != "revision"}
+    canonical = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def role(link: str, url: str) -> str:
+    """What a call to action does, for apps: booking, contact, website or other."""
+    if link in ROLES:
+        return ROLES[link]
+    return "contact" if url.startswith(("tel:", "mailto:")) else "other"
+
+
+def labels(page: LocaleContent) -> dict:
+    """The wording an app shows around the content, filled in and in the locale's language."""
+    words = page.labels
+    titles = {"risks": words.risks_title, "contraindications": words.contraindications_title}
+    shown_by = {s.list: s.heading for s in page.sections if s.list}
+    review = page.review
+    return {
+        "lists": {name: titles.get(name) or shown_by.get(name) for name in LISTS},
+        "session_length": words.fill(words.session_length, range=page.session_range),
+        "last_reviewed": words.fill(words.last_reviewed, date=page.date(review.last_reviewed)),
+        "next_review": words.fill(words.next_review, date=page.date(review.next_review)),
+        "reviewed_by": words.fill(words.reviewed_by, name=review.reviewed_by) if review.reviewed_by else None,
+        "draft_notice": words.draft_notice if page.is_draft else None,
+    }
+
+
+def _logo(content: Content, here: str) -> dict | None:
+    path = paths.logo_path(content, NAME)
+    if path is None:
+        return None
+    return {"path": paths.relative(path, here), "url": paths.public_url(content, path),
+            "media_type": _MEDIA_TYPES[posixpath.splitext(path)[1].lower()]}
 
 
 def index(content: Content, exports: dict[str, bytes]) -> dict:
     """build/json/index.json: what exports exist, so an app can list the languages without guessing paths."""
     return {
         "schema_version": SCHEMA_VERSION,
+        "id": content.id,
         "source_locale": content.source_locale,
         "exports": [
             {"locale": alt["locale"], "path": alt["path"],
              "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
+             "revision": json.loads(exports[alt["locale"]])["revision"],
              "title": content.locales[alt["locale"]].title,
              "review": {"status": content.locales[alt["locale"]].review.status,
                         "last_reviewed": content.locales[alt["locale"]].review.last_reviewed,
@@ -162,8 +226,12 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
     """The published schema and the index of every locale's export."""
     yield Artifact("json/schema.json", NAME, None, "schema", dumps(consumer_schema()))
     exports = {locale: dumps(export(page, content)) for locale, page in content.locales.items()}
+    logo = paths.logo_path(content, NAME)
+    if logo is not None:
+        yield Artifact(logo, NAME, None, "logo", paths.logo_bytes(content))
     yield Artifact("json/index.json", NAME, None, "index", dumps(index(content, exports)))
 
 
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
-    yield Artifact(export_path(locale), NAME, locale, "export", dumps(export(content.locales[locale], content)))
+    yield Artifact(export_path(content, locale), NAME, locale, "export",
+                   dumps(export(content.locales[locale], content)))

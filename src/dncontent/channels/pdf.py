@@ -23,6 +23,7 @@ from ..model import Content, LocaleContent, Section
 from ..options import BuildOptions
 from ..resources import templates_dir
 from ..write import Artifact
+from .paths import brochure_stem
 
 NAME = "pdf"
 DESCRIPTION = "print brochures (Letter and A4): tagged PDF/UA, embedded fonts, booking QR code"
@@ -51,8 +52,9 @@ class LogoSource:
 
 @dataclass(frozen=True)
 class Brochure:
-    """One PDF to print: which page, on which paper, and the self-contained HTML it is printed from."""
+    """One PDF to print: which document and locale, on which paper, and the self-contained HTML it is printed from."""
 
+    document: str  # the document id (page.yaml), which names the file
     locale: str
     paper: Paper
     print_marks: bool
@@ -72,7 +74,7 @@ class Brochure:
 
     @property
     def stem(self) -> str:
-        return f"pdf/dry-needling.{self.locale}.{self.paper.name}" + (".print" if self.print_marks else "")
+        return brochure_stem(self.document, self.locale, self.paper.name, self.print_marks)
 
     @property
     def name(self) -> str:
@@ -138,7 +140,7 @@ def page_counts(content: Content) -> dict[tuple[str, str], int]:
 def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
     logo = _logo_source(content)
     return [
-        Brochure(locale, paper, marks, page, logo)
+        Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
         for locale, page in content.locales.items()
         for paper in PAPERS
         for marks in ((False, True) if print_marks else (False,))
@@ -240,7 +242,7 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "session_length": labels.fill(labels.session_length, range=page.session_range),
         "draft_notice": labels.draft_notice if page.is_draft else None,
         "contact_line": contact_line(page),
-        "last_reviewed": labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed)),
+        "last_reviewed": review_line(page),
         "page_of": labels.page_of,
     }
     html = _environment().get_template(TEMPLATE).render(context)
@@ -262,6 +264,15 @@ def _refuse_undrawable(html: str) -> None:
     if missing:
         raise BuildError(f"the brochure's font cannot draw {', '.join(describe(c) for c in list(missing)[:5])}; "
                          f"run `dncontent validate` to see where the text is")
+
+
+def review_line(page: LocaleContent) -> str:
+    """When the text was last reviewed and, once a clinician has signed it off, by whom: for every page's footer."""
+    labels = page.labels
+    parts = [labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed))]
+    if page.review.reviewed_by:
+        parts.append(labels.fill(labels.reviewed_by, name=page.review.reviewed_by))
+    return " \u00b7 ".join(parts)
 
 
 def contact_line(page: LocaleContent) -> str:

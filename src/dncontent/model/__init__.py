@@ -93,6 +93,7 @@ class Brand(NamedTuple):
     logo: Path | None = None
     phone: str | None = None
     email: str | None = None
+    base_url: str | None = None  # where build/ is published (brand.yaml site.base_url), ending in /
 
 
 class Labels(NamedTuple):
@@ -129,8 +130,9 @@ class LocaleContent(NamedTuple):
 
     locale: str
     brand: Brand
+    id: str  # the document's id (page.yaml), the same in every locale: outputs are named after it
     title: str
-    topic: str  # the therapy the material is about, e.g. "Dry needling"
+    topic: str  # the therapy the material is about, as patients name it
     review: Review
     source: Source
     sections: tuple[Section, ...]
@@ -142,6 +144,7 @@ class LocaleContent(NamedTuple):
     cta: tuple[Cta, ...]
     sms: tuple[SmsMessage, ...]
     labels: Labels
+    url: str | None = None  # this locale's public page address (page.yaml url), if the content gives one
     links: dict[str, str] = {}  # the brand's links, with this locale's overrides (cta.yaml `links`)
     readability_targets: dict[str, float] = {}  # reading_grade_target / reading_ease_target from page.yaml
     files: dict[str, Path] = {}  # kind -> source file
@@ -191,9 +194,20 @@ class Content(NamedTuple):
     locales: dict[str, LocaleContent]
     source_locale: str = SOURCE_LOCALE  # the language the others are translated from (kept when a build picks locales)
 
+    @property
+    def id(self) -> str:
+        """The document's id: validation holds every locale to the same one."""
+        return self.locales[self.source_locale].id if self.source_locale in self.locales else next(
+            iter(self.locales.values())).id
+
     def in_order(self) -> list[str]:
         """The locales, the source language first."""
         return sorted(self.locales, key=lambda locale: (locale != self.source_locale, locale))
+
+
+def _folder(url: str | None) -> str | None:
+    """A base URL as the address of a folder, so that paths resolve under it rather than beside it."""
+    return url if url is None or url.endswith("/") else url + "/"
 
 
 def _t(values) -> tuple[str, ...]:
@@ -207,6 +221,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
         name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
         sms_sender=b["sms"]["sender"],
         logo=(root / b["logo"]) if b.get("logo") else None, phone=b.get("phone"), email=b.get("email"),
+        base_url=_folder((b.get("site") or {}).get("base_url")),
     )
     locales = {}
     for locale in sorted({loc for loc, _ in docs if loc}):
@@ -214,7 +229,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
         page, session, cta = d("page"), d("session"), d("cta")
         links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()}}
         locales[locale] = LocaleContent(
-            locale=locale, brand=brand, title=page["title"], topic=page["topic"],
+            locale=locale, brand=brand, id=page["id"], title=page["title"], topic=page["topic"], url=page.get("url"),
             review=Review(**{key: page["review"][key] for key in Review._fields if key in page["review"]}), source=Source(**page["source"]),
             sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
                                    list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))

@@ -111,13 +111,21 @@ def _draft(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
 
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
-    """Links still pointing at example.com and the like: in brand.yaml, and in each locale's cta.yaml `links`."""
-    places = [(None, "brand", i, link_id, url) for i, (link_id, url) in enumerate(content.brand.links.items())]
-    for locale in content.locales:
+    """Addresses still at example.com and the like: brand.yaml's links and site, cta.yaml `links`, page `url`s."""
+    places = [(None, "brand", ("links", i, "url"), f"link {link_id!r}", url)
+              for i, (link_id, url) in enumerate(content.brand.links.items())]
+    brand = where.files.get((None, "brand"))
+    site = brand.doc.data.get("site") if brand and brand.doc else None
+    if site:
+        places.append((None, "brand", ("site", "base_url"), "the published site", site["base_url"]))
+    for locale, page in content.locales.items():
         cta = where.files.get((locale, "cta"))
         links = cta.doc.data.get("links") if cta and cta.doc else None
-        places += [(locale, "cta", i, link["id"], link["url"]) for i, link in enumerate(links or ())]
-    for locale, kind, i, link_id, url in places:
+        places += [(locale, "cta", ("links", i, "url"), f"link {link['id']!r}", link["url"])
+                   for i, link in enumerate(links or ())]
+        if page.url:
+            places.append((locale, "page", ("url",), "the page", page.url))
+    for locale, kind, path, what, url in places:
         try:
             host = (urlsplit(url).hostname or "").lower()
         except ValueError:
@@ -125,7 +133,7 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
         if host.startswith("www."):
             host = host[4:]
         if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):
-            yield where.problem(locale, kind, ("links", i, "url"), f"placeholder URL {url!r} for link {link_id!r}",
+            yield where.problem(locale, kind, path, f"placeholder URL {url!r} for {what}",
                                 "replace it with the clinic's real address before publishing", code="placeholder-url")
 
 

@@ -57,6 +57,15 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
             yield _problem(brand, ("links", i, "url"), f"{url!r} is not a valid https address",
                            "write it as https://host/path, e.g. https://www.example.org/contact")
+    site = brand.doc.data.get("site") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
+    base_url = site.get("base_url") if isinstance(site, dict) else None
+    if isinstance(base_url, str) and base_url.startswith("https://"):
+        if not _has_host(base_url):
+            yield _problem(brand, ("site", "base_url"), f"{base_url!r} is not a valid https address",
+                           "write it as https://host/folder/, e.g. https://www.example.org/patient-info/")
+        elif re.search(r"[?#]", base_url):
+            yield _problem(brand, ("site", "base_url"), f"base URL {base_url!r} has a query or fragment",
+                           "give the folder's address alone: outputs' paths are appended to it", code="value")
     if link_ids and "booking" not in link_ids:
         yield _problem(brand, ("links",), "no link with id 'booking'",
                        "name the online booking page `booking`: calls to action and the brochure's QR code use it")
@@ -116,6 +125,7 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if labels and labels.doc and isinstance(labels.doc.data, dict):
             yield from _check_labels(labels)
     yield from _check_mirrors(files, locales)
+    yield from _check_document_id(files, locales)
 
 
 def _check_colors(brand: ContentFile) -> Iterator[Problem]:
@@ -186,6 +196,10 @@ def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
 
 def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
     data = page.doc.data
+    url = data.get("url")
+    if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
+        yield _problem(page, ("url",), f"{url!r} is not a valid https address",
+                       "write it as https://host/path, e.g. https://www.example.org/patient-info/shoulder-pain/")
     sections = _items(page, "sections")
     present = {item.get("id") for _, item in sections if isinstance(item.get("id"), str)}
     for required in REQUIRED_SECTIONS:
@@ -249,6 +263,21 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
             yield _problem(sms, ("messages", i, "body"), f"stray brace {stray.group()!r} in the message",
                            "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
                            "messages cannot show braces", code="placeholder")
+
+
+def _check_document_id(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
+    """Every locale's page.yaml names the same document: outputs and the export are named after its id."""
+    pages = {f.locale: f for f in files if f.kind == "page" and f.locale in locales and f.doc
+             and isinstance(f.doc.data, dict) and isinstance(f.doc.data.get("id"), str)}
+    if len(pages) < 2:
+        return
+    base = "en" if "en" in pages else sorted(pages)[0]
+    expected = pages[base].doc.data["id"]
+    for locale, page in sorted(pages.items()):
+        found = page.doc.data["id"]
+        if found != expected:
+            yield _problem(page, ("id",), f"document id {found!r} differs from the {base} locale's {expected!r}",
+                           f"every locale names the same document: write id: {expected}", code="mirror")
 
 
 def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:

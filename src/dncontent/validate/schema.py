@@ -73,6 +73,10 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
             return (f"{value!r} is not a valid id", f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}", path)
         if "https://" in pattern:
             scheme = str(value).split(":", 1)[0].lower() if ":" in str(value) else ""
+            if "tel:" not in pattern:  # a web page's address
+                if scheme and scheme != "https":
+                    return f"URL scheme {scheme + ':'!r} is not allowed", "use an absolute https:// address", path
+                return (f"{value!r} is not a valid address", "no spaces; https://host/path", path)
             if scheme and scheme not in ("https", "tel", "mailto"):
                 return (f"URL scheme {scheme + ':'!r} is not allowed",
                         "use an absolute https:// address, or a tel: or mailto: link", path)
