@@ -156,7 +156,7 @@ class Rendered:
     store: object = None  # the artifact cache it used: what it rendered, what it reused
 
     def summary(self) -> str:
-        """e.g. "1 rendered (pdf/dry-needling.en.a4.pdf), 3 reused"."""
+        """e.g. "1 rendered (pdf/<id>.en.a4.pdf), 3 reused"."""
         if self.store is None:
             return ""
         made = self.store.rendered
