@@ -326,3 +326,41 @@ def test_a_message_that_needs_ucs2_but_does_not_declare_it_is_refused_with_its_c
     assert "'á' (U+00E1 LATIN SMALL LETTER A WITH ACUTE)" in problem
     assert "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 4 segments" \
         in problem
+
+
+def test_english_left_in_a_spanish_file_warns_at_its_line(content_copy):
+    risks = content_copy / "es" / "risks.yaml"
+    risks.write_text(risks.read_text("utf-8").replace("label: Sangrado", "label: Bleeding"), "utf-8")
+    line = next(i for i, text in enumerate(risks.read_text("utf-8").splitlines(), 1) if "label: Bleeding" in text)
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0
+    assert f"{risks}:{line}:12: warning: risks[0].label: not translated: identical to the English " \
+           "(risks/bleeding/label)" in result.stdout
+    assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
+    # names, addresses and numbers may read the same: the clinic's name in a translated label is no warning
+    assert "Jubilant Therapy Services" not in [line for line in result.stdout.splitlines() if "not translated" in line]
+
+
+def test_a_translator_can_confirm_text_that_reads_the_same(content_copy, tmp_path):
+    """Imported from a PO file with the English as its translation, a unit is recorded as meant to read the same."""
+    import polib
+
+    risks = content_copy / "es" / "risks.yaml"
+    risks.write_text(risks.read_text("utf-8").replace("label: Sangrado", "label: Bleeding"), "utf-8")
+    po_path = tmp_path / "es.po"
+    assert run_cli("i18n", "export", "--locale", "es", "-o", str(po_path), "--content", str(content_copy)).returncode == 0
+    catalog = polib.pofile(str(po_path))
+    entry = next(e for e in catalog if e.msgctxt == "risks/bleeding/label")
+    assert (entry.msgid, entry.msgstr) == ("Bleeding", "")  # exported as untranslated
+    entry.msgstr = entry.msgid  # the translator's answer: it reads the same in Spanish
+    catalog.save(str(po_path))
+    imported = run_cli("i18n", "import", str(po_path), "--content", str(content_copy))
+    assert imported.returncode == 0, imported.stderr
+    memory = (content_copy / "es" / "translation.yaml").read_text("utf-8")
+    assert "same:\n  - risks/bleeding/label\n" in memory
+    result = run_cli("validate", "--content", str(content_copy))
+    assert "not translated" not in result.stdout
+    # translated after all: the confirmation goes
+    risks.write_text(risks.read_text("utf-8").replace("label: Bleeding", "label: Sangrado"), "utf-8")
+    assert run_cli("i18n", "mark-current", "--locale", "es", "--content", str(content_copy)).returncode == 0
+    assert "same:" not in (content_copy / "es" / "translation.yaml").read_text("utf-8")

@@ -126,6 +126,7 @@ def translation_findings(locale: str, memory: dict | None, units: list[Unit], so
     """Untranslated units (identical to the source) and stale ones (the source changed since translation)."""
     english = {unit.path: unit.text for unit in source_units}
     recorded = (memory or {}).get("units") or {}
+    confirmed = set((memory or {}).get("same") or ())
     record_hint = (f"update the translation: dncontent i18n export --locale {locale} --only stale, then "
                    f"dncontent i18n import the translated file")
     name = language(source)
@@ -136,8 +137,8 @@ def translation_findings(locale: str, memory: dict | None, units: list[Unit], so
             continue  # a unit the source does not have: the id mirror check reports it
         then = recorded.get(unit.path)
         if normalise(unit.text) == normalise(now):
-            # a recorded unit was confirmed as meant to read the same (imported with the source text as its translation)
-            if then is None and not language_neutral(unit.text, names):
+            # unless a translator confirmed it is meant to read the same (imported with the source text as its translation)
+            if unit.path not in confirmed and not language_neutral(unit.text, names):
                 out.append(Finding(locale, unit.kind, unit.yaml_path, f"not translated: identical to the {name} "
                                    f"({unit.path})", "translate it; text meant to read the same is confirmed "
                                    "through a PO file (see dncontent i18n export)", "untranslated",

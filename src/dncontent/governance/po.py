@@ -20,6 +20,7 @@ from ..errors import DncontentError, Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
 from ..resources import schemas_dir
+from .fingerprint import normalise
 from .translation import Translation, memory_text, open_translation, stale, untranslated
 from .units import Unit, placeholders
 
@@ -223,8 +224,13 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
     documents: dict[str, Document] = {}
     updated = 0
     records = dict(t.records)
+    same = set(t.same)
     for entry, unit in accepted:
         records[unit.path] = entry.msgid
+        if normalise(entry.msgstr) == normalise(entry.msgid):
+            same.add(unit.path)  # the translator confirms it reads as the source does
+        else:
+            same.discard(unit.path)
         if entry.msgstr == unit.text:
             continue
         doc = documents.setdefault(unit.kind, Document(t.root / t.locale / f"{unit.kind}.yaml"))
@@ -233,7 +239,7 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
             container = container[step]
         updated += set_text(container, unit.yaml_path[-1], entry.msgstr)
     writes = [(doc.path, doc.text()) for doc in documents.values() if doc.changed]
-    memory = memory_text(t.source, records, [u.path for u in t.source_units])
+    memory = memory_text(t.source, records, [u.path for u in t.source_units], frozenset(same))
     old_memory = t.memory_path.read_text("utf-8") if t.memory_path.is_file() else None
     if memory != old_memory:
         writes.append((t.memory_path, memory))

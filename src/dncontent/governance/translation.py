@@ -36,6 +36,7 @@ class Translation(NamedTuple):
     records: dict[str, str]  # unit path -> source text it was translated from
     memory_path: Path
     names: list[str]  # language-neutral names: the clinic and its SMS sender
+    same: frozenset = frozenset()  # units a translator confirmed are meant to read as the source does
 
 
 def open_translation(content: Path | str, locale: str) -> Translation:
@@ -59,12 +60,12 @@ def open_translation(content: Path | str, locale: str) -> Translation:
     memory = docs[locale].get("translation") or {}
     return Translation(root, locale, source, files, locale_units(docs[source]),
                        {u.path: u for u in locale_units(docs[locale])}, dict(memory.get("units") or {}),
-                       root / locale / "translation.yaml", names)
+                       root / locale / "translation.yaml", names, frozenset(memory.get("same") or ()))
 
 
 def untranslated(t: Translation, unit: Unit, english: str) -> bool:
     """Identical to the source, not a name or number, and never confirmed as meant to read the same."""
-    return (normalise(unit.text) == normalise(english) and unit.path not in t.records
+    return (normalise(unit.text) == normalise(english) and unit.path not in t.same
             and not language_neutral(unit.text, t.names))
 
 
@@ -72,8 +73,9 @@ def stale(t: Translation, path: str, english: str) -> bool:
     return path in t.records and fingerprint(t.records[path]) != fingerprint(english)
 
 
-def memory_text(source: str, records: dict[str, str], order: list[str]) -> str:
-    """translation.yaml for these records, in the source's unit order (records for vanished units dropped)."""
+def memory_text(source: str, records: dict[str, str], order: list[str], same: frozenset = frozenset()) -> str:
+    """translation.yaml for these records, in the source's unit order (records for vanished units dropped), and
+    the units confirmed as meant to read as the source does."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -87,7 +89,9 @@ def memory_text(source: str, records: dict[str, str], order: list[str]) -> str:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
-    yaml.dump(CommentedMap([("source", source), ("units", units)]), out)
+    confirmed = [path for path in order if path in same and path in records]
+    yaml.dump(CommentedMap([("source", source), ("units", units)] + ([("same", confirmed)] if confirmed else [])),
+              out)
     return HEADER.format(source=source) + out.getvalue()
 
 
@@ -119,7 +123,9 @@ def mark_current(content: Path | str, locale: str, include_stale: bool = False) 
             stale_kept += 1
         else:
             records[unit.path] = source_unit.text
-    text = memory_text(t.source, records, [u.path for u in t.source_units])
+    same = frozenset(path for path in t.same if path in t.units
+                     and normalise(t.units[path].text) == normalise(records.get(path, "")))
+    text = memory_text(t.source, records, [u.path for u in t.source_units], same)
     written = _write_if_changed(t.memory_path, text, write_all)
     current = sum(1 for u in t.source_units if u.path in records and not stale(t._replace(records=records), u.path, u.text))
     return MarkResult(current, stale_kept, untranslated_count, written)
