@@ -192,22 +192,76 @@ def key(*parts: str | bytes) -> str:
 
 @memoize
 def environment() -> str:
-    """What every rendering depends on besides the content: dncontent's code and resources, and library versions."""
-    from importlib import metadata
+    """What every rendering depends on besides the content: dncontent's code and resources, and library versions.
 
+    The files' contents are hashed; the hash is remembered beside the cache under a signature of their names,
+    sizes and modification times, so a build whose code and templates are untouched reads no file twice.
+    """
     from . import __version__
     from .resources import schemas_dir, templates_dir
 
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"dncontent {__version__} format {FORMAT}".encode())
-    for root in (package, templates_dir(), schemas_dir()):
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if path.suffix in (".pyc",):
-                continue
-            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            digest.update(f"{name} {metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name} none".encode())
+    files = [(label, root, path) for label, root in (("code", package), ("templates", templates_dir()),
+                                                     ("schemas", schemas_dir()))
+             for path in sorted(root.rglob("*")) if path.is_file() and "__pycache__" not in path.parts]
+    head = f"dncontent {__version__} format {FORMAT} {versions(LIBRARIES)}"
+    signature = hashlib.sha256(head.encode("utf-8"))
+    for label, root, path in files:
+        info = path.stat()
+        signature.update(f"{label}/{path.relative_to(root).as_posix()} {info.st_size} {info.st_mtime_ns}\0".encode())
+    memo_path = (default_dir() or Path("/nonexistent")) / "environment.json"
+    memo = _read_memo(memo_path)
+    known = memo.get(signature.hexdigest())
+    if isinstance(known, str):
+        return known
+    digest = hashlib.sha256(head.encode("utf-8"))
+    for label, root, path in files:
+        digest.update(f"{label}/{path.relative_to(root).as_posix()}".encode("utf-8") + b"\0" + path.read_bytes())
+    _write_memo(memo_path, {**dict(list(memo.items())[-20:]), signature.hexdigest(): digest.hexdigest()})
     return digest.hexdigest()
+
+
+def versions(names: Iterable[str]) -> str:
+    """"name version" of each installed distribution, read from the names of their dist-info folders.
+
+    importlib.metadata would tell the same, but importing it costs more than a whole cached build's rendering.
+    """
+    import re
+    import sys
+
+    wanted = {re.sub(r"[-_.]+", "_", name).lower(): name for name in names}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in listing:
+            match = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", item)
+            if match:
+                key = re.sub(r"[-_.]+", "_", match.group(1)).lower()
+                if key in wanted and wanted[key] not in found:
+                    found[wanted[key]] = match.group(2)
+    return ", ".join(f"{name} {found.get(name, 'none')}" for name in names)
+
+
+def _read_memo(path: Path) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read(100_000))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError, RecursionError):
+        return {}
+
+
+def _write_memo(path: Path, memo: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(memo), "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..errors import BuildError
@@ -98,8 +97,10 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
 
 
 @cache
-def environment() -> Environment:
+def environment():
     # Autoescape on for every .html template: content is text, and markup typed in YAML must never run.
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # only when rendering
+
     env = Environment(loader=FileSystemLoader(templates_dir() / "html"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["url"] = link_target

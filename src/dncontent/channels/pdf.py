@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup, escape
 
 from .. import cache as artifacts
@@ -216,9 +215,7 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
 @cache
 def _renderer() -> str:
     """The versions of what turns the print HTML into a PDF, read without importing it."""
-    from importlib import metadata
-
-    return " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "fonttools", "pillow"))
+    return artifacts.versions(("weasyprint", "pydyf", "fonttools", "pillow"))
 
 
 def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str:
@@ -317,7 +314,9 @@ def css_counters(template: str) -> Markup:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def _environment():
+    import jinja2  # only when a brochure is composed: a build that reuses every brochure never loads it
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters.update(css_string=css_string, css_counters=css_counters, display_url=display_url,
