@@ -181,6 +181,26 @@ def using(artifact_cache: ArtifactCache):
         _current.reset(token)
 
 
+def file_digest(path: Path | None) -> str:
+    """The sha256 of a file the content names (the logo), read once per process for as long as it is unchanged;
+    "" for no file or one that cannot be read (rendering then says why)."""
+    if path is None:
+        return ""
+    try:
+        info = path.stat()
+    except OSError:
+        return ""
+    return _digest(str(path), info.st_size, info.st_mtime_ns)
+
+
+@memoize
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def key(*parts: str | bytes) -> str:
     """A cache key: sha256 over the environment and `parts`, each length-prefixed so no two lists collide."""
     digest = hashlib.sha256()

@@ -53,71 +53,13 @@ def artifact_cache(options: BuildOptions):
     return ArtifactCache(None if options.no_cache else (options.cache_dir or default_dir()))
 
 
-def render_channel(name: str, content: Content, options: BuildOptions, store=None) -> list:
-    """The artifacts of channel `name`, each reused from the cache when its inputs have not changed.
-
-    A channel with `render_locale` and `render_shared` is cached per locale, keyed by that locale's slice of
-    the model (and the other locales' names, for the links between them), so an edit to one locale renders
-    that locale alone. Any other channel renders whole, and may consult the cache itself (the PDF channel
-    keeps each brochure by its print HTML). Every problem of every locale is reported together.
-    """
-    from . import cache
-    from .channels import channel
-    from .write import Artifact
-
-    store = store or cache.current()
-    module = channel(name)
-    with cache.using(store):
-        if not hasattr(module, "render_locale"):
-            return list(module.render(content, options))
-        settings = repr([(option, getattr(options, option)) for option in getattr(module, "OPTIONS", ())])
-        reads = getattr(module, "reads", None)  # the part of a locale's model the channel reads, if not all
-        prints = {locale: locale_fingerprint(content, locale, reads) for locale in content.locales}
-        shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
-                  else repr(sorted(prints.items())))
-        units = [(None, cache.key(name, "shared", settings, shared))]
-        units += [(locale, cache.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
-        artifacts, problems = [], []
-        for locale, key in units:
-            entry = store.get(key)
-            if entry is None:
-                if store.progress:
-                    store.progress(f"rendering {name} ({locale or 'shared files'})")
-                try:
-                    made = list(module.render_shared(content, options) if locale is None
-                                else module.render_locale(content, locale, options))
-                except BuildError as exc:
-                    if not exc.problems:
-                        raise
-                    problems += exc.problems
-                    continue
-                entry = store.put(key, [cache.Part(a.path, a.format, a.locale, a.role, a.data) for a in made])
-            artifacts += [Artifact(p.path, p.format, p.locale, p.role, p.data) for p in entry.parts]
-        if problems:
-            summary = module.failure(problems) if hasattr(module, "failure") else f"the {name} channel failed"
-            raise BuildError(summary, problems)
-        return artifacts
-
-
-def locale_fingerprint(content: Content, locale: str, reads=None) -> str:
-    """Everything a channel may read to render `locale`: its slice of the model (`reads(page)`, or all of it),
-    the logo's bytes, and the other locales' titles and review status (pages and exports link to each other)."""
-    import hashlib
-
-    page = content.locales[locale] if reads is None else reads(content.locales[locale])
-    logo = hashlib.sha256(page.brand.logo.read_bytes()).hexdigest() if page.brand.logo else ""
-    others = [(other, content.locales[other].title, content.locales[other].review.status,
-               content.locales[other].url) for other in content.in_order()]
-    return hashlib.sha256(repr((page, content.source_locale, others, logo)).encode("utf-8")).hexdigest()
-
-
 def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Validate, render every selected channel for every selected locale, and swap the output in.
 
     What the artifact cache holds from an earlier build with the same inputs is reused, not rendered;
     validation always runs in full.
     """
-    from .channels import CHANNELS
+    from .channels import CHANNELS, render_cached
     from .write import Writer
 
     started = time.monotonic()
@@ -136,7 +78,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     try:
         with Writer(options.out, content=options.content) as writer:
             for name in formats:
-                for artifact in render_channel(name, content, options, store):
+                for artifact in render_cached(name, content, options, store):
                     writer.write(artifact)
             writer.commit()
     except OSError as exc:  # disk full, no permission: the previous output is still in place

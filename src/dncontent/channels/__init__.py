@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Content
+    from ..options import BuildOptions
 
 CHANNELS = {
     "json": "dncontent.channels.json",
@@ -21,3 +26,63 @@ CHANNELS = {
 def channel(name: str) -> ModuleType:
     """The channel module registered under `name`, imported on first use."""
     return importlib.import_module(CHANNELS[name])
+
+
+def render_cached(name: str, content: Content, options: BuildOptions, store=None) -> list:
+    """The artifacts of channel `name`, each reused from the cache when its inputs have not changed.
+
+    A channel with `render_locale` and `render_shared` is cached per locale, keyed by that locale's slice of
+    the model (and the other locales' names, for the links between them), so an edit to one locale renders
+    that locale alone. Any other channel renders whole, and may consult the cache itself (the PDF channel
+    keeps each brochure by its print HTML). Every problem of every locale is reported together.
+    """
+    from .. import cache
+    from ..errors import BuildError
+    from ..write import Artifact
+
+    store = store or cache.current()  # outside a build: a cache that keeps nothing, so everything renders
+    module = channel(name)
+    with cache.using(store):
+        if not hasattr(module, "render_locale"):
+            return list(module.render(content, options))
+        settings = repr([(option, getattr(options, option)) for option in getattr(module, "OPTIONS", ())])
+        reads = getattr(module, "reads", None)  # the part of a locale's model the channel reads, if not all
+        prints = {locale: locale_fingerprint(content, locale, reads) for locale in content.locales}
+        shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
+                  else repr(sorted(prints.items())))
+        units = [(None, cache.key(name, "shared", settings, shared))]
+        units += [(locale, cache.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
+        artifacts, problems = [], []
+        for locale, key in units:
+            entry = store.get(key)
+            if entry is None:
+                if store.progress:
+                    store.progress(f"rendering {name} ({locale or 'shared files'})")
+                try:
+                    made = list(module.render_shared(content, options) if locale is None
+                                else module.render_locale(content, locale, options))
+                except BuildError as exc:
+                    if not exc.problems:
+                        raise
+                    problems += exc.problems
+                    continue
+                entry = store.put(key, [cache.Part(a.path, a.format, a.locale, a.role, a.data) for a in made])
+            artifacts += [Artifact(p.path, p.format, p.locale, p.role, p.data) for p in entry.parts]
+        if problems:
+            summary = module.failure(problems) if hasattr(module, "failure") else f"the {name} channel failed"
+            raise BuildError(summary, problems)
+        return artifacts
+
+
+def locale_fingerprint(content: Content, locale: str, reads=None) -> str:
+    """Everything a channel may read to render `locale`: its slice of the model (`reads(page)`, or all of it),
+    the logo's bytes, and the other locales' titles and review status (pages and exports link to each other)."""
+    import hashlib
+
+    from ..cache import file_digest
+
+    page = content.locales[locale] if reads is None else reads(content.locales[locale])
+    logo = file_digest(page.brand.logo)
+    others = [(other, content.locales[other].title, content.locales[other].review.status,
+               content.locales[other].url) for other in content.in_order()]
+    return hashlib.sha256(repr((page, content.source_locale, others, logo)).encode("utf-8")).hexdigest()

@@ -1,7 +1,6 @@
 """HTML channel: the standalone patient page per locale, embeddable snippets, and the snippets' scoped stylesheet."""
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -14,7 +13,7 @@ from ..model import Content, Cta, LocaleContent, Section
 from ..options import BuildOptions
 from ..resources import templates_dir
 from ..write import Artifact
-from . import paths
+from . import paths, render_cached
 
 NAME = "html"
 DESCRIPTION = "standalone web page and embeddable snippets per locale, with schema.org health metadata"
@@ -49,14 +48,13 @@ def reads(page: LocaleContent) -> LocaleContent:
 def shared_inputs(content: Content) -> str:
     """The stylesheet, the fonts and the logo's copy depend on the brand's colours and logo alone (and on the
     templates)."""
-    logo = paths.logo_bytes(content) if content.brand.logo else b""
-    return repr((content.brand.colors, str(content.brand.logo), hashlib.sha256(logo).hexdigest()))
+    from ..cache import file_digest
+
+    return repr((content.brand.colors, str(content.brand.logo), file_digest(content.brand.logo)))
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    yield from render_shared(content, options)
-    for locale in content.locales:
-        yield from render_locale(content, locale, options)
+    return iter(render_cached(NAME, content, options))
 
 
 def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:

@@ -11,7 +11,7 @@ from ..model import Content, LocaleContent
 from ..options import BuildOptions
 from ..resources import schemas_dir
 from ..write import Artifact
-from . import paths
+from . import paths, render_cached
 from .pdf import PAPERS  # the brochures' papers; WeasyPrint is not imported with them
 
 NAME = "json"
@@ -217,9 +217,7 @@ def reads(page: LocaleContent) -> LocaleContent:
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    yield from render_shared(content, options)
-    for locale in content.locales:
-        yield from render_locale(content, locale, options)
+    return iter(render_cached(NAME, content, options))
 
 
 def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:

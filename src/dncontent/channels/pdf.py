@@ -68,7 +68,7 @@ class Brochure:
     @property
     def inputs(self) -> str:
         """What the print HTML is made from, besides templates and code: the locale's model, the logo's bytes."""
-        logo = hashlib.sha256(self.page.brand.logo.read_bytes()).hexdigest() if self.page.brand.logo else ""
+        logo = artifacts.file_digest(self.page.brand.logo)
         return repr((self.page._replace(sms=(), files={}), self.paper, self.print_marks, logo))
 
     @property

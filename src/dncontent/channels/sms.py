@@ -15,6 +15,7 @@ from ..model import Content, LocaleContent, SmsMessage
 from ..model.sms import Measurement, _plural, check, messages
 from ..options import BuildOptions
 from ..write import Artifact
+from . import render_cached
 
 NAME = "sms"
 DESCRIPTION = "text messages within their segment budgets, with their encoding and segment counts"
@@ -47,15 +48,8 @@ def reads(page: LocaleContent) -> LocaleContent:
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    rendered, found = [], []
-    for locale in content.locales:
-        try:
-            rendered += list(render_locale(content, locale, options))
-        except BuildError as exc:
-            found += exc.problems
-    if found:
-        raise BuildError(failure(found), found)
-    yield from rendered
+    """Every locale's messages; every message that cannot be sent, in every locale, is reported together."""
+    return iter(render_cached(NAME, content, options))
 
 
 def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:

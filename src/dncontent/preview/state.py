@@ -169,14 +169,15 @@ def render_channels(names: Iterable[str], content: Content, options: BuildOption
 
     One channel that fails adds its problems and leaves the others be.
     """
-    from ..pipeline import artifact_cache, render_channel
+    from ..channels import render_cached
+    from ..pipeline import artifact_cache
 
     rendered = Rendered()
     store = artifact_cache(options)
     rendered.store = store
     for name in names:
         try:
-            produced = {artifact.path: artifact for artifact in render_channel(name, content, options, store)}
+            produced = {artifact.path: artifact for artifact in render_cached(name, content, options, store)}
         except BuildError as exc:
             rendered.failed.append(name)
             if exc.problems:
