@@ -17,6 +17,20 @@ CONTENT = ROOT / "content"
 # depend on what was built on this machine before. Tests of the cache give each build its own folder.
 _CACHE = tempfile.TemporaryDirectory(prefix="dncontent-test-cache-")
 os.environ["DNCONTENT_CACHE_DIR"] = _CACHE.name
+# Builds print in their own process; the tests of the print server turn it on, with sockets in a folder of the
+# suite's own (short: a socket's path must fit in about 100 bytes), and no server outlives the suite.
+_RUNTIME = tempfile.TemporaryDirectory(prefix="dnc-run-")
+os.environ["DNCONTENT_RUNTIME_DIR"] = _RUNTIME.name
+os.environ["DNCONTENT_PRINT_SERVER"] = "off"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_print_servers():
+    yield
+    from dncontent import print_server
+
+    for path in print_server.servers(Path(_RUNTIME.name)):
+        print_server.ask(path, "stop")
 
 
 def require(command: str, package: str) -> str:

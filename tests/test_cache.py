@@ -228,7 +228,8 @@ def tool_copy(tmp_path) -> Path:
 def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp_path):
     rng = random.Random(20261127)
     cache, out, clean = tmp_path / "cache", tmp_path / "build", tmp_path / "clean"
-    env = {"PYTHONPATH": str(tool_copy / "src")}
+    # Incremental builds print on the print server, clean ones in process: the two must agree as well.
+    env = {"PYTHONPATH": str(tool_copy / "src"), "DNCONTENT_PRINT_SERVER": "on"}
     content = tool_copy / "content"
     first = build(content, out, cache, env=env)
     assert first.returncode == 0, first.stderr
@@ -248,3 +249,28 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
         assert scratch.returncode == 0, (done, scratch.stderr)
         assert tree(out) == tree(clean), (round_, done)
     assert reused_some >= 4  # the cache was really exercised, not missed every time
+    status = subprocess.run([sys.executable, "-m", "dncontent", "print-server", "status"], capture_output=True,
+                            text=True, env={**os.environ, **env})
+    served = re.search(r"for this dncontent: (\d+) connection", status.stdout)
+    assert served and int(served.group(1)) >= 4, status.stdout  # the server printed the incremental brochures
+
+
+def test_a_build_that_changes_nothing_leaves_the_output_folder_as_it_was(tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "build"
+    assert build(CONTENT, out, cache).returncode == 0
+
+    def state() -> dict:
+        return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")}
+
+    before, folder = state(), out.stat().st_ino
+    again = build(CONTENT, out, cache)
+    assert again.returncode == 0 and "into " in again.stdout and "(already up to date)" in again.stdout
+    assert state() == before and out.stat().st_ino == folder  # not a file written, not a folder swapped
+
+    # A file changed by hand in the output is put back, and the folder is replaced as usual.
+    page = next(p for p in sorted(out.rglob("*.html")))
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<script>edited()</script></body>"))
+    third = build(CONTENT, out, cache)
+    assert third.returncode == 0 and "(already up to date)" not in third.stdout
+    assert page.read_bytes() == original and out.stat().st_ino != folder

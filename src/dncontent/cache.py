@@ -72,6 +72,7 @@ class ArtifactCache:
         self.reused: list[str] = []  # paths of the artifacts taken from the cache this run
         self.used: set[str] = set()
         self.progress = None  # called with a line about what is being rendered, when someone is watching
+        self.print_server = False  # whether brochures may go to a print server (builds; not the preview)
 
     @property
     def enabled(self) -> bool:

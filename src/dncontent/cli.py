@@ -136,7 +136,8 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
         by_format[entry["format"]] = by_format.get(entry["format"], 0) + 1
     total = sum(entry["bytes"] for entry in artifacts)
     counts = ", ".join(f"{n} {fmt}" for fmt, n in by_format.items())
-    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/ in {result.seconds:.1f}s: "
+    state = " (already up to date)" if result.up_to_date else ""
+    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/{state} in {result.seconds:.1f}s: "
                f"{len(result.rendered)} rendered, {len(result.reused)} reused")
 
 
@@ -345,6 +346,45 @@ def i18n_mark_current(content: Path, locale: str, include_stale: bool) -> None:
         _fail(exc)
     click.echo(f"{locale}: {result.recorded} units recorded as current, {result.stale_kept} still stale, "
                f"{result.untranslated} untranslated; translation memory {'recorded' if result.written else 'unchanged'}")
+
+
+@main.group("print-server")
+def print_server_group() -> None:
+    """The warm WeasyPrint that builds hand their brochures to.
+
+    A build with brochures to print starts a print server unless one is running; it stays for
+    10 minutes after its last job, so the next build prints without loading WeasyPrint again.
+    DNCONTENT_PRINT_SERVER=off (or a CI environment) turns it off; --no-cache builds never use it.
+    """
+
+
+@print_server_group.command("status")
+def print_server_status() -> None:
+    """Show the print servers running for you."""
+    from . import print_server
+
+    folder = print_server.runtime_dir(create=False)
+    answers = [(path, print_server.ask(path, "status")) for path in (print_server.servers(folder) if folder else [])]
+    running = [(path, answer) for path, answer in answers if answer and answer.get("ok")]
+    if not running:
+        click.echo("No print server is running.")
+        return
+    current = print_server.socket_path(folder).name
+    for path, answer in running:
+        which = "this dncontent" if path.name == current else "other code (it exits when idle)"
+        click.echo(f"print server {answer.get('pid')} for {which}: {answer.get('connections', 0)} "
+                   f"connection(s) served, exits after {answer.get('idle_seconds', 0):.0f}s idle; socket {path}")
+
+
+@print_server_group.command("stop")
+def print_server_stop() -> None:
+    """Stop every print server running for you (a build starts a new one when it needs it)."""
+    from . import print_server
+
+    folder = print_server.runtime_dir(create=False)
+    stopped = [answer.get("pid") for path in (print_server.servers(folder) if folder else [])
+               if (answer := print_server.ask(path, "stop"))]
+    click.echo(f"Stopped {len(stopped)} print server{'s' * (len(stopped) != 1)}.")
 
 
 @main.command()

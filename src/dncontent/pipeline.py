@@ -44,6 +44,7 @@ class BuildResult(NamedTuple):
     seconds: float
     rendered: tuple[str, ...] = ()  # paths of the files this build rendered
     reused: tuple[str, ...] = ()  # paths of the files taken from the artifact cache, their inputs unchanged
+    up_to_date: bool = False  # the output folder already held exactly this build, and was left as it was
 
 
 def artifact_cache(options: BuildOptions):
@@ -75,6 +76,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
     store = artifact_cache(options)
     store.progress = progress
+    store.print_server = True  # a warm WeasyPrint shared by successive builds; see print_server
     try:
         with Writer(options.out, content=options.content) as writer:
             for name in formats:
@@ -86,6 +88,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
         raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}{where}") from None
     store.prune()
     return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started, tuple(store.rendered),
-                       tuple(store.reused))
+                       tuple(store.reused), writer.up_to_date)
 
 

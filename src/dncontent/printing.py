@@ -77,18 +77,16 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
     """
     global _font_config
     processes = min(len(jobs), processes or _cores()) if _can_fork() else 1
-    _font_config = FontConfiguration()
     results: list[Result] = []
     try:
         if processes < 2:
+            _font_config = FontConfiguration()
             for job in jobs:
                 results.append(_write(job))
                 if done:
                     done(len(results) - 1)
             return results
-        if fonts_css:
-            # load the fonts once, before forking
-            weasyprint.CSS(string=fonts_css, font_config=_font_config, url_fetcher=BundledOnly())
+        _font_config = preload_fonts(fonts_css)  # once, before forking
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             for result in pool.imap(_write, jobs, chunksize=1):  # in order, each as soon as it and those before are
                 results.append(result)
@@ -97,6 +95,14 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
         return results
     finally:
         _font_config = None  # removes its temporary font folder
+
+
+def preload_fonts(fonts_css: str = "") -> FontConfiguration:
+    """A font configuration with the fonts of `fonts_css` (its @font-face rules) already loaded."""
+    font_config = FontConfiguration()
+    if fonts_css:
+        weasyprint.CSS(string=fonts_css, font_config=font_config, url_fetcher=BundledOnly())
+    return font_config
 
 
 def write_pdf(job: Job, font_config: FontConfiguration) -> Result:

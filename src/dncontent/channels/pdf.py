@@ -185,8 +185,6 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
                                                           entry.meta["pages"]))
     todo = [i for i, result in enumerate(results) if result is None]
     if todo:
-        from .. import printing  # WeasyPrint loads only now, when there are brochures to print
-
         if store.progress:
             store.progress(f"printing {len(todo)} brochure{'s' * (len(todo) != 1)}: "
                            f"{', '.join(brochures[i].name for i in todo)}")
@@ -195,12 +193,16 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
             if store.progress:
                 store.progress(f"printed {brochures[todo[n]].name} ({n + 1} of {len(todo)})")
 
-        jobs = [printing.Job(brochures[i].html, str(templates_dir() / "pdf"), brochures[i].identifier) for i in todo]
-        try:
-            printed = printing.write_pdfs(jobs, fonts_css=str(_fonts_css()), done=done)
-        except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
-            raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); "
-                             f"please report this with the content that causes it") from exc
+        jobs = [(brochures[i].html, str(templates_dir() / "pdf"), brochures[i].identifier) for i in todo]
+        printed = _on_print_server(jobs, done) if store.enabled and store.print_server else None
+        if printed is None:
+            from .. import printing  # WeasyPrint loads only now, when there are brochures to print here
+
+            try:
+                printed = printing.write_pdfs([printing.Job(*job) for job in jobs], fonts_css=str(_fonts_css()),
+                                              done=done)
+            except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
+                raise _layout_failed(f"{type(exc).__name__}: {exc}") from exc
         for i, result in zip(todo, printed):
             brochure = brochures[i]
             role = "brochure-print" if brochure.print_marks else "brochure"
@@ -210,6 +212,25 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
     emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
                    for message in result.messages])
     return results
+
+
+def _on_print_server(jobs: list[tuple[str, str, bytes]], done) -> list | None:
+    """The jobs printed by a print server (see `print_server`), or None to print them in this process."""
+    from .. import print_server
+
+    if not print_server.wanted():
+        return None
+    try:
+        return print_server.print_jobs([print_server.Job(*job) for job in jobs], done=done)
+    except print_server.Unavailable:
+        return None
+    except print_server.LayoutFailed as exc:
+        raise _layout_failed(str(exc)) from None
+
+
+def _layout_failed(error: str) -> BuildError:
+    return BuildError(f"the brochure could not be laid out ({error}); please report this with the content that "
+                      f"causes it")
 
 
 @cache

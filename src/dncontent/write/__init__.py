@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,10 @@ class Writer:
     Holds the output's lock from creation until `close()`: builds into the same folder take turns. A build
     that fails or is killed before `commit()` never touches `out`; whatever a killed build leaves behind, the
     next one clears or completes. Refuses to write one path twice.
+
+    An artifact whose bytes `out` already holds at its path is kept in memory, not written: when every file
+    is unchanged and `out` holds nothing else, `commit()` leaves `out` as it is (nothing to write, sync or
+    swap); otherwise the kept artifacts are written to the staging folder with the rest.
     """
 
     def __init__(self, out: Path, content: Path | None = None, *, lock_timeout: float = LOCK_TIMEOUT,
@@ -52,6 +57,8 @@ class Writer:
         self.new = self.staging / "new"
         self.entries: list[dict] = []
         self._paths: set[str] = set()
+        self._unchanged: list[Artifact] = []  # already in `out`, byte for byte: written only if `out` is replaced
+        self.up_to_date = False  # set by commit() when `out` already held exactly this build
         self._made_staging = False
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self._lock: int | None = lock.acquire(self.out, shown, lock_timeout, on_wait or _to_stderr)
@@ -74,20 +81,34 @@ class Writer:
         if artifact.path in self._paths or artifact.path == "manifest.json":
             raise ValueError(f"two artifacts want the same path: {artifact.path}")
         self._paths.add(artifact.path)
-        target = self.new / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(artifact.data)
+        digest = hashlib.sha256(artifact.data).hexdigest()
+        if _holds(self.out / rel, artifact.data, digest):
+            self._unchanged.append(artifact)
+        else:
+            self._stage(artifact)
         self.entries.append({
             "path": artifact.path, "format": artifact.format, "locale": artifact.locale, "role": artifact.role,
-            "bytes": len(artifact.data), "sha256": hashlib.sha256(artifact.data).hexdigest(),
+            "bytes": len(artifact.data), "sha256": digest,
         })
+
+    def _stage(self, artifact: Artifact) -> None:
+        target = self.new / PurePosixPath(artifact.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(artifact.data)
 
     def manifest(self) -> dict:
         return {"artifacts": sorted(self.entries, key=lambda e: e["path"])}
 
     def commit(self) -> None:
-        data = json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n"
-        (self.new / "manifest.json").write_text(data, encoding="utf-8")
+        data = (json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        if len(self._unchanged) == len(self.entries) and self._out_holds_only(data):
+            self.up_to_date = True  # `out` is this build already: leave it, and every file's time, as it is
+            self.abort()
+            return
+        for artifact in self._unchanged:
+            self._stage(artifact)
+        self._unchanged = []
+        (self.new / "manifest.json").write_bytes(data)
         _fsync_tree(self.new)
         try:
             self._swap()
@@ -101,6 +122,25 @@ class Writer:
             _discard(self.staging)  # the previous build, and the mark last
         except OSError:
             pass  # the staging folder keeps its mark, so the next build removes it
+
+    def _out_holds_only(self, manifest: bytes) -> bool:
+        """Whether `out` holds this manifest and the files it lists (each already checked), and nothing else."""
+        if not _holds(self.out / "manifest.json", manifest, hashlib.sha256(manifest).hexdigest()):
+            return False
+        expected = self._paths | {"manifest.json"}
+        found = 0
+        try:
+            for where, dirs, files in os.walk(self.out, onerror=_raise):
+                rel = Path(where).relative_to(self.out)
+                for name in files:
+                    if (rel / name).as_posix() not in expected:
+                        return False
+                    found += 1
+                if any(os.path.islink(os.path.join(where, d)) for d in dirs):
+                    return False
+        except OSError:
+            return False
+        return found == len(expected)
 
     def _swap(self) -> None:
         if not os.path.lexists(self.out):
@@ -136,6 +176,17 @@ class Writer:
         if exc_type is not None:
             self.abort()
         self.close()
+
+
+def _holds(path: Path, data: bytes, digest: str) -> bool:
+    """Whether `path` is a regular file (not a link) holding exactly `data`."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode) or os.path.getsize(path) != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read(len(data) + 1)).hexdigest() == digest
+    except OSError:
+        return False
 
 
 def _resolve(out: Path) -> Path:

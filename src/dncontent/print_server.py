@@ -1,0 +1,449 @@
+"""The print server: WeasyPrint kept loaded between builds, so a rebuild pays only for the brochures it prints.
+
+Before a brochure can be printed, WeasyPrint must be imported and the brochure fonts loaded: about half a
+second, paid again by every build process. A build with brochures to print hands them to a print server
+instead, starting one if none is running. The server loads WeasyPrint and the fonts once, then prints each
+job in a process forked from itself, with the same code a build runs in process (`printing.write_pdf`), so
+the PDF is byte for byte the same. It exits after `IDLE_SECONDS` without a job.
+
+One server serves one version of dncontent's code and of the renderer; a build never talks to a server
+running other code. Its socket is in the runtime folder: `$DNCONTENT_RUNTIME_DIR`, else
+`$XDG_RUNTIME_DIR/dncontent`, else `/tmp/dncontent-UID`. Only its user may enter that folder (it is not used
+otherwise), and the server answers only processes of its own user.
+
+Builds use a print server unless `DNCONTENT_PRINT_SERVER=off`, or `CI` is set (a build machine runs one
+build and should leave no process behind; `DNCONTENT_PRINT_SERVER=on` overrides that), or the build is
+`--no-cache` (a build from scratch). Whatever goes wrong with a server (it cannot start, it dies, it
+answers nonsense), the build prints in its own process instead, as it would without one.
+
+    python -m dncontent.print_server SOCKET   # what a build starts; not for people
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+IDLE_SECONDS = 600.0  # a server exits after this long without a job
+START_SECONDS = 10.0  # how long a build waits for a new server to listen before printing in process
+_MAX_HEADER = 1 << 20
+_MAX_BODY = 256 << 20
+_SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, fewer elsewhere
+
+
+class Job(NamedTuple):
+    html: str
+    base_url: str
+    identifier: bytes
+
+
+class Printed(NamedTuple):
+    pdf: bytes
+    messages: tuple[str, ...]
+    pages: int
+
+
+class LayoutFailed(Exception):
+    """The renderer failed on a brochure: it would fail the same way in process, so the build stops."""
+
+
+class Unavailable(Exception):
+    """No answer from a print server; the build prints in process."""
+
+
+# Choosing and finding a server -----------------------------------------------------------------------------
+
+def wanted() -> bool:
+    """Whether builds should use a print server here (see the module's documentation)."""
+    setting = os.environ.get("DNCONTENT_PRINT_SERVER", "").strip().lower()
+    if setting in ("off", "0", "no", "false"):
+        return False
+    if setting not in ("on", "1", "yes", "true") and os.environ.get("CI"):
+        return False
+    return hasattr(socket, "AF_UNIX") and hasattr(socket, "SO_PEERCRED") and hasattr(os, "fork")
+
+
+def runtime_dir(create: bool = True) -> Path | None:
+    """The folder holding the servers' sockets, made private if it is new; None if it is not private."""
+    explicit = os.environ.get("DNCONTENT_RUNTIME_DIR", "")
+    xdg = os.environ.get("XDG_RUNTIME_DIR", "")
+    if explicit:
+        folder = Path(explicit)
+    elif os.path.isabs(xdg):
+        folder = Path(xdg) / "dncontent"
+    else:
+        folder = Path("/tmp") / f"dncontent-{os.getuid()}"
+    try:
+        if create:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    # Like tmux and ssh-agent: a folder someone else owns, or may enter, could hold someone else's socket.
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        return None
+    return folder
+
+
+def identity() -> str:
+    """What a server runs: the interpreter, dncontent's code and fonts, the renderer's versions. Not the
+    templates: every brochure arrives as self-contained HTML, so editing them needs no new server."""
+    from . import __version__
+    from .cache import versions
+    from .resources import templates_dir
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0{__version__}\0{templates_dir()}\0".encode())
+    digest.update(versions(("weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markupsafe")).encode())
+    for path in sorted([*package.rglob("*.py"), *(templates_dir() / "fonts").iterdir(),
+                        templates_dir() / "pdf" / "fonts.css.j2"]):
+        info = path.stat()
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+def socket_path(folder: Path) -> Path:
+    return folder / f"print-{identity()}.sock"
+
+
+def servers(folder: Path) -> list[Path]:
+    """The sockets of every server in `folder`, whatever code it runs."""
+    return sorted(folder.glob("print-*.sock"))
+
+
+# The client side ---------------------------------------------------------------------------------------------
+
+def print_jobs(jobs: list[Job], done: Callable[[int], None] | None = None,
+               processes: int | None = None) -> list[Printed]:
+    """Print `jobs` on the print server, starting one if needed; `done(i)` as job i and all before it are back.
+
+    Raises Unavailable when there is no server to be had (the caller prints in process) and LayoutFailed
+    when the renderer failed on a job.
+    """
+    folder = runtime_dir()
+    if folder is None:
+        raise Unavailable("no private runtime folder")
+    path = socket_path(folder)
+    if len(os.fsencode(path)) > _SOCKET_PATH_MAX:
+        raise Unavailable(f"socket path too long: {path}")
+    first = _connect(path) or _start(folder, path)
+    processes = max(1, min(len(jobs), processes or _cores()))
+    connections = [first]
+    try:
+        for _ in range(processes - 1):
+            extra = _connect(path)
+            if extra is None:
+                break
+            connections.append(extra)
+        return _run(connections, jobs, done)
+    finally:
+        for connection in connections:
+            connection.close()
+
+
+def _run(connections: list[socket.socket], jobs: list[Job], done) -> list[Printed]:
+    results: list[Printed | BaseException | None] = [None] * len(jobs)
+    arrived = threading.Condition()
+    queue = iter(range(len(jobs)))
+    take = threading.Lock()
+
+    def work(connection: socket.socket) -> None:
+        while True:
+            with take:
+                index = next(queue, None)
+            if index is None:
+                return
+            try:
+                outcome: Printed | BaseException = _request_print(connection, jobs[index])
+            except BaseException as exc:  # handed to the waiting thread, which raises it
+                outcome = exc
+            with arrived:
+                results[index] = outcome
+                arrived.notify_all()
+            if isinstance(outcome, BaseException):
+                return
+
+    threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in connections]
+    for thread in threads:
+        thread.start()
+    printed: list[Printed] = []
+    try:
+        for index in range(len(jobs)):
+            with arrived:
+                while results[index] is None:
+                    if not any(t.is_alive() for t in threads) and results[index] is None:
+                        raise Unavailable("the print server stopped answering")
+                    arrived.wait(0.5)
+            outcome = results[index]
+            if isinstance(outcome, BaseException):
+                raise outcome
+            printed.append(outcome)
+            if done:
+                done(index)
+        return printed
+    finally:
+        for connection in connections:  # threads still waiting on a failed run stop at their next read
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for thread in threads:  # none is left running: forking in process afterwards stays safe
+            thread.join()
+
+
+def _request_print(connection: socket.socket, job: Job) -> Printed:
+    html = job.html.encode("utf-8")
+    try:
+        _send(connection, {"op": "print", "base_url": job.base_url, "identifier": job.identifier.decode("ascii")},
+              html)
+        header, body = _receive(connection)
+    except (OSError, ValueError) as exc:
+        raise Unavailable(f"print server: {exc}") from None
+    if header.get("ok") is True and isinstance(header.get("pages"), int):
+        return Printed(body, tuple(str(m) for m in header.get("messages", [])), header["pages"])
+    if header.get("ok") is False and header.get("failed") == "layout":
+        raise LayoutFailed(str(header.get("error", "")))
+    raise Unavailable(f"print server answered {str(header)[:200]}")
+
+
+def _connect(path: Path) -> socket.socket | None:
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except OSError:
+        connection.close()
+        return None
+    return connection
+
+
+def _start(folder: Path, path: Path) -> socket.socket:
+    """Start a server for this code (one build at a time does) and connect to it."""
+    with _locked(folder / f"{path.stem}.lock"):
+        connection = _connect(path)  # another build may have started it while this one waited
+        if connection is not None:
+            return connection
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)  # a server that died without cleaning up
+        log = open(folder / f"{path.stem}.log", "wb")
+        try:
+            # The server imports this very copy of dncontent, and checks that its code is what the socket names.
+            source = str(Path(__file__).resolve().parent.parent)
+            python_path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH", "")) if p)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "dncontent.print_server", str(path)], stdin=subprocess.DEVNULL,
+                stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True,
+                env={**os.environ, "PYTHONPATH": python_path})
+        except OSError as exc:
+            raise Unavailable(f"cannot start a print server: {exc}") from None
+        finally:
+            log.close()
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            connection = _connect(path)
+            if connection is not None:
+                return connection
+            if server.poll() is not None:
+                break
+            time.sleep(0.005)
+        raise Unavailable("the print server did not start")
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ask(path: Path, op: str) -> dict | None:
+    """A server's answer to `status` or `stop`, or None when nothing answers at `path`."""
+    connection = _connect(path)
+    if connection is None:
+        return None
+    try:
+        connection.settimeout(5)
+        _send(connection, {"op": op})
+        return _receive(connection)[0]
+    except (OSError, ValueError):
+        return None
+    finally:
+        connection.close()
+
+
+# Frames: a 4-byte length, a JSON header, then the header's "bytes" of body ------------------------------------
+
+def _send(connection: socket.socket, header: dict, body: bytes = b"") -> None:
+    data = json.dumps({**header, "bytes": len(body)}).encode("utf-8")
+    connection.sendall(struct.pack(">I", len(data)) + data + body)
+
+
+def _receive(connection: socket.socket) -> tuple[dict, bytes]:
+    (size,) = struct.unpack(">I", _exactly(connection, 4))
+    if size > _MAX_HEADER:
+        raise ValueError("header too large")
+    header = json.loads(_exactly(connection, size))
+    length = header.get("bytes", 0) if isinstance(header, dict) else -1
+    if not isinstance(length, int) or not 0 <= length <= _MAX_BODY:
+        raise ValueError("bad frame")
+    return header, _exactly(connection, length)
+
+
+def _exactly(connection: socket.socket, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = connection.recv(min(left, 1 << 20))
+        if not chunk:
+            raise ValueError("connection closed")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+# The server side ---------------------------------------------------------------------------------------------
+
+def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
+    """Listen at `path` at once (builds may queue), load WeasyPrint and the fonts, then print until idle.
+
+    Each connection is served by a child forked from this warm process. Once the first jobs are printed and
+    nothing is waiting, the server prints the last brochure it was sent once more, for itself: what WeasyPrint
+    sets up on its first layout is then inherited by every later child instead of paid by each.
+    """
+    import select
+
+    if path.name != f"print-{identity()}.sock":
+        sys.exit(f"{path}: this is not the code that socket is for")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    bound = os.stat(path).st_ino
+    listener.listen(64)
+    started, connections = time.time(), 0
+    children: set[int] = set()
+    warm_up: tuple[dict, bytes] | None = None  # the last job seen, until it has warmed the renderer
+    warmed = False
+    try:
+        from . import printing
+        from .channels.pdf import _fonts_css
+
+        font_config = printing.preload_fonts(str(_fonts_css()))
+        last = time.monotonic()
+        while True:
+            _reap(children)
+            pending_warm_up = warm_up is not None and not warmed
+            timeout = 0.05 if pending_warm_up else max(0.0, idle - (time.monotonic() - last))
+            ready, _, _ = select.select([listener], [], [], timeout)
+            if not ready:
+                if pending_warm_up:
+                    if not children:
+                        warmed = True
+                        with contextlib.suppress(Exception):
+                            _print_one(printing, font_config, *warm_up)
+                        warm_up = None
+                    continue
+                if time.monotonic() - last >= idle:
+                    return  # idle: the next build starts a new server
+                continue
+            connection, _ = listener.accept()
+            last = time.monotonic()
+            try:
+                if not _same_user(connection):
+                    continue
+                connection.settimeout(30)
+                try:
+                    header, body = _receive(connection)
+                except (OSError, ValueError):
+                    continue
+                op = header.get("op")
+                if op == "status":
+                    _send(connection, {"ok": True, "pid": os.getpid(), "identity": identity(), "since": started,
+                                       "connections": connections, "printing": len(children), "warm": warmed,
+                                       "idle_seconds": idle})
+                elif op == "stop":
+                    _send(connection, {"ok": True, "pid": os.getpid()})
+                    return
+                elif op == "print":
+                    connections += 1
+                    if not warmed:
+                        warm_up = (header, body)
+                    pid = os.fork()
+                    if pid == 0:
+                        listener.close()
+                        code = 0
+                        try:
+                            connection.settimeout(None)
+                            _print_loop(connection, printing, font_config, header, body)
+                        except BaseException:
+                            code = 1
+                        finally:
+                            os._exit(code)
+                    children.add(pid)
+            finally:
+                connection.close()
+    finally:
+        with contextlib.suppress(OSError):
+            if os.stat(path).st_ino == bound:  # still ours: not replaced by a newer server
+                os.unlink(path)
+        listener.close()
+
+
+def _reap(children: set[int]) -> None:
+    for pid in list(children):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        children.discard(pid)
+
+
+def _print_one(printing, font_config, header: dict, body: bytes):
+    job = printing.Job(body.decode("utf-8"), header["base_url"], str(header.get("identifier", "")).encode("ascii"))
+    return printing.write_pdf(job, font_config)
+
+
+def _print_loop(connection: socket.socket, printing, font_config, header: dict, body: bytes) -> None:
+    """Print each job the connection sends, until it closes."""
+    while True:
+        if header.get("op") != "print" or not isinstance(header.get("base_url"), str):
+            return
+        try:
+            result = _print_one(printing, font_config, header, body)
+        except Exception as exc:  # noqa: BLE001 -- reported to the build, which stops with it
+            _send(connection, {"ok": False, "failed": "layout", "error": f"{type(exc).__name__}: {exc}"})
+        else:
+            _send(connection, {"ok": True, "pages": result.pages, "messages": list(result.messages)}, result.pdf)
+        try:
+            header, body = _receive(connection)
+        except (OSError, ValueError):
+            return
+
+
+def _same_user(connection: socket.socket) -> bool:
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return uid == os.getuid()
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m dncontent.print_server SOCKET")
+    idle = float(os.environ.get("DNCONTENT_PRINT_SERVER_IDLE", IDLE_SECONDS))
+    serve(Path(sys.argv[1]), idle)
+
+
+if __name__ == "__main__":
+    main()
