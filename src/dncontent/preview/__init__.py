@@ -36,8 +36,9 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
             server = PreviewServer((host, port), preview, shell.page, shell.view)
         except OSError as exc:
             raise DncontentError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        since = watch.files_state(watched)
         preview.rebuild()  # before the URL is printed, so the first page a browser gets shows the content
-        watch.start(watched, preview.rebuild, stop, _log)
+        watch.start(watched, preview.rebuild, stop, _log, since=since)  # watching before the URL is printed
         url = _url(host, server.server_address[1])
         click.echo(f"Previewing {content}/ at {url} — Ctrl+C to stop")
         if not server.loopback:

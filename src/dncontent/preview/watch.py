@@ -12,9 +12,17 @@ DEBOUNCE_MS = 400
 RETRY_SECONDS = 1.0
 
 
+WAKE_MS = 250  # how often the watcher reports that nothing changed; the first report means it is watching
+
+
 def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Event,
-          log: Callable[[str], None] = lambda message: None) -> None:
-    """Call `rebuild` after each batch of changes under `paths` until `stop` is set."""
+          log: Callable[[str], None] = lambda message: None, ready: threading.Event | None = None,
+          since: dict | None = None) -> None:
+    """Call `rebuild` after each batch of changes under `paths` until `stop` is set.
+
+    Sets `ready` once changes are being watched. A file that changed between `since` (the files' state when
+    the content was last read) and that moment is rebuilt for too: no save is lost while the watch starts.
+    """
     import watchfiles
 
     failing = ""
@@ -23,9 +31,14 @@ def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Even
             failing = ""
             rebuild()  # the folder is back: nothing will report a change, so show it now
         try:
-            for _ in watchfiles.watch(*paths, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
-                                      raise_interrupt=False):
-                rebuild()
+            for changes in watchfiles.watch(*paths, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
+                                            raise_interrupt=False, yield_on_timeout=True, rust_timeout=WAKE_MS):
+                if ready is not None and not ready.is_set():
+                    if since is not None and files_state(paths) != since:
+                        rebuild()
+                    ready.set()
+                if changes:
+                    rebuild()
         except Exception as exc:  # a folder removed and put back (a git checkout) must not end the preview
             if str(exc) != failing:
                 log(f"cannot watch the folders ({exc}); retrying every {RETRY_SECONDS:.0f}s")
@@ -35,7 +48,25 @@ def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Even
 
 
 def start(paths: list[Path], rebuild: Callable[[], object], stop: threading.Event,
-          log: Callable[[str], None] = lambda message: None) -> threading.Thread:
-    thread = threading.Thread(target=watch, args=(paths, rebuild, stop, log), name="preview-watch", daemon=True)
+          log: Callable[[str], None] = lambda message: None, since: dict | None = None,
+          wait: float = 5.0) -> threading.Thread:
+    """Watch in a thread; return once it is watching (or after `wait` seconds)."""
+    ready = threading.Event()
+    thread = threading.Thread(target=watch, args=(paths, rebuild, stop, log, ready, since), name="preview-watch",
+                              daemon=True)
     thread.start()
+    ready.wait(wait)
     return thread
+
+
+def files_state(paths: list[Path]) -> dict:
+    """Each file's size and modification time under `paths`: what tells an edit made before watching began."""
+    state = {}
+    for root in paths:
+        for path in sorted(Path(root).rglob("*")):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            state[str(path)] = (info.st_size, info.st_mtime_ns)
+    return state

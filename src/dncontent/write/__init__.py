@@ -1,8 +1,6 @@
 """Write: the one writer. Artifacts go to a staging folder, then replace the output folder in one step."""
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import hashlib
 import json
@@ -366,6 +364,9 @@ def _exchange(a: Path, b: Path) -> bool:
 
     False where the system or file system cannot; raises OSError for any other failure.
     """
+    import ctypes  # only when a build is swapped in: a build that changes nothing never loads it
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
