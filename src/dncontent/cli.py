@@ -106,7 +106,7 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
 @click.option("--print", "print_marks", is_flag=True,
               help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
 @click.option("--no-cache", is_flag=True,
-              help="Render everything from scratch, neither using nor filling the artifact cache.")
+              help="Render everything from scratch in this process: no artifact cache, no print server.")
 def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
           keep_html: bool, print_marks: bool, no_cache: bool) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
