@@ -29,6 +29,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # `kill` stops as cleanly as Ctrl+C
     stop = threading.Event()
     server = None
+    watcher = None
     try:
         preview = LivePreview(content, log=_log)
         shell = Shell(f"{content}/")
@@ -38,7 +39,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
             raise DncontentError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         since = watch.files_state(watched)
         preview.rebuild()  # before the URL is printed, so the first page a browser gets shows the content
-        watch.start(watched, preview.rebuild, stop, _log, since=since)  # watching before the URL is printed
+        watcher = watch.start(watched, preview.rebuild, stop, _log, since=since)  # watching before the URL shows
         url = _url(host, server.server_address[1])
         click.echo(f"Previewing {content}/ at {url} — Ctrl+C to stop")
         if not server.loopback:
@@ -53,6 +54,8 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
         if server is not None:
             server.stopping.set()
             server.server_close()
+        if watcher is not None:
+            watcher.join(timeout=2)  # the watch ends within a step of `stop`; not left to interpreter shutdown
         if main:
             signal.signal(signal.SIGTERM, previous)
 
