@@ -13,7 +13,10 @@ import pytest
 from tests.conftest import ROOT, run_cli
 from tests.test_validate import edit
 
-TODAY = datetime.date.today()
+
+def today() -> datetime.date:
+    """The date the command run next will see: read at each use, so a run that crosses midnight still agrees."""
+    return datetime.date.today()
 REVIEWER = "Dana Ruiz, PT, DPT"
 SPANISH_RISKS = {"Bleeding": "Sangrado", "Bruising": "Moretones", "Infection": "Infección",
                  "Nerve damage": "Daño a los nervios", "Pneumothorax (collapsed lung)": "Neumotórax (pulmón colapsado)",
@@ -74,14 +77,14 @@ def test_validate_is_quiet_after_a_signoff_then_warns_at_a_changed_unit(content_
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert not lines_with(result, "since the sign-off")
-    assert lines_with(result, f"info: signoff: signed off by {REVIEWER} on {TODAY}: all 92 units as approved")
+    assert lines_with(result, f"info: signoff: signed off by {REVIEWER} on {today()}: all 92 units as approved")
 
     edit(content_copy / "en" / "risks.yaml", "label: Nerve damage", "label: Nerve injury")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     risks = content_copy / "en" / "risks.yaml"
     assert lines_with(result, "since the sign-off") == [
-        f"{risks}:11:12: warning: risks[3].label: changed since the sign-off by {REVIEWER} on {TODAY} "
+        f"{risks}:11:12: warning: risks[3].label: changed since the sign-off by {REVIEWER} on {today()} "
         f"(risks/nerve-damage/label) (hint: have a clinician review it, then record the sign-off: dncontent signoff "
         f'--locale en --by "NAME, CREDENTIALS")']
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
@@ -99,11 +102,11 @@ def test_units_added_and_removed_since_the_signoff(content_copy):
     edit(content_copy / "es" / "risks.yaml", "  - id: fatigue\n    label: Cansancio\n", "  - id: dizziness\n    label: Mareo\n")
     result = run_cli("validate", "--content", str(content_copy))
     assert lines_with(result, f"{risks}:21:12: warning: risks[8].label: added since the sign-off by {REVIEWER} "
-                              f"on {TODAY} (risks/dizziness/label)")
+                              f"on {today()} (risks/dizziness/label)")
     page = content_copy / "en" / "page.yaml"
     line = page.read_text("utf-8").splitlines().index("    risks/fatigue/label: " + _fingerprint("Fatigue")) + 1
     assert lines_with(result, f"{page}:{line}:5: warning: signoff.units.risks/fatigue/label: risks/fatigue/label was "
-                              f"removed since the sign-off by {REVIEWER} on {TODAY}")
+                              f"removed since the sign-off by {REVIEWER} on {today()}")
 
 
 def _fingerprint(text: str) -> str:
@@ -129,7 +132,7 @@ def test_signoff_refuses_invalid_content_and_claims_about_the_future(content_cop
     assert result.returncode == 1
     assert "risks[0].lable: unknown field 'lable'" in result.stderr
     edit(content_copy / "en" / "risks.yaml", "lable: Bleeding", "label: Bleeding")
-    future = run_cli("signoff", "--locale", "en", "--by", REVIEWER, "--date", str(TODAY + datetime.timedelta(days=3)),
+    future = run_cli("signoff", "--locale", "en", "--by", REVIEWER, "--date", str(today() + datetime.timedelta(days=3)),
                      "--content", str(content_copy))
     assert future.returncode == 2 and "is in the future" in future.stderr
     unknown = run_cli("signoff", "--locale", "fr", "--by", REVIEWER, "--content", str(content_copy))
@@ -233,12 +236,12 @@ def set_publishable(content: Path) -> None:
     """Real URLs and a current review: what remains under --strict is the wording the clinic approved."""
     brand = content / "brand.yaml"
     brand.write_text(brand.read_text("utf-8").replace("www.example.com", "www.jubilanttherapy.com"), "utf-8")
-    edit(content / "en" / "page.yaml", '"2026-11-20"', f'"{TODAY}"')
-    edit(content / "en" / "page.yaml", '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
+    edit(content / "en" / "page.yaml", '"2026-11-20"', f'"{today()}"')
+    edit(content / "en" / "page.yaml", '"2027-11-20"', f'"{today() + datetime.timedelta(days=365)}"')
     # as if a clinician had approved the Spanish too: a draft is never waivable
     edit(content / "es" / "page.yaml", "status: draft", "status: approved")
-    edit(content / "es" / "page.yaml", '"2026-11-20"', f'"{TODAY}"')
-    edit(content / "es" / "page.yaml", '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
+    edit(content / "es" / "page.yaml", '"2026-11-20"', f'"{today()}"')
+    edit(content / "es" / "page.yaml", '"2027-11-20"', f'"{today() + datetime.timedelta(days=365)}"')
     # the real addresses are longer: a budget is no warning to waive once it is exceeded
     for old, new in (("segments: 8", "segments: 9"), ("segments: 4", "segments: 5"), ("segments: 4", "segments: 5")):
         edit(content / "es" / "sms.yaml", old, new)
@@ -248,7 +251,7 @@ def add_waivers(content: Path, waivers: list[dict], locale: str = "en") -> Path:
     page = content / locale / "page.yaml"
     block = "waivers:\n" + "".join(
         f"  - check: {w['check']}\n    unit: {w['unit']}\n    reason: {w.get('reason', 'Approved clinical wording.')}\n"
-        f"    accepted_by: {REVIEWER}\n    until: \"{w.get('until', TODAY + datetime.timedelta(days=90))}\"\n"
+        f"    accepted_by: {REVIEWER}\n    until: \"{w.get('until', today() + datetime.timedelta(days=90))}\"\n"
         for w in waivers)
     edit(page, "sections:\n", block + "sections:\n")
     return page
@@ -278,17 +281,17 @@ def test_waivers_let_strict_pass_where_only_accepted_warnings_remain(content_cop
     section, waiver = lines.index("  - id: acupuncture") + 1, lines.index("    unit: acupuncture")
     assert lines_with(shown, f"{page}:{section}:5: info: sections[2]: section 'acupuncture': reading grade 17.7 "
                              f"(Flesch-Kincaid) is above the target of 8 (waived until "
-                             f"{TODAY + datetime.timedelta(days=90)} by {page}:{waiver}, accepted by {REVIEWER}: "
+                             f"{today() + datetime.timedelta(days=90)} by {page}:{waiver}, accepted by {REVIEWER}: "
                              "Approved clinical wording.)")
 
 
 def test_an_expired_waiver_warns_and_no_longer_waives(content_copy):
     page = add_waivers(content_copy, [{"check": "sms-budget", "unit": "before-your-visit",
-                                       "until": TODAY - datetime.timedelta(days=1)}])
+                                       "until": today() - datetime.timedelta(days=1)}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert lines_with(result, f"{page}:21:12: warning: waivers[0].until: waiver for sms-budget on 'before-your-visit' "
-                              f"expired on {TODAY - datetime.timedelta(days=1)}")
+                              f"expired on {today() - datetime.timedelta(days=1)}")
     assert lines_with(result, "warning: messages[1].body: message 'before-your-visit' uses 451 of 459")
 
 
@@ -313,14 +316,14 @@ def test_report_lists_the_signoff_and_stale_units(content_copy):
     edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruises")
     records = {r["locale"]: r for r in json.loads(run_cli("report", "--format", "json", "--no-brochures",
                                                           "--content", str(content_copy)).stdout)}
-    assert records["en"]["signed_off_by"] == REVIEWER and records["en"]["signed_off_on"] == str(TODAY)
+    assert records["en"]["signed_off_by"] == REVIEWER and records["en"]["signed_off_on"] == str(today())
     assert records["en"]["changed_since_signoff"] == [{"unit": "risks/bruising/label",
                                                        "where": f"{content_copy}/en/risks.yaml:7:12"}]
     assert records["es"]["stale"] == [{"unit": "risks/bruising/label", "where": f"{content_copy}/es/risks.yaml:7:12",
                                        "detail": 'now: "Bruises"; then: "Bruising"'}]
     assert {"unit": "risks/fatigue/label", "where": f"{content_copy}/es/risks.yaml:21:12"} in records["es"]["untranslated"]
     text = run_cli("report", "--no-brochures", "--content", str(content_copy)).stdout
-    assert f"  Sign-off: by {REVIEWER} on {TODAY}, 1 units changed since\n" in text
+    assert f"  Sign-off: by {REVIEWER} on {today()}, 1 units changed since\n" in text
     assert re.search(r"Translation: 1 stale, \d+ untranslated\n    risks/bruising/label +\S+es/risks.yaml:7:12  now: "
                      r'"Bruises"; then: "Bruising"', text)
 

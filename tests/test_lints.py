@@ -13,7 +13,10 @@ import pytest
 from tests.conftest import CONTENT, ROOT, run_cli
 from tests.test_validate import edit
 
-TODAY = datetime.date.today()
+
+def today() -> datetime.date:
+    """The date the command run next will see: read at each use, so a run that crosses midnight still agrees."""
+    return datetime.date.today()
 
 
 def lines_with(result, text: str) -> list[str]:
@@ -32,27 +35,27 @@ def set_real_urls(content) -> None:
 
 
 def test_overdue_review(content_copy):
-    set_review(content_copy, TODAY - datetime.timedelta(days=400), TODAY - datetime.timedelta(days=5))
+    set_review(content_copy, today() - datetime.timedelta(days=400), today() - datetime.timedelta(days=5))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert lines_with(result, f"{content_copy}/en/page.yaml:10:16: warning: review.next_review: review overdue")
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
     assert lines_with(strict, f"{content_copy}/en/page.yaml:10:16: review.next_review: review overdue: next_review was "
-                              f"{TODAY - datetime.timedelta(days=5)} (5 days ago)")
+                              f"{today() - datetime.timedelta(days=5)} (5 days ago)")
 
 
 def test_review_due_soon(content_copy):
-    set_review(content_copy, TODAY - datetime.timedelta(days=300), TODAY + datetime.timedelta(days=12))
+    set_review(content_copy, today() - datetime.timedelta(days=300), today() + datetime.timedelta(days=12))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert lines_with(result, "page.yaml:10:16: warning: review.next_review: review due soon: next_review is "
-                              f"{TODAY + datetime.timedelta(days=12)} (in 12 days)")
+                              f"{today() + datetime.timedelta(days=12)} (in 12 days)")
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
 
 
 def test_current_review_is_shown_as_info(content_copy):
-    set_review(content_copy, TODAY - datetime.timedelta(days=10), TODAY + datetime.timedelta(days=200))
+    set_review(content_copy, today() - datetime.timedelta(days=10), today() + datetime.timedelta(days=200))
     result = run_cli("validate", "--content", str(content_copy))
     assert lines_with(result, "page.yaml:10:16: info: review.next_review: review current")
     assert not lines_with(result, "review overdue") and not lines_with(result, "review due soon")
@@ -92,7 +95,7 @@ def _section_ids():
 
 def test_reading_grade_above_target_fails_strict(content_copy):
     set_real_urls(content_copy)
-    set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
+    set_review(content_copy, today(), today() + datetime.timedelta(days=365))
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
     assert lines_with(strict, "en/page.yaml:33:5: sections[2]: section 'acupuncture': reading grade 17.7 (Flesch-Kincaid) "
@@ -126,13 +129,13 @@ def approve_spanish(content) -> None:
     edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # booking-invitation
     edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # aftercare
     for name in ("page.yaml",):
-        edit(content / "es" / name, '"2026-11-20"', f'"{TODAY}"')
-        edit(content / "es" / name, '"2027-11-20"', f'"{TODAY + datetime.timedelta(days=365)}"')
+        edit(content / "es" / name, '"2026-11-20"', f'"{today()}"')
+        edit(content / "es" / name, '"2027-11-20"', f'"{today() + datetime.timedelta(days=365)}"')
 
 
 def test_clean_content_passes_strict(content_copy):
     set_real_urls(content_copy)
-    set_review(content_copy, TODAY, TODAY + datetime.timedelta(days=365))
+    set_review(content_copy, today(), today() + datetime.timedelta(days=365))
     approve_spanish(content_copy)
     edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 22\ntitle: "Dry')
     edit(content_copy / "en" / "sms.yaml", "segments: 3", "segments: 4")

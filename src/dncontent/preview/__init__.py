@@ -27,6 +27,8 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
     watched = [content, templates_dir()]
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _interrupt) if main else None  # `kill` stops as cleanly as Ctrl+C
+    # Ctrl+C stops the preview even when it was started where SIGINT is ignored (a shell's background job)
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
     stop = threading.Event()
     server = None
     watcher = None
@@ -58,6 +60,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
             watcher.join(timeout=2)  # the watch ends within a step of `stop`; not left to interpreter shutdown
         if main:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 def _url(host: str, port: int) -> str:
