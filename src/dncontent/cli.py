@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
                            keep_html=keep_html, print_marks=print_marks, no_cache=no_cache)
     progress = Progress() if Progress.wanted() else None
     try:
-        result = run_build(options, progress=progress)
+        result = run_build(options, progress=progress, print_server=True)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
@@ -364,6 +365,10 @@ def print_server_status() -> None:
     from . import print_server
 
     folder = print_server.runtime_dir(create=False)
+    if folder is None and os.path.lexists(print_server.runtime_path()):
+        click.echo(f"No print server can run: {print_server.runtime_path()} is not a folder that only you may "
+                   f"enter, so builds print in their own process (see DNCONTENT_RUNTIME_DIR in the README).")
+        return
     answers = [(path, print_server.ask(path, "status")) for path in (print_server.servers(folder) if folder else [])]
     running = [(path, answer) for path, answer in answers if answer and answer.get("ok")]
     if not running:

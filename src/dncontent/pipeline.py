@@ -54,11 +54,13 @@ def artifact_cache(options: BuildOptions):
     return ArtifactCache(None if options.no_cache else (options.cache_dir or default_dir()))
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] | None = None) -> BuildResult:
+def build(options: BuildOptions, progress: Callable[[str], None] | None = None, *,
+          print_server: bool = False) -> BuildResult:
     """Validate, render every selected channel for every selected locale, and swap the output in.
 
     What the artifact cache holds from an earlier build with the same inputs is reused, not rendered;
-    validation always runs in full.
+    validation always runs in full. With `print_server` (as `dncontent build` has), brochures may be printed
+    by a print server this build starts and leaves running (see `print_server`); otherwise in this process.
     """
     from .channels import CHANNELS, render_cached
     from .write import Writer
@@ -76,7 +78,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None) 
     formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
     store = artifact_cache(options)
     store.progress = progress
-    store.print_server = True  # a warm WeasyPrint shared by successive builds; see print_server
+    store.print_server = print_server
     try:
         with Writer(options.out, content=options.content) as writer:
             for name in formats:

@@ -11,10 +11,11 @@ running other code. Its socket is in the runtime folder: `$DNCONTENT_RUNTIME_DIR
 `$XDG_RUNTIME_DIR/dncontent`, else `/tmp/dncontent-UID`. Only its user may enter that folder (it is not used
 otherwise), and the server answers only processes of its own user.
 
-Builds use a print server unless `DNCONTENT_PRINT_SERVER=off`, or `CI` is set (a build machine runs one
-build and should leave no process behind; `DNCONTENT_PRINT_SERVER=on` overrides that), or the build is
-`--no-cache` (a build from scratch). Whatever goes wrong with a server (it cannot start, it dies, it
-answers nonsense), the build prints in its own process instead, as it would without one.
+`dncontent build` uses a print server unless `DNCONTENT_PRINT_SERVER=off`, or `CI` is set (a build machine
+runs one build and should leave no process behind; `DNCONTENT_PRINT_SERVER=on` overrides that), or the build
+is `--no-cache` (a build from scratch); the Python API only when asked. Whatever goes wrong with a server (it
+cannot start, it dies, it fails on a job, it does not answer in `JOB_SECONDS`), the build prints in its own
+process instead, as it would without one.
 
     python -m dncontent.print_server SOCKET   # what a build starts; not for people
 """
@@ -38,6 +39,8 @@ from typing import NamedTuple
 
 IDLE_SECONDS = 600.0  # a server exits after this long without a job
 START_SECONDS = 10.0  # how long a build waits for a new server to listen before printing in process
+JOB_SECONDS = 120.0  # how long a build waits for one brochure before printing it in process instead
+FIRST_FRAME_SECONDS = 2.0  # how long the server waits for a connection's request before dropping it
 _MAX_HEADER = 1 << 20
 _MAX_BODY = 256 << 20
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, fewer elsewhere
@@ -53,10 +56,6 @@ class Printed(NamedTuple):
     pdf: bytes
     messages: tuple[str, ...]
     pages: int
-
-
-class LayoutFailed(Exception):
-    """The renderer failed on a brochure: it would fail the same way in process, so the build stops."""
 
 
 class Unavailable(Exception):
@@ -75,16 +74,20 @@ def wanted() -> bool:
     return hasattr(socket, "AF_UNIX") and hasattr(socket, "SO_PEERCRED") and hasattr(os, "fork")
 
 
-def runtime_dir(create: bool = True) -> Path | None:
-    """The folder holding the servers' sockets, made private if it is new; None if it is not private."""
+def runtime_path() -> Path:
+    """Where the servers' sockets go: `$DNCONTENT_RUNTIME_DIR`, `$XDG_RUNTIME_DIR/dncontent` or /tmp/dncontent-UID."""
     explicit = os.environ.get("DNCONTENT_RUNTIME_DIR", "")
     xdg = os.environ.get("XDG_RUNTIME_DIR", "")
     if explicit:
-        folder = Path(explicit)
-    elif os.path.isabs(xdg):
-        folder = Path(xdg) / "dncontent"
-    else:
-        folder = Path("/tmp") / f"dncontent-{os.getuid()}"
+        return Path(explicit).absolute()  # the server runs from /, so a relative folder would be another
+    if os.path.isabs(xdg):
+        return Path(xdg) / "dncontent"
+    return Path("/tmp") / f"dncontent-{os.getuid()}"
+
+
+def runtime_dir(create: bool = True) -> Path | None:
+    """The folder holding the servers' sockets, made private if it is new; None if it is not private."""
+    folder = runtime_path()
     try:
         if create:
             os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -104,7 +107,7 @@ def identity() -> str:
     from .cache import versions
     from .resources import templates_dir
 
-    package = Path(__file__).resolve().parent
+    package = source()
     digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0{__version__}\0{templates_dir()}\0".encode())
     digest.update(versions(("weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markupsafe")).encode())
     for path in sorted([*package.rglob("*.py"), *(templates_dir() / "fonts").iterdir(),
@@ -112,6 +115,11 @@ def identity() -> str:
         info = path.stat()
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def source() -> Path:
+    """The dncontent package this process runs: a server from the same checkout with other code is outdated."""
+    return Path(__file__).resolve().parent
 
 
 def socket_path(folder: Path) -> Path:
@@ -129,8 +137,8 @@ def print_jobs(jobs: list[Job], done: Callable[[int], None] | None = None,
                processes: int | None = None) -> list[Printed]:
     """Print `jobs` on the print server, starting one if needed; `done(i)` as job i and all before it are back.
 
-    Raises Unavailable when there is no server to be had (the caller prints in process) and LayoutFailed
-    when the renderer failed on a job.
+    Raises Unavailable when there is no server to be had, or it failed on a job for any reason: the caller
+    then prints in process, where a brochure the renderer really cannot lay out fails with its own error.
     """
     folder = runtime_dir()
     if folder is None:
@@ -204,6 +212,7 @@ def _run(connections: list[socket.socket], jobs: list[Job], done) -> list[Printe
 def _request_print(connection: socket.socket, job: Job) -> Printed:
     html = job.html.encode("utf-8")
     try:
+        connection.settimeout(JOB_SECONDS)  # a stopped or stuck server must not hold the build forever
         _send(connection, {"op": "print", "base_url": job.base_url, "identifier": job.identifier.decode("ascii")},
               html)
         header, body = _receive(connection)
@@ -211,8 +220,6 @@ def _request_print(connection: socket.socket, job: Job) -> Printed:
         raise Unavailable(f"print server: {exc}") from None
     if header.get("ok") is True and isinstance(header.get("pages"), int):
         return Printed(body, tuple(str(m) for m in header.get("messages", [])), header["pages"])
-    if header.get("ok") is False and header.get("failed") == "layout":
-        raise LayoutFailed(str(header.get("error", "")))
     raise Unavailable(f"print server answered {str(header)[:200]}")
 
 
@@ -228,17 +235,19 @@ def _connect(path: Path) -> socket.socket | None:
 
 def _start(folder: Path, path: Path) -> socket.socket:
     """Start a server for this code (one build at a time does) and connect to it."""
-    with _locked(folder / f"{path.stem}.lock"):
+    with _locked(folder / f"{path.stem}.lock", START_SECONDS):
         connection = _connect(path)  # another build may have started it while this one waited
         if connection is not None:
             return connection
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)  # a server that died without cleaning up
+        _stop_outdated(folder, path)
         log = open(folder / f"{path.stem}.log", "wb")
         try:
             # The server imports this very copy of dncontent, and checks that its code is what the socket names.
-            source = str(Path(__file__).resolve().parent.parent)
-            python_path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH", "")) if p)
+            # Appended: where the default path finds this copy anyway (an installed or editable dncontent), the
+            # standard library stays first; where it finds another, the server refuses to serve (see serve()).
+            python_path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH", ""), str(source().parent)) if p)
             server = subprocess.Popen(
                 [sys.executable, "-m", "dncontent.print_server", str(path)], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True,
@@ -258,11 +267,31 @@ def _start(folder: Path, path: Path) -> socket.socket:
         raise Unavailable("the print server did not start")
 
 
+def _stop_outdated(folder: Path, current: Path) -> None:
+    """Stop the servers running an earlier state of this same copy of dncontent: its code has changed since."""
+    for path in servers(folder):
+        if path != current:
+            answer = ask(path, "status", timeout=1)
+            if answer and answer.get("source") == str(source()):
+                ask(path, "stop", timeout=1)
+
+
 @contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+def _locked(path: Path, timeout: float) -> Iterator[None]:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as exc:
+        raise Unavailable(f"cannot lock {path}: {exc}") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:  # the build starting a server is stuck (stopped with Ctrl+Z)
+                    raise Unavailable("another build is starting the print server") from None
+                time.sleep(0.01)
         yield
     finally:
         os.close(fd)
@@ -272,13 +301,13 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def ask(path: Path, op: str) -> dict | None:
+def ask(path: Path, op: str, timeout: float = 5) -> dict | None:
     """A server's answer to `status` or `stop`, or None when nothing answers at `path`."""
     connection = _connect(path)
     if connection is None:
         return None
     try:
-        connection.settimeout(5)
+        connection.settimeout(timeout)
         _send(connection, {"op": op})
         return _receive(connection)[0]
     except (OSError, ValueError):
@@ -323,12 +352,16 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
 
     Each connection is served by a child forked from this warm process. Once the first jobs are printed and
     nothing is waiting, the server prints the last brochure it was sent once more, for itself: what WeasyPrint
-    sets up on its first layout is then inherited by every later child instead of paid by each.
+    sets up on its first layout is then inherited by every later child instead of paid by each. It exits when
+    idle, when stopped (`stop`, SIGTERM), or when its socket is gone or replaced; it waits for the children
+    still printing before it lets the fonts they print with be deleted.
     """
     import select
+    import signal
 
     if path.name != f"print-{identity()}.sock":
         sys.exit(f"{path}: this is not the code that socket is for")
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(path))
     bound = os.stat(path).st_ino
@@ -345,8 +378,11 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
         last = time.monotonic()
         while True:
             _reap(children)
+            if not _still_bound(path, bound):
+                return  # the runtime folder was removed, or another server took the name
             pending_warm_up = warm_up is not None and not warmed
             timeout = 0.05 if pending_warm_up else max(0.0, idle - (time.monotonic() - last))
+            timeout = min(timeout, 0.5 if children else 5.0)  # reap children soon; notice a removed socket
             ready, _, _ = select.select([listener], [], [], timeout)
             if not ready:
                 if pending_warm_up:
@@ -356,34 +392,35 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                             _print_one(printing, font_config, *warm_up)
                         warm_up = None
                     continue
-                if time.monotonic() - last >= idle:
+                if time.monotonic() - last >= idle and not children:
                     return  # idle: the next build starts a new server
                 continue
             connection, _ = listener.accept()
-            last = time.monotonic()
             try:
                 if not _same_user(connection):
                     continue
-                connection.settimeout(30)
+                connection.settimeout(FIRST_FRAME_SECONDS)  # a build sends its request at once
                 try:
                     header, body = _receive(connection)
                 except (OSError, ValueError):
                     continue
                 op = header.get("op")
                 if op == "status":
-                    _send(connection, {"ok": True, "pid": os.getpid(), "identity": identity(), "since": started,
-                                       "connections": connections, "printing": len(children), "warm": warmed,
-                                       "idle_seconds": idle})
+                    _send(connection, {"ok": True, "pid": os.getpid(), "identity": identity(),
+                                       "source": str(source()), "since": started, "connections": connections,
+                                       "printing": len(children), "warm": warmed, "idle_seconds": idle})
                 elif op == "stop":
                     _send(connection, {"ok": True, "pid": os.getpid()})
                     return
                 elif op == "print":
+                    last = time.monotonic()
                     connections += 1
                     if not warmed:
                         warm_up = (header, body)
                     pid = os.fork()
                     if pid == 0:
                         listener.close()
+                        signal.signal(signal.SIGTERM, signal.SIG_DFL)
                         code = 0
                         try:
                             connection.settimeout(None)
@@ -396,10 +433,39 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
             finally:
                 connection.close()
     finally:
-        with contextlib.suppress(OSError):
-            if os.stat(path).st_ino == bound:  # still ours: not replaced by a newer server
-                os.unlink(path)
         listener.close()
+        if _still_bound(path, bound):  # not replaced by a newer server
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _finish(children)
+        log = path.with_suffix(".log")
+        with contextlib.suppress(OSError):
+            if log.stat().st_size == 0:
+                log.unlink()
+
+
+def _finish(children: set[int], wait: float = JOB_SECONDS) -> None:
+    """Let the children still printing finish (their fonts live in a folder that goes when this process ends);
+    one still printing after `wait` seconds is stuck, and is ended."""
+    deadline = time.monotonic() + wait
+    while children and time.monotonic() < deadline:
+        _reap(children)
+        time.sleep(0.02)
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)  # through serve()'s cleanup: no child loses its fonts, no socket is left behind
+
+
+def _still_bound(path: Path, bound: int) -> bool:
+    try:
+        return os.stat(path).st_ino == bound
+    except OSError:
+        return False
 
 
 def _reap(children: set[int]) -> None:

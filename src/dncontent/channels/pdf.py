@@ -202,7 +202,8 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
                 printed = printing.write_pdfs([printing.Job(*job) for job in jobs], fonts_css=str(_fonts_css()),
                                               done=done)
             except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
-                raise _layout_failed(f"{type(exc).__name__}: {exc}") from exc
+                raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); please "
+                                 f"report this with the content that causes it") from exc
         for i, result in zip(todo, printed):
             brochure = brochures[i]
             role = "brochure-print" if brochure.print_marks else "brochure"
@@ -222,15 +223,8 @@ def _on_print_server(jobs: list[tuple[str, str, bytes]], done) -> list | None:
         return None
     try:
         return print_server.print_jobs([print_server.Job(*job) for job in jobs], done=done)
-    except print_server.Unavailable:
+    except print_server.Unavailable:  # whatever went wrong there, this process prints them (and says why not)
         return None
-    except print_server.LayoutFailed as exc:
-        raise _layout_failed(str(exc)) from None
-
-
-def _layout_failed(error: str) -> BuildError:
-    return BuildError(f"the brochure could not be laid out ({error}); please report this with the content that "
-                      f"causes it")
 
 
 @cache
