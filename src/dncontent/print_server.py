@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from .channels.pdf import Printed  # what a build gets back for each brochure, printed here or in process
+
 IDLE_SECONDS = 600.0  # a server exits after this long without a job
 START_SECONDS = 10.0  # how long a build waits for a new server to listen before printing in process
 JOB_SECONDS = 120.0  # how long a build waits for one brochure before printing it in process instead
@@ -50,12 +52,6 @@ class Job(NamedTuple):
     html: str
     base_url: str
     identifier: bytes
-
-
-class Printed(NamedTuple):
-    pdf: bytes
-    messages: tuple[str, ...]
-    pages: int
 
 
 class Unavailable(Exception):

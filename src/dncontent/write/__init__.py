@@ -123,22 +123,7 @@ class Writer:
 
     def _out_holds_only(self, manifest: bytes) -> bool:
         """Whether `out` holds this manifest and the files it lists (each already checked), and nothing else."""
-        if not _holds(self.out / "manifest.json", manifest, hashlib.sha256(manifest).hexdigest()):
-            return False
-        expected = self._paths | {"manifest.json"}
-        found = 0
-        try:
-            for where, dirs, files in os.walk(self.out, onerror=_raise):
-                rel = Path(where).relative_to(self.out)
-                for name in files:
-                    if (rel / name).as_posix() not in expected:
-                        return False
-                    found += 1
-                if any(os.path.islink(os.path.join(where, d)) for d in dirs):
-                    return False
-        except OSError:
-            return False
-        return found == len(expected)
+        return _holds(self.out / "manifest.json", manifest, hashlib.sha256(manifest).hexdigest()) and is_build(self.out)
 
     def _swap(self) -> None:
         if not os.path.lexists(self.out):
