@@ -253,6 +253,22 @@ def test_an_empty_staging_folder_left_by_a_killed_build_is_removed(tmp_path):
     assert beside(out) == ["build"]
 
 
+@pytest.mark.parametrize("lock, what", [("a FIFO", "a FIFO (named pipe)"), ("notes", "a file with something in it")])
+def test_something_else_at_the_lock_name_is_refused_and_kept(tmp_path, lock, what):
+    """A build deletes its lock file as it finishes: only an empty regular file can be one it made or left."""
+    out = tmp_path / "build"
+    mine = tmp_path / ".build.lock"
+    os.mkfifo(mine) if lock == "a FIFO" else mine.write_text("keep me", "utf-8")
+    before = os.lstat(mine)
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out), *FAST, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"Error: {mine} is {what}, not a lock file dncontent made; move it away or delete it, then build again" \
+        in result.stderr
+    after = os.lstat(mine)
+    assert (after.st_ino, after.st_mode, after.st_size) == (before.st_ino, before.st_mode, before.st_size)
+    assert beside(out) == [".build.lock"]
+
+
 # 4. An output folder that is a mount point
 
 
