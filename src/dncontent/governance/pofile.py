@@ -108,4 +108,5 @@ def _decode(raw: bytes, shown: str, header: dict[str, HeaderField]) -> str:
 
 
 def _refused(shown: str, line: int, message: str, hint: str = "") -> ImportRefused:
-    return ImportRefused(f"cannot read {shown}; nothing was written", [Problem(shown, line, 1, "", message, hint, code="po")])
+    return ImportRefused(f"cannot read {shown}; nothing was written",
+                         [Problem(shown, line, 1, "", message, hint, code="po")])

@@ -203,7 +203,8 @@ def write_all(documents: list[tuple[Path, str]], root: Path | None = None) -> No
         except OSError as exc:
             _discard([t for t, _ in staged[done:]])
             written = ", ".join(display_path(p) for _, p in staged[:done]) or "nothing"
-            raise WriteRefused(f"cannot replace {display_path(path)}: {exc.strerror or exc}; written: {written}") from None
+            raise WriteRefused(f"cannot replace {display_path(path)}: {exc.strerror or exc}; "
+                               f"written: {written}") from None
     for folder in dict.fromkeys(path.parent for _, path in staged):
         _fsync_folder(folder)
 
