@@ -140,6 +140,32 @@ def test_signoff_refuses_invalid_content_and_claims_about_the_future(content_cop
     assert page.read_bytes() == before
 
 
+@pytest.mark.parametrize("name, message", [
+    ("Dana Ruiz\u202e, TD ,TP", "--by: text contains the bidirectional control character U+202E RIGHT-TO-LEFT "
+     "OVERRIDE; nothing was written (hint: remove it: it is invisible and makes text display in a different order "
+     "from how it is stored)"),
+    ("Dana\u200bRuiz, PT", "--by: text contains the invisible format character U+200B ZERO WIDTH SPACE; nothing "
+     "was written"),
+    ("Dana Ruiz\a, PT", "--by: text contains the control character U+0007; nothing was written (hint: remove it; "
+     "use plain spaces and line breaks)"),
+    ("\u738b\u533b\u751f", "--by: the brochure's font cannot draw U+738B CJK UNIFIED IDEOGRAPH-738B '\u738b', "
+     "U+533B CJK UNIFIED IDEOGRAPH-533B '\u533b', U+751F CJK UNIFIED IDEOGRAPH-751F '\u751f'; nothing was written"),
+])
+def test_signoff_refuses_a_name_the_content_rules_refuse(content_copy, name, message):
+    """The name goes into page.yaml twice: were it written, the page would no longer validate, and no later
+    sign-off could put that right."""
+    page = content_copy / "en" / "page.yaml"
+    before = page.read_bytes()
+    result = run_cli("signoff", "--locale", "en", "--by", name, "--content", str(content_copy))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"Error: {message}"), result.stderr
+    assert page.read_bytes() == before
+    assert run_cli("validate", "--content", str(content_copy)).returncode == 0
+    signoff(content_copy, "en")  # and a name the rules accept is signed off as before
+    assert f"reviewed_by: {REVIEWER}\n" in page.read_text("utf-8")
+
+
 def test_signoff_marks_a_draft_approved_and_keeps_the_layout(tmp_path):
     """Where a page records review.status, signing off (a clinician's review) is what makes it approved."""
     from dncontent.governance.signoff import record

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
+import stat
 import subprocess
 from pathlib import Path
 
@@ -216,3 +219,120 @@ def test_import_needs_a_translated_locale(content_copy, tmp_path):
     broken.write_text('msgid "a"\nmsgstr "b"\nmsgid\n', "utf-8")
     result = import_po(content_copy, broken, "--locale", "es")
     assert result.returncode == 1 and f"{broken}:" in result.stderr and "Traceback" not in result.stderr
+
+
+def spanish_po(content: Path, target: Path, **msgstrs: str) -> Path:
+    """An export of es with some translations changed (keys: unit paths with / as __)."""
+    po = export(content, target)
+    for context, msgstr in msgstrs.items():
+        entry(po, context.replace("__", "/")).msgstr = msgstr
+    po.save(str(target))
+    return target
+
+
+def test_a_po_file_whose_header_says_latin_1_but_is_utf_8_is_refused_not_garbled(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    exported = polib.pofile(str(spanish_po(content_copy, tmp_path / "all.po",
+                                           risks__infection__label="Infección local")))
+    small = polib.POFile()
+    small.metadata = exported.metadata
+    small.append(entry(exported, "risks/infection/label"))
+    utf8 = tmp_path / "utf8.po"
+    small.save(str(utf8))
+    latin1 = tmp_path / "latin1.po"  # gettext's own conversion: ISO-8859-1 bytes and a header that says so
+    subprocess.run([require("msgconv", "gettext"), "--to-code=ISO-8859-1", "-o", str(latin1), str(utf8)], check=True)
+    assert "charset=ISO-8859-1" in latin1.read_text("latin-1") and "Infección".encode("latin-1") in latin1.read_bytes()
+    target = tmp_path / "es.po"  # what a tool that keeps the template's charset but writes UTF-8 leaves
+    text = utf8.read_text("utf-8").replace("charset=UTF-8", "charset=ISO-8859-1")
+    target.write_text(text, "utf-8")
+    line = text.splitlines().index('"Content-Type: text/plain; charset=ISO-8859-1\\n"') + 1
+    before = hashes(content_copy)
+    result = import_po(content_copy, target)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (f"{target}:{line}:1: the header says charset=ISO-8859-1, but the text is UTF-8: read as ISO-8859-1 it "
+            f"would import garbled ('Infección' as 'InfecciÃ³n') (hint: if the file is UTF-8, change this line to "
+            f"charset=UTF-8; if it really is ISO-8859-1, convert it with `msgconv --to-code=UTF-8 -o {target} "
+            f"{target}`)") in result.stderr
+    assert f"error: cannot read {target}; nothing was written" in result.stderr
+    assert hashes(content_copy) == before
+    # one that says UTF-8 but is not is refused at the line of the first byte that is not
+    target.write_bytes(latin1.read_bytes().replace(b"charset=ISO-8859-1", b"charset=UTF-8"))
+    result = import_po(content_copy, target)
+    bad = latin1.read_bytes().split(b"\n").index(b'msgstr "Infecci\xf3n local"') + 1
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert f"{target}:{bad}:1: is not UTF-8 text: byte 0xF3 cannot be read as UTF-8" in result.stderr
+    assert hashes(content_copy) == before
+    # a file really written in ISO-8859-1 reads as it says
+    result = import_po(content_copy, latin1)
+    assert result.returncode == 0, result.stderr
+    assert "label: Infección local\n" in (es / "risks.yaml").read_text("utf-8")
+
+
+def test_a_po_file_in_another_language_is_refused(content_copy, tmp_path):
+    make_spanish(content_copy)
+    shutil.copytree(content_copy / "es", content_copy / "es-419")
+    target = spanish_po(content_copy, tmp_path / "es.po", risks__infection__label="Infección local")
+    text = target.read_text("utf-8")
+    line = text.splitlines().index('"Language: es\\n"') + 1
+    before = hashes(content_copy)
+    for language, locale, hint in [
+            ("pt_BR", "es", "content has no locale pt_BR; if the file really is es, correct this line to Language: es"),
+            ("es-419", "es", "import it into es-419 with --locale es-419; if the file really is es, correct this "
+                             "line to Language: es"),
+            ("es", "es-419", "import it into es with --locale es; if the file really is es-419, correct this line "
+                             "to Language: es-419"),
+            ("es_ES", "es-419", "content has no locale es_ES; if the file really is es-419, correct this line to "
+                                "Language: es-419")]:
+        target.write_text(text.replace('"Language: es\\n"', f'"Language: {language}\\n"'), "utf-8")
+        result = import_po(content_copy, target, "--locale", locale)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert (f"{target}:{line}:1: the header says Language: {language}, but the import is into {locale} "
+                f"(hint: {hint})") in result.stderr
+        assert f"error: {target} not imported: it is not in {locale}; nothing was written" in result.stderr
+        assert hashes(content_copy) == before
+    # the same language, however spelled, is taken, and a region's file fits the language's locale
+    for language, locale in [("es_419", "es-419"), ("ES.UTF-8", "es"), ("es_ES", "es"), ("es_MX@formal", "es")]:
+        target.write_text(text.replace('"Language: es\\n"', f'"Language: {language}\\n"'), "utf-8")
+        result = import_po(content_copy, target, "--locale", locale)
+        assert result.returncode == 0, f"{language} into {locale}: {result.stderr}"
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry under `root`, links not followed: its kind, link target or bytes, mode, inode and time."""
+    entries = {}
+    for where, folders, files in os.walk(root):
+        for name in folders + files:
+            path = Path(where) / name
+            info = os.lstat(path)
+            kind = stat.S_IFMT(info.st_mode)
+            data = os.readlink(path) if stat.S_ISLNK(info.st_mode) else \
+                path.read_bytes() if stat.S_ISREG(info.st_mode) else None
+            entries[path.relative_to(root).as_posix()] = (kind, info.st_mode, data) + \
+                ((info.st_ino, info.st_mtime_ns) if not stat.S_ISDIR(info.st_mode) else ())
+    return entries
+
+
+@pytest.mark.parametrize("change", ["a translation the content rules refuse", "a translation they accept"])
+def test_an_import_into_a_locale_with_a_linked_file_writes_nothing_anywhere(content_copy, tmp_path, change):
+    """es-419 shares es's labels through an absolute link: an import into es-419 that would write labels.yaml
+    must not reach es's file, and a refused import must leave every file, links followed, as it was."""
+    make_spanish(content_copy)
+    shutil.copytree(content_copy / "es", content_copy / "es-419")
+    (content_copy / "es-419" / "labels.yaml").unlink()
+    (content_copy / "es-419" / "labels.yaml").symlink_to(content_copy / "es" / "labels.yaml")
+    assert run_cli("validate", "--content", str(content_copy)).returncode == 0
+    po = export(content_copy, tmp_path / "es-419.po", "--locale", "es-419")
+    caption = "Escanee el código para reservar su cita en línea" if change.endswith("refuse") else "Reserve aquí"
+    entry(po, "labels/qr_caption").msgstr = caption
+    entry(po, "risks/infection/label").msgstr = "Infección local"
+    po.save(str(tmp_path / "es-419.po"))
+    before, followed = snapshot(content_copy), hashes(content_copy)
+    result = import_po(content_copy, tmp_path / "es-419.po", "--locale", "es-419")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "nothing was written" in result.stderr
+    assert snapshot(content_copy) == before and hashes(content_copy) == followed
+    if change.endswith("accept"):
+        assert (f"{content_copy}/es-419/labels.yaml:1:1: is a symbolic link (to {content_copy}/es/labels.yaml): "
+                f"dncontent edits content files in place and never writes through a link (hint: replace the link "
+                f"with a copy of the file it points to)") in result.stderr
+        assert f"error: cannot edit {content_copy}/es-419/labels.yaml; nothing was written" in result.stderr

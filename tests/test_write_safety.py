@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import threading
@@ -252,6 +253,22 @@ def test_an_empty_staging_folder_left_by_a_killed_build_is_removed(tmp_path):
     assert beside(out) == ["build"]
 
 
+@pytest.mark.parametrize("lock, what", [("a FIFO", "a FIFO (named pipe)"), ("notes", "a file with something in it")])
+def test_something_else_at_the_lock_name_is_refused_and_kept(tmp_path, lock, what):
+    """A build deletes its lock file as it finishes: only an empty regular file can be one it made or left."""
+    out = tmp_path / "build"
+    mine = tmp_path / ".build.lock"
+    os.mkfifo(mine) if lock == "a FIFO" else mine.write_text("keep me", "utf-8")
+    before = os.lstat(mine)
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out), *FAST, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert f"Error: {mine} is {what}, not a lock file dncontent made; move it away or delete it, then build again" \
+        in result.stderr
+    after = os.lstat(mine)
+    assert (after.st_ino, after.st_mode, after.st_size) == (before.st_ino, before.st_mode, before.st_size)
+    assert beside(out) == [".build.lock"]
+
+
 # 4. An output folder that is a mount point
 
 
@@ -335,3 +352,167 @@ def test_an_unusable_output_path_is_one_line_and_changes_nothing(tmp_path, targe
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (tmp_path / "notes.txt").read_text("utf-8") == "keep me"
     assert build(CONTENT, tmp_path / "build", *FAST).returncode == 0
+
+
+# 6. The commands that write content files (signoff, i18n import): only the files they mean to change
+
+WRITTEN = {"signoff": ["es/page.yaml"], "import": ["es/risks.yaml", "es/translation.yaml"]}
+AT_STAGING_NAMES = ["a link to a file outside", "a link to nothing outside", "a FIFO", "a file of someone else's",
+                    "a folder"]
+AT_CONTENT_FILES = ["a link to a file outside", "a link to nothing outside", "a FIFO", "a folder",
+                    "a link inside the content folder"]
+
+
+def snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry under `root`, links not followed: its kind and mode, what a link says or a file holds, and a
+    file's inode and time (a file rewritten with the same bytes counts as changed). Never opens a FIFO."""
+    entries = {}
+    for where, folders, files in os.walk(root):
+        for name in folders + files:
+            path = Path(where) / name
+            info = os.lstat(path)
+            data = os.readlink(path) if stat.S_ISLNK(info.st_mode) else \
+                path.read_bytes() if stat.S_ISREG(info.st_mode) else None
+            entries[path.relative_to(root).as_posix()] = (info.st_mode, data) + \
+                (() if stat.S_ISDIR(info.st_mode) else (info.st_ino, info.st_mtime_ns))
+    return entries
+
+
+def plant(path: Path, kind: str, case: Path) -> None:
+    """Put something dncontent did not make at `path`, replacing what is there."""
+    if os.path.lexists(path):
+        os.rename(path, path.with_name(f".{path.name}.mine"))  # kept inside the content folder, for a link to it
+    if kind == "a link to a file outside":
+        path.symlink_to(case / "outside" / "victim.txt")
+    elif kind == "a link to nothing outside":
+        path.symlink_to(case / "outside" / "created.txt")
+    elif kind == "a FIFO":
+        os.mkfifo(path)
+    elif kind == "a file of someone else's":
+        path.write_text("keep me\n", "utf-8")
+    elif kind == "a folder":
+        path.mkdir()
+        (path / "keep.txt").write_text("keep me\n", "utf-8")
+    elif kind == "a link inside the content folder":
+        path.symlink_to(path.with_name(f".{path.name}.mine"))
+    else:
+        raise AssertionError(kind)
+
+
+@pytest.fixture(scope="module")
+def translated_po(tmp_path_factory) -> tuple[Path, Path]:
+    """The shipped content, with one Spanish unit not yet recorded in the translation memory, and a PO file that
+    translates it anew: importing it writes es/risks.yaml and es/translation.yaml."""
+    import polib
+
+    base = tmp_path_factory.mktemp("writers")
+    content = base / "content"
+    shutil.copytree(CONTENT, content)
+    memory = content / "es" / "translation.yaml"
+    memory.write_text(memory.read_text("utf-8").replace("  risks/infection/label: Infection\n", "", 1), "utf-8")
+    po_path = base / "es.po"
+    assert run_cli("i18n", "export", "--locale", "es", "--content", str(content), "-o", str(po_path)).returncode == 0
+    po = polib.pofile(str(po_path))
+    (infection,) = [e for e in po if e.msgctxt == "risks/infection/label"]
+    infection.msgstr = "Infección local"
+    infection.flags = []
+    po.save(str(po_path))
+    return content, po_path
+
+
+def run_writer(case: Path, command: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run a writing command on case/content; what it changed under case/ (the whole tree, the PO file and the
+    files outside the content folder included). A command that waits on a FIFO fails the test at the timeout."""
+    before = snapshot(case)
+    args = (["signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT"] if command == "signoff"
+            else ["i18n", "import", str(case / "es.po")])
+    result = run_cli(*args, "--content", str(case / "content"), timeout=60)
+    after = snapshot(case)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    assert "Traceback" not in result.stderr, result.stderr
+    if result.returncode == 0:
+        intended = {f"content/{name}" for name in WRITTEN[command]}
+        assert changed and changed <= intended, f"{command} changed {sorted(changed - intended)}"
+        assert all(path in after and stat.S_ISREG(after[path][0]) for path in changed), "a link or not a file"
+    else:
+        assert result.returncode == 1, result.stderr
+        assert changed == set(), f"a refused {command} changed {sorted(changed)}"
+        assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1, result.stderr
+    return result, changed
+
+
+def writer_cases():
+    for name in sorted({n for names in WRITTEN.values() for n in names}):
+        staging = str(Path(name).with_name(f".{Path(name).name}.dncontent-new"))
+        for kind in AT_STAGING_NAMES:
+            yield pytest.param(staging, kind, id=f"{staging} is {kind}")
+        for kind in AT_CONTENT_FILES:
+            yield pytest.param(name, kind, id=f"{name} is {kind}")
+    yield pytest.param("es", "a link inside the content folder", id="es is a link inside the content folder")
+
+
+@pytest.mark.parametrize("name, kind", list(writer_cases()))
+def test_writers_touch_only_the_content_files_they_mean_to_change(tmp_path, translated_po, name, kind):
+    content, po_path = translated_po
+    case = tmp_path / "case"
+    shutil.copytree(content, case / "content")
+    shutil.copy(po_path, case / "es.po")
+    (case / "outside").mkdir()
+    (case / "outside" / "victim.txt").write_text("export PATH=/usr/bin\n", "utf-8")  # say, ~/.bashrc
+    plant(case / "content" / name, kind, case)
+    outcomes = {}
+    for command in ("signoff", "import"):
+        outcomes[command] = run_writer(case, command)[0].returncode
+    if Path(name).name.startswith("."):  # beside the content files: never in a writer's way
+        assert outcomes == {"signoff": 0, "import": 0}, outcomes
+    elif kind == "a link inside the content folder":  # valid content, but a link is never written through
+        refused = {command for command, names in WRITTEN.items() if name == "es" or name in names}
+        assert outcomes == {command: 1 if command in refused else 0 for command in WRITTEN}, outcomes
+    else:  # not content at all: `validate` refuses it, and so does every command that writes
+        assert outcomes == {"signoff": 1, "import": 1}, outcomes
+    assert (case / "outside" / "victim.txt").read_text("utf-8") == "export PATH=/usr/bin\n"
+    assert sorted(p.name for p in (case / "outside").iterdir()) == ["victim.txt"]
+
+
+def test_a_linked_content_file_is_refused_in_one_line_naming_it(tmp_path, translated_po):
+    content, _ = translated_po
+    shutil.copytree(content, tmp_path / "content")
+    page = tmp_path / "content" / "es" / "page.yaml"
+    plant(page, "a link inside the content folder", tmp_path)
+    result = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--content", "content", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == ("content/es/page.yaml:1:1: is a symbolic link (to "
+                             f"{tmp_path}/content/es/.page.yaml.mine): dncontent edits content files in place and "
+                             "never writes through a link (hint: replace the link with a copy of the file it points "
+                             "to)\nerror: cannot edit content/es/page.yaml; nothing was written\n")
+    assert page.is_symlink()
+
+
+def test_a_signed_off_page_keeps_its_permissions_and_a_new_memory_gets_the_umask(tmp_path, translated_po):
+    content, po_path = translated_po
+    shutil.copytree(content, tmp_path / "content")
+    page, memory = tmp_path / "content" / "es" / "page.yaml", tmp_path / "content" / "es" / "translation.yaml"
+    page.chmod(0o640)
+    memory.unlink()
+    result = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--content", str(tmp_path / "content"))
+    assert result.returncode == 0, result.stderr
+    assert oct(page.stat().st_mode & 0o777) == oct(0o640)
+    script = "import os, sys; os.umask(0o027); from dncontent.cli import main; main(['i18n', 'mark-current', " \
+             f"'--locale', 'es', '--content', {str(tmp_path / 'content')!r}])"
+    marked = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert marked.returncode == 0, marked.stderr
+    assert oct(memory.stat().st_mode & 0o777) == oct(0o640)
+    assert sorted(p.name for p in memory.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_content_file_that_became_a_fifo_is_refused_without_waiting(tmp_path):
+    """Between the check of the content and the edit, a file may be replaced: the edit opens nothing that waits."""
+    fifo = tmp_path / "page.yaml"
+    os.mkfifo(fifo)
+    script = ("from pathlib import Path; from dncontent.governance.yamledit import Document, WriteRefused\n"
+              f"try:\n    Document(Path({str(fifo)!r}))\nexcept WriteRefused as exc:\n"
+              "    print(exc.problems[0].format())")
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "page.yaml:1:1: is a FIFO (named pipe), not a regular file (hint: content files are " \
+                            "plain text files; replace it with one)\n"

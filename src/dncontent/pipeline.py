@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 from pathlib import Path
 
@@ -12,13 +12,15 @@ from .options import BuildOptions
 from .validate import check_content
 
 
-def validate(content: Path | str = "content", *, strict: bool = False, lints: bool = True) -> list[Problem]:
+def validate(content: Path | str = "content", *, strict: bool = False, lints: bool = True,
+             replaced: Mapping[Path, str] | None = None) -> list[Problem]:
     """Every problem in the content folder, errors first-class, then the editorial warnings and notes.
 
-    With `strict`, editorial warnings count as errors. Lints run only once the content is valid.
+    With `strict`, editorial warnings count as errors. Lints run only once the content is valid. `replaced`
+    (path -> text) checks the content as a command would leave it, in memory: those files are read as that text.
     """
     root = Path(content)
-    files, problems = check_content(root)
+    files, problems = check_content(root, replaced)
     if lints and not any(p.severity == "error" for p in problems):
         from .validate.lints import lint
 

@@ -7,34 +7,24 @@ message. Import checks every entry, and the content that would result, before it
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 import polib
 
-from ..errors import DncontentError, Problem, UsageError
+from ..errors import Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
 from ..resources import schemas_dir
 from .fingerprint import normalise
-from .translation import Translation, memory_text, open_translation, stale, untranslated
+from .pofile import ImportRefused, read_po
+from .translation import Translation, current_memory, memory_text, open_translation, stale, untranslated
 from .units import Unit, placeholders
 
 ONLY = ("all", "stale", "untranslated")
 PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{session_minutes}": "the session length, e.g. 15-30",
                        "{contraindications}": "the short forms of the contraindications, joined as a list"}
-
-
-class ImportRefused(DncontentError):
-    """A PO file that cannot be imported as it is; nothing was written."""
-
-    def __init__(self, message: str, problems: list[Problem]):
-        self.problems = sorted(problems)
-        super().__init__(message)
 
 
 # ---------------------------------------------------------------- export
@@ -152,23 +142,25 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
     """Write the translations of a PO file into the content, after checking all of it. All or nothing."""
     po_path = Path(po_path)
     shown = display_path(po_path)
-    try:
-        po = polib.pofile(str(po_path), wrapwidth=78)
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise ImportRefused(f"cannot read {shown}", [Problem(shown, int(line.group(1)) if line else 1, 1, "",
-                            f"not a readable PO file: {exc}", code="po")]) from None
-    locale = locale or po.metadata.get("Language", "").strip().replace("_", "-")
+    po, text, header = read_po(po_path, shown)
+    language = po.metadata.get("Language", "").strip()
+    locale = locale or language.replace("_", "-")
     if not locale:
         raise UsageError(f"{shown} does not say its language (no Language header); give --locale")
     t = open_translation(content, locale)
+    if language:
+        mismatch = language_mismatch(language, locale, {f.locale for f in t.files if f.locale})
+        if mismatch:
+            line = header["Language"].line if "Language" in header else 1
+            raise ImportRefused(f"{shown} not imported: it is not in {locale}; nothing was written",
+                                [Problem(shown, line, 1, "", *mismatch, code="po-language")])
     english = {u.path: u for u in t.source_units}
     problems: list[Problem] = []
     accepted: list[tuple[polib.POEntry, Unit]] = []
     seen: dict[str, int] = {}
     skipped = fuzzy_taken = 0
 
-    _number_lines(po, po_path)
+    _number_lines(po, text)
 
     def refuse(entry, message, hint="", code="po"):
         problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt or "", message, hint, code=code))
@@ -210,12 +202,31 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
     return _apply(t, shown, accepted, skipped, fuzzy_taken)
 
 
-def _number_lines(po: polib.POFile, po_path: Path) -> None:
+def _number_lines(po: polib.POFile, text: str) -> None:
     """Point each entry at its msgctxt line, where an editor shows the unit, rather than where polib began it."""
-    lines = po_path.read_text("utf-8", errors="replace").splitlines()
+    lines = text.splitlines()
     starts = [n for n, line in enumerate(lines, start=1) if line.startswith("msgctxt ")]
     for entry, line in zip([e for e in po if not e.obsolete and e.msgctxt is not None], starts):
         entry.linenum = line
+
+
+def language_mismatch(language: str, locale: str, locales: set[str]) -> tuple[str, str] | None:
+    """Why a PO file whose header says `language` cannot go into `locale` (message, hint), or None.
+
+    Tags compare as BCP 47 does, whatever their spelling (es_419 is es-419, pt_BR.UTF-8 is pt-BR). A file for the
+    language in general fits a regional locale and the other way round (es into es-MX, es_ES into es), unless the
+    content has a locale of its own for the file's tag; two different regions, or two languages, never fit.
+    """
+    def tag(value: str) -> list[str]:
+        return re.split(r"[@.]", value, maxsplit=1)[0].replace("_", "-").lower().split("-")
+
+    said, wanted = tag(language), tag(locale)
+    own = next((loc for loc in sorted(locales) if tag(loc) == said), None)
+    if said == wanted or (said[0] == wanted[0] and (len(said) == 1 or len(wanted) == 1) and own in (None, locale)):
+        return None
+    hint = (f"import it into {own} with --locale {own}" if own else f"content has no locale {language}") + \
+        f"; if the file really is {locale}, correct this line to Language: {locale}"
+    return f"the header says Language: {language}, but the import is into {locale}", hint
 
 
 def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int) -> ImportResult:
@@ -233,44 +244,40 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
             same.discard(unit.path)
         if entry.msgstr == unit.text:
             continue
-        doc = documents.setdefault(unit.kind, Document(t.root / t.locale / f"{unit.kind}.yaml"))
+        if unit.kind not in documents:
+            documents[unit.kind] = Document(t.root / t.locale / f"{unit.kind}.yaml", t.root)
+        doc = documents[unit.kind]
         container = doc.data
         for step in unit.yaml_path[:-1]:
             container = container[step]
         updated += set_text(container, unit.yaml_path[-1], entry.msgstr)
     writes = [(doc.path, doc.text()) for doc in documents.values() if doc.changed]
     memory = memory_text(t.source, records, [u.path for u in t.source_units], frozenset(same))
-    old_memory = t.memory_path.read_text("utf-8") if t.memory_path.is_file() else None
+    old_memory = current_memory(t)
     if memory != old_memory:
         writes.append((t.memory_path, memory))
     if writes:
         _check_would_be(t, shown, writes, accepted)
-        write_all(writes)
+        write_all(writes, t.root)
     content_files = [path for path, _ in writes if path != t.memory_path]
     return ImportResult(t.locale, updated, len(accepted) - updated, skipped, fuzzy_taken, memory != old_memory,
                         content_files)
 
 
 def _check_would_be(t: Translation, shown: str, writes: list[tuple[Path, str]], accepted: list) -> None:
-    """Validate the content as the import would leave it, in a temporary copy; refuse with the PO's lines."""
+    """Validate the content as the import would leave it, in memory (nothing is written, not even a copy);
+    refuse with the PO's lines."""
     from ..pipeline import validate
 
-    with tempfile.TemporaryDirectory(prefix="dncontent-import-") as temp:
-        copy = Path(temp) / "content"
-        shutil.copytree(t.root, copy, symlinks=True)
-        for path, text in writes:
-            (copy / path.relative_to(t.root)).write_text(text, "utf-8", newline="")
-        errors = [p for p in validate(copy) if p.severity == "error"]
-        problems = []
-        for error in errors:
-            rel = Path(os.path.relpath(Path(error.file).resolve(), copy.resolve()))
-            entry = _entry_at(rel, error.field, t.locale, accepted)
-            if entry is not None:
-                problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt, f"the content rules refuse this "
-                                        f"translation: {error.message}", error.hint, code=error.code))
-            else:
-                real = display_path(t.root / rel)
-                problems.append(error._replace(file=real))
+    written = {display_path(path): path.relative_to(t.root) for path, _ in writes}
+    problems = []
+    for error in [p for p in validate(t.root, replaced=dict(writes)) if p.severity == "error"]:
+        entry = _entry_at(written[error.file], error.field, t.locale, accepted) if error.file in written else None
+        if entry is not None:
+            problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt, f"the content rules refuse this "
+                                    f"translation: {error.message}", error.hint, code=error.code))
+        else:
+            problems.append(error)
     if problems:
         raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written", problems)
 

@@ -17,7 +17,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ..errors import ContentError, UsageError
 from .fingerprint import fingerprint
 from .units import docs_by_locale, locale_units
-from .yamledit import Document, set_text, write_all
+from .yamledit import Document, WriteRefused, set_text, write_all
 
 
 class SignoffResult(NamedTuple):
@@ -44,9 +44,7 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
     root = Path(content)
     today = today or datetime.date.today()
     date = date or today
-    by = " ".join(by.split())
-    if not by or len(by) > 200:
-        raise UsageError("--by takes the reviewer's name and credentials, e.g. \"Dana Ruiz, PT, DPT\" (1 to 200 characters)")
+    by = reviewer(by)
     if date > today:
         raise UsageError(f"--date {date} is in the future: a sign-off records a review that has happened")
     next_review = next_review or one_year_after(date)
@@ -61,13 +59,37 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
         raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
     units = locale_units(docs[locale])
     page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
-    doc = Document(page_path)
+    doc = Document(page_path, root)
     first = not isinstance(doc.data.get("signoff"), dict)
     changed = record(doc.data, units={u.path: fingerprint(u.text) for u in units}, by=by, date=date,
                      next_review=next_review)
     if doc.changed:
-        write_all([(page_path, doc.text())])
+        text = doc.text()
+        problems = [p for p in validate(root, replaced={page_path: text}) if p.severity == "error"]
+        if problems:  # what the sign-off writes is checked by the rules the page is, before it is written
+            raise WriteRefused("the sign-off would leave content that does not validate; nothing was written",
+                               problems)
+        write_all([(page_path, text)], root)
     return SignoffResult(page_path, len(units), changed, next_review.isoformat(), first)
+
+
+def reviewer(by: str) -> str:
+    """The reviewer's name as it will be written (spaces collapsed), if the content rules accept it as text."""
+    from ..load.yaml_reader import text_problem
+    from ..validate.glyphs import describe, undrawable
+
+    by = " ".join(by.split())
+    if not by or len(by) > 200:
+        raise UsageError("--by takes the reviewer's name and credentials, e.g. \"Dana Ruiz, PT, DPT\" (1 to 200 characters)")
+    refused = text_problem(by)
+    if refused:
+        message, hint, _ = refused
+        raise UsageError(f"--by: {message}; nothing was written (hint: {hint})")
+    missing = undrawable(by)
+    if missing:
+        raise UsageError(f"--by: the brochure's font cannot draw {', '.join(describe(c) for c in missing)}; nothing "
+                         f"was written (hint: write the name in characters the font has, e.g. Latin letters)")
+    return by
 
 
 def record(page, units: dict[str, str], by: str, date: datetime.date, next_review: datetime.date) -> int:

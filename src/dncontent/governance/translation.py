@@ -7,6 +7,7 @@ whole, in the source's unit order, so the same records give the same bytes.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -126,13 +127,17 @@ def mark_current(content: Path | str, locale: str, include_stale: bool = False) 
     same = frozenset(path for path in t.same if path in t.units
                      and normalise(t.units[path].text) == normalise(records.get(path, "")))
     text = memory_text(t.source, records, [u.path for u in t.source_units], same)
-    written = _write_if_changed(t.memory_path, text, write_all)
+    written = text != current_memory(t)
+    if written:
+        write_all([(t.memory_path, text)], t.root)
     current = sum(1 for u in t.source_units if u.path in records and not stale(t._replace(records=records), u.path, u.text))
     return MarkResult(current, stale_kept, untranslated_count, written)
 
 
-def _write_if_changed(path: Path, text: str, write_all) -> bool:
-    if path.is_file() and path.read_text("utf-8") == text:
-        return False
-    write_all([(path, text)])
-    return True
+def current_memory(t: Translation) -> str | None:
+    """translation.yaml as it is now, or None if the locale has none; refused if it is a link or not a file."""
+    from .yamledit import read_for_edit
+
+    if not os.path.lexists(t.memory_path):
+        return None
+    return read_for_edit(t.memory_path, t.root)

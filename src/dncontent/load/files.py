@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from ..errors import Problem, UsageError
@@ -48,10 +49,10 @@ def check_root(root: Path) -> None:
     except OSError as exc:
         raise UsageError(f"cannot read the content folder {root}: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(mode):
-        raise UsageError(f"content folder {root} is {_what(mode)}, not a folder")
+        raise UsageError(f"content folder {root} is {what_is(mode)}, not a folder")
 
 
-def _what(mode: int) -> str:
+def what_is(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
@@ -80,7 +81,7 @@ def _not_a_content_file(path: Path, root: Path, hint: str) -> Problem | None:
         return Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions",
                        code="io")
     if not stat.S_ISREG(mode):
-        return Problem(shown, 1, 1, "", f"is {_what(mode)}, not a regular file",
+        return Problem(shown, 1, 1, "", f"is {what_is(mode)}, not a regular file",
                        "content files are plain text files; replace it with one", code="not-a-file")
     target = path.resolve()
     if not target.is_relative_to(root.resolve()):  # through a link: the file itself, or a locale folder
@@ -89,23 +90,26 @@ def _not_a_content_file(path: Path, root: Path, hint: str) -> Problem | None:
     return None
 
 
-def discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
-    """List the content files in `root`: brand.yaml, then one folder per locale with one file per kind."""
+def discover(root: Path, replaced: Collection[Path] = ()) -> tuple[list[ContentFile], list[Problem]]:
+    """List the content files in `root`: brand.yaml, then one folder per locale with one file per kind.
+
+    A path in `replaced` is a file as a command would write it: listed whatever is on disk now (see `read_all`).
+    """
     try:
-        return _discover(root)
+        return _discover(root, frozenset(replaced))
     except OSError as exc:  # an unreadable folder
         where = Path(exc.filename) if exc.filename else root
         return [], [Problem(display_path(where), 1, 1, "", f"cannot read: {exc.strerror or exc}",
                             "check the folder's permissions", code="io")]
 
 
-def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
+def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile], list[Problem]]:
     files: list[ContentFile] = []
     problems: list[Problem] = []
     shown_root = display_path(root)
     for kind in SHARED_KINDS:
         path = root / f"{kind}.yaml"
-        refused = _not_a_content_file(path, root, f"every content folder has {kind}.yaml")
+        refused = None if path in replaced else _not_a_content_file(path, root, f"every content folder has {kind}.yaml")
         if refused is None:
             files.append(ContentFile(path, display_path(path), kind, None))
         else:
@@ -121,15 +125,17 @@ def _discover(root: Path) -> tuple[list[ContentFile], list[Problem]]:
             continue
         for kind in LOCALE_KINDS:
             path = folder / f"{kind}.yaml"
-            refused = _not_a_content_file(path, root,
-                                          f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}")
+            refused = None if path in replaced else _not_a_content_file(
+                path, root, f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}")
             if refused is None:
                 files.append(ContentFile(path, display_path(path), kind, folder.name))
             else:
                 problems.append(refused)
         for kind in OPTIONAL_LOCALE_KINDS:
             path = folder / f"{kind}.yaml"
-            if os.path.lexists(path):
+            if path in replaced:
+                files.append(ContentFile(path, display_path(path), kind, folder.name))
+            elif os.path.lexists(path):
                 refused = _not_a_content_file(path, root, "")
                 if refused is None:
                     files.append(ContentFile(path, display_path(path), kind, folder.name))
@@ -161,12 +167,17 @@ def _closest(name: str, options: tuple[str, ...]) -> str:
     return "expected one of " + ", ".join(f"{o}.yaml" for o in options)
 
 
-def read_all(files: list[ContentFile]) -> list[Problem]:
-    """Parse every file; a file that cannot be parsed keeps doc=None and reports why."""
+def read_all(files: list[ContentFile], replaced: Mapping[Path, str] | None = None) -> list[Problem]:
+    """Parse every file; a file that cannot be parsed keeps doc=None and reports why.
+
+    `replaced` maps a path to the text a command would write there: that text is checked instead of the file's,
+    so a command can validate the content as it would leave it without writing anything.
+    """
     problems: list[Problem] = []
+    replaced = replaced or {}
     for file in files:
         try:
-            raw = _read_regular(file.path)
+            raw = replaced[file.path].encode("utf-8") if file.path in replaced else read_regular(file.path)
         except OSError as exc:
             problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror or exc}",
                                     "check the file's permissions", code="io"))
@@ -185,12 +196,16 @@ def read_all(files: list[ContentFile]) -> list[Problem]:
     return problems
 
 
-def _read_regular(path: Path) -> bytes | None:
+def read_regular(path: Path, *, follow_links: bool = True) -> bytes | None:
     """The first MAX_BYTES + 1 bytes (enough to know a file is too large), or None if it is not a regular file.
 
     O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; regular files ignore it.
+    Without `follow_links`, a symbolic link fails to open (OSError, ELOOP) instead of being read through.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_links:
+        flags |= os.O_NOFOLLOW
+    fd = os.open(path, flags)
     with open(fd, "rb", closefd=True) as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return None

@@ -70,6 +70,27 @@ _INVISIBLE = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI}{_FORMAT}]")
 _BIDI_CHARS = re.compile(f"[{_BIDI}]")
 
 
+def text_problem(value: str) -> tuple[str, str, str] | None:
+    """Why content cannot hold `value` as text (message, hint, code): a control or invisible format character, or
+    only spaces. Commands that write text into content check it with this before they write."""
+    control = _INVISIBLE.search(value)
+    if control:
+        char = control.group()
+        named = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+        if _CONTROL.match(char):
+            what, hint = "control character", "remove it; use plain spaces and line breaks"
+        elif _BIDI_CHARS.match(char):
+            what, hint = ("bidirectional control character", "remove it: it is invisible and makes text "
+                          "display in a different order from how it is stored")
+        else:
+            what, hint = ("invisible format character", "remove it: it is invisible, and splits or hides "
+                          "words for search, copy and paste and screen readers")
+        return f"text contains the {what} {named}", hint, "yaml-control"
+    if value and not value.strip():
+        return "text is blank", "write the text, or remove the field", "blank"
+    return None
+
+
 class Located:
     """A parsed document plus where each value (and each mapping key) starts."""
 
@@ -164,26 +185,11 @@ class _Converter:
 
     def _text(self, node: yaml.ScalarNode, path: Path) -> str | None:
         """Text as typed, unless it holds control or invisible format characters, or only spaces."""
-        value = node.value
-        control = _INVISIBLE.search(value)
-        if control:
-            char = control.group()
-            named = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
-            if _CONTROL.match(char):
-                what, hint = "control character", "remove it; use plain spaces and line breaks"
-            elif _BIDI_CHARS.match(char):
-                what, hint = ("bidirectional control character", "remove it: it is invisible and makes text "
-                              "display in a different order from how it is stored")
-            else:
-                what, hint = ("invisible format character", "remove it: it is invisible, and splits or hides "
-                              "words for search, copy and paste and screen readers")
-            self.problem(_pos(node.start_mark), path, f"text contains the {what} {named}", hint, code="yaml-control")
+        refused = text_problem(node.value)
+        if refused:
+            self.problem(_pos(node.start_mark), path, *refused)
             return None
-        if value and not value.strip():
-            self.problem(_pos(node.start_mark), path, "text is blank", "write the text, or remove the field",
-                         code="blank")
-            return None
-        return value
+        return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
         if node.tag != _MAP:

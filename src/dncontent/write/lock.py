@@ -26,8 +26,9 @@ def acquire(out: Path, shown: str, timeout: float, on_wait: Callable[[str], None
     deadline = time.monotonic() + timeout
     waiting = False
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK, 0o644)
         try:
+            _check_own(fd, path)
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
@@ -49,6 +50,21 @@ def acquire(out: Path, shown: str, timeout: float, on_wait: Callable[[str], None
         if current is not None and (held.st_dev, held.st_ino) == (current.st_dev, current.st_ino):
             return fd
         os.close(fd)  # the build before us removed this file as it finished: lock the one now at the path
+
+
+def _check_own(fd: int, path: Path) -> None:
+    """Refuse a FIFO, a device or a file with anything in it at the lock's name: a lock file is empty and regular,
+    and `release` deletes it, so it must be one dncontent made (or left behind)."""
+    import stat
+
+    from ..errors import UsageError
+    from ..load.files import what_is
+
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_size:
+        what = what_is(info.st_mode) if not stat.S_ISREG(info.st_mode) else "a file with something in it"
+        raise UsageError(f"{path} is {what}, not a lock file dncontent made; move it away or delete it, then "
+                         f"build again")
 
 
 def release(out: Path, fd: int) -> None:
