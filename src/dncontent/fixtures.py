@@ -189,7 +189,7 @@ def _steer(name: str, node: dict, profile: str) -> None:
             node["format"] = "dncontent-date"
         elif pattern.startswith("^(https://"):
             node["format"] = "dncontent-url" if "tel:" in pattern else "dncontent-https"
-        elif pattern == "^[a-z0-9]+(-[a-z0-9]+)*$":
+        elif pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
             node["format"] = "dncontent-id"
         elif pattern:
             node["pattern"] = pattern  # colours: hypothesis-jsonschema's own regex strategy suits them
