@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,24 @@ def require(command: str, package: str) -> str:
         pytest.fail(f"{command} is missing; install it with: sudo apt-get install -y {package} "
                     f"(or run `make test`, which installs it)", pytrace=False)
     return found
+
+
+@contextmanager
+def shared_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder every user can enter and read, removed afterwards: for what a test runs as another
+    user (`nobody`), who may not reach the checkout (a clone under a 0700 home) or a private TMPDIR."""
+    bases = [Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")]
+    base = next((b for b in bases if b.is_dir() and all(p.stat().st_mode & stat.S_IXOTH for p in (b, *b.parents))),
+                None)
+    if base is None:
+        pytest.fail("no temporary folder other users can enter: none of " + ", ".join(map(str, bases)),
+                    pytrace=False)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+    try:
+        folder.chmod(0o755)
+        yield folder
+    finally:
+        shutil.rmtree(folder)
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT, run_cli
+from tests.conftest import CONTENT, ROOT, run_cli, shared_folder
 
 DNCONTENT = [sys.executable, "-m", "dncontent"]
 FULL = "error: cannot write the output: No space left on device"
@@ -125,34 +125,51 @@ def test_a_content_folder_that_is_not_a_folder_is_named(tmp_path: Path):
             assert f"Error: content folder {tmp_path / name} is {what}, not a folder" in result.stderr
 
 
-def test_an_unreadable_file_names_the_permission(content_copy: Path, tmp_path: Path):
-    # Root reads anything, so the check runs as `nobody` on a world-readable copy (as a normal user, directly).
-    shared = Path("/tmp") / f"dncontent-perm-{os.getpid()}"
-    shutil.copytree(content_copy, shared / "content")
-    try:
-        os.chmod(shared, 0o755)
-        for folder in (shared / "content", shared / "content" / "en"):
-            os.chmod(folder, 0o755)
+def test_an_unreadable_file_names_the_permission(content_copy: Path):
+    # Root reads anything, so the check runs as `nobody` (as a normal user, directly), on copies of the content,
+    # of dncontent and of the packages it imports, in a folder that user can read: the checkout and its
+    # virtual environment may sit in a folder only their owner can enter.
+    code = ("import sys; sys.path[:0] = [sys.argv[1]]; from dncontent.load import discover, read_all; "
+            "from pathlib import Path; files, found = discover(Path('content')); "
+            "print('\\n'.join(p.format() for p in found + read_all(files)))")
+    with shared_folder("dncontent-perm-") as shared:
+        shutil.copytree(content_copy, shared / "content")
+        _copy_what_it_imports(code, shared)
+        _readable_by_all(shared)
         (shared / "content" / "en" / "risks.yaml").chmod(0o000)
         prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
-        code = ("import sys; sys.path[:0] = [sys.argv[1]]; from dncontent.load import discover, read_all; "
-                "from pathlib import Path; files, found = discover(Path('content')); "
-                "print('\\n'.join(p.format() for p in found + read_all(files)))")
-        result = subprocess.run([*prefix, "/usr/bin/python3", "-c", code, str(ROOT / "src")], cwd=shared,
-                                capture_output=True, text=True, timeout=60,
-                                env={"PATH": "/usr/bin:/bin", "PYTHONPATH": _site_packages()})
-        no_traceback(result)
-        assert "content/en/risks.yaml:1:1: cannot read file: Permission denied " \
-               "(hint: check the file's permissions)" in result.stdout.splitlines(), result.stdout + result.stderr
-    finally:
-        shutil.rmtree(shared)
+        result = subprocess.run([*prefix, "/usr/bin/python3", "-c", code, str(shared / "lib")], cwd=shared,
+                                capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    no_traceback(result)
+    assert "content/en/risks.yaml:1:1: cannot read file: Permission denied " \
+           "(hint: check the file's permissions)" in result.stdout.splitlines(), result.stdout + result.stderr
 
 
-def _site_packages() -> str:
-    """The venv's packages, for the system Python running as another user (the venv's own may be unreachable)."""
-    import yaml
+def _copy_what_it_imports(code: str, folder: Path) -> None:
+    """Run `code` here, then copy the top-level packages it loaded from outside the standard library (dncontent
+    itself, PyYAML, Babel) into folder/lib, for a system Python run as another user."""
+    listing = ("import json, sys, sysconfig\n"
+               "code, sys.argv = sys.argv[1], sys.argv[1:]\n"
+               "exec(code)\n"
+               "stdlib = sysconfig.get_paths()['stdlib'] + '/'\n"
+               "files = {name: getattr(module, '__file__', None) for name, module in list(sys.modules.items())}\n"
+               "print(json.dumps({n: f for n, f in files.items() if '.' not in n and f and not f.startswith(stdlib)}))")
+    found = subprocess.run([sys.executable, "-c", listing, code, str(ROOT / "src")], cwd=folder, capture_output=True,
+                           text=True, check=True)
+    (folder / "lib").mkdir()
+    for name, file in json.loads(found.stdout.splitlines()[-1]).items():
+        path = Path(file)
+        if path.name == "__init__.py":
+            shutil.copytree(path.parent, folder / "lib" / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(path, folder / "lib" / path.name)
 
-    return str(Path(yaml.__file__).resolve().parent.parent)
+
+def _readable_by_all(folder: Path) -> None:
+    """Every folder under `folder` enterable and every file readable by every user, whatever the umask."""
+    for path in [folder, *folder.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
 
 
 # The working folder, the output streams and the disk

@@ -178,3 +178,30 @@ def test_only_the_fixtures_command_imports_hypothesis(tmp_path):
         log = imported(*args)
         assert "| hypothesis" not in log and "| hypothesis_jsonschema" not in log, args
     assert "| hypothesis_jsonschema" in imported("fixtures", "--count", "1", "-o", str(tmp_path / "f"))
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    """A long run says how far it has got, on a terminal; piped or in CI it stays quiet."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    def on_a_terminal(folder: str, **env: str) -> tuple[int, str]:
+        """Exit code and what the terminal got, carriage returns kept."""
+        command = shlex.join([sys.executable, "-m", "dncontent", "fixtures", "--count", "3",
+                              "-o", str(tmp_path / folder)])
+        environment = {k: v for k, v in os.environ.items() if k != "CI"} | env
+        result = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, env=environment,
+                                timeout=300)
+        return result.returncode, result.stdout.decode("utf-8")
+
+    code, shown = on_a_terminal("tty")
+    assert code == 0, shown
+    # one line, rewritten in place, then cleared for the summary
+    assert re.search(r"\r\x1b\[K  1 of 3 fixtures written, [0-9.]+ a second, about [0-9]+ (s|min) left\r", shown), shown
+    assert re.search(r"\r\x1b\[K  3 of 3 fixtures written, [0-9.]+ a second\r\x1b\[KWrote 3 fixtures", shown), shown
+    piped = run_cli("fixtures", "--count", "3", "-o", str(tmp_path / "piped"))
+    assert piped.returncode == 0 and piped.stderr == ""
+    code, in_ci = on_a_terminal("ci", CI="true")
+    assert code == 0 and "written," not in in_ci and "Wrote 3 fixtures" in in_ci

@@ -5,31 +5,44 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
 
-SETUP = ROOT / "scripts" / "setup-system"
+from tests.conftest import ROOT, shared_folder
+
 DEFAULT_PATH = "/usr/bin:/bin"  # a normal user's: no /usr/sbin, where ldconfig lives
 
 
-def as_normal_user(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT):
-    """Run `command` with a clean environment and a default PATH, as `nobody` when the tests run as root."""
+@pytest.fixture
+def setup_system() -> Iterator[Path]:
+    """scripts/setup-system, copied where `nobody` can read it: the checkout may sit in a folder only its owner
+    can enter (a clone under root's home, a private temporary folder)."""
+    with shared_folder("dncontent-setup-") as folder:
+        script = folder / "setup-system"
+        shutil.copy2(ROOT / "scripts" / "setup-system", script)
+        script.chmod(0o755)
+        yield script
+
+
+def as_normal_user(command: list[str], cwd: Path, env: dict[str, str] | None = None):
+    """Run `command` in `cwd` with a clean environment and a default PATH, as `nobody` when the tests run as
+    root."""
     prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
     return subprocess.run([*prefix, "env", "-i", f"PATH={DEFAULT_PATH}", *[f"{k}={v}" for k, v in (env or {}).items()],
                            *command], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def test_setup_system_finds_what_is_installed_for_a_normal_user():
+def test_setup_system_finds_what_is_installed_for_a_normal_user(setup_system: Path):
     for what in ("build", "test"):
-        result = as_normal_user(["bash", str(SETUP), what])
+        result = as_normal_user(["bash", str(setup_system), what], cwd=setup_system.parent)
         assert result.returncode == 0, result.stderr
         assert result.stderr == ""
 
 
-def test_a_missing_library_is_reported_with_the_command_that_installs_it():
-    result = as_normal_user(["bash", str(SETUP), "build"], env={
+def test_a_missing_library_is_reported_with_the_command_that_installs_it(setup_system: Path):
+    result = as_normal_user(["bash", str(setup_system), "build"], cwd=setup_system.parent, env={
         "SETUP_SYSTEM_EXTRA_LIBS": "libdncontent-absent.so.7 libdncontent-absent7,libpango-1.0.so.0 libpango-1.0-0"})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
@@ -38,19 +51,13 @@ def test_a_missing_library_is_reported_with_the_command_that_installs_it():
         "libdncontent-absent7'"]
 
 
-def test_a_python_that_cannot_make_a_virtual_environment_is_reported():
-    # A Python whose ensurepip is missing, as on Debian and Ubuntu before python3.X-venv is installed; in a
-    # folder `nobody` can reach.
-    folder = Path(tempfile.mkdtemp(prefix="dncontent-python-"))
-    try:
-        folder.chmod(0o755)
-        python = folder / "python3"
-        python.write_text("#!/bin/sh\nexec /usr/bin/python3 -c "
-                          "'import sys; sys.modules[\"ensurepip\"] = None; exec(sys.argv[1])' \"$2\"\n")
-        python.chmod(0o755)
-        result = as_normal_user(["bash", str(SETUP), "build"], env={"PYTHON": str(python)})
-    finally:
-        shutil.rmtree(folder)
+def test_a_python_that_cannot_make_a_virtual_environment_is_reported(setup_system: Path):
+    # A Python whose ensurepip is missing, as on Debian and Ubuntu before python3.X-venv is installed
+    python = setup_system.parent / "python3"
+    python.write_text("#!/bin/sh\nexec /usr/bin/python3 -c "
+                      "'import sys; sys.modules[\"ensurepip\"] = None; exec(sys.argv[1])' \"$2\"\n")
+    python.chmod(0o755)
+    result = as_normal_user(["bash", str(setup_system), "build"], cwd=setup_system.parent, env={"PYTHON": str(python)})
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{python} cannot create virtual environments (it has no ensurepip): reinstall it with its venv "

@@ -90,6 +90,17 @@ BAD_INPUTS = {
     "blank-text": ("en/labels.yaml", "skip_to_content: Skip to main content", 'skip_to_content: "\\t "',
                    "en/labels.yaml:6:18", "text is blank"),
     "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
+    # A value that ends with a line break matches no anchored pattern, in Python as in JavaScript
+    "id-line-break": ("en/page.yaml", "id: dry-needling", 'id: "dry-needling\\n"', "en/page.yaml:4:5",
+                      "id: 'dry-needling\\n' ends with a line break"),
+    "url-line-break": ("brand.yaml", "    url: https://www.example.com/book-online",
+                       "    url: |\n      https://www.example.com/book-online", "brand.yaml:12:10",
+                       "links[2].url: 'https://www.example.com/book-online\\n' ends with a line break (hint: keep it "
+                       "on one line; a `|` or `>` block keeps the final line break, `|-` and `>-` drop it)"),
+    "colour-line-break": ("brand.yaml", 'primary: "#0b5d6b"', 'primary: "#0b5d6b\\n"', "brand.yaml:14:12",
+                          "colors.primary: '#0b5d6b\\n' ends with a line break"),
+    "sender-line-break": ("brand.yaml", "sender: Jubilant PT", 'sender: "Jubilant PT\\n"', "brand.yaml:22:11",
+                          "sms.sender: 'Jubilant PT\\n' ends with a line break"),
 }
 
 

@@ -142,6 +142,11 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
                f"{len(result.rendered)} rendered, {len(result.reused)} reused")
 
 
+def _on_a_terminal() -> bool:
+    """Whether progress is worth showing: stderr is a terminal, and not one of CI's."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 class Progress:
     """What a build is rendering, on a terminal, once it has taken longer than a second.
 
@@ -164,10 +169,9 @@ class Progress:
 
     @staticmethod
     def wanted() -> bool:
-        import os
         import signal
 
-        return sys.stderr.isatty() and not os.environ.get("CI") and hasattr(signal, "setitimer")
+        return _on_a_terminal() and hasattr(signal, "setitimer")
 
     def __call__(self, message: str) -> None:
         self.latest = message
@@ -409,8 +413,51 @@ def fixtures(count: int, seed: int, out: Path) -> None:
     """
     from .fixtures import fingerprint, write_fixtures
 
+    counter = Counter("fixtures") if _on_a_terminal() else None
     try:
-        paths = write_fixtures(out, count, seed)
+        paths = write_fixtures(out, count, seed, progress=counter)
     except OSError as exc:
         raise click.ClickException(f"cannot write into {out}: {exc.strerror or exc}") from None
+    finally:
+        if counter:
+            counter.stop()
     click.echo(f"Wrote {len(paths)} fixtures into {out}/ (seed {seed}, sha256 {fingerprint(paths)[:12]})")
+
+
+class Counter:
+    """How far a run of many like items has got, on a terminal: one line on stderr, rewritten in place at most
+    a few times a second (`  120 of 10000 fixtures written, 3.1 a second, about 53 min left`), and cleared at
+    the end. Quiet when stderr is not a terminal or in CI, as the build's progress is.
+    """
+
+    EVERY = 0.25  # seconds between two redraws of the line
+
+    def __init__(self, noun: str) -> None:
+        import time
+
+        self.noun = noun
+        self.started = time.monotonic()
+        self.shown_at: float | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done < total and self.shown_at is not None and now - self.shown_at < self.EVERY:
+            return
+        rate = done / max(now - self.started, 1e-9)
+        left = f", about {_duration((total - done) / rate)} left" if done < total else ""
+        click.echo(f"\r\x1b[K  {done} of {total} {self.noun} written, {rate:.1f} a second{left}", err=True, nl=False)
+        self.shown_at = now
+
+    def stop(self) -> None:
+        if self.shown_at is not None:
+            click.echo("\r\x1b[K", err=True, nl=False)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 / 60:.0f} min"

@@ -1,8 +1,9 @@
 """Random exports for app teams: valid against the published schema, reproducible from a seed.
 
-hypothesis-jsonschema draws each export from a generation schema: the strict export schema with its text,
-ids, URLs, locales and dates handed to strategies of our own (its `custom_formats`) and its list sizes set by
-the fixture's profile. Fixture i uses profile i mod 5, so any five consecutive fixtures hold text in other
+Each export is drawn from a generation schema: the strict export schema with its text, ids, URLs, locales and
+dates handed to strategies of our own (hypothesis-jsonschema's `custom_formats`) and its list sizes set by the
+fixture's profile; its objects and lists become Hypothesis strategies once, and hypothesis-jsonschema draws
+the values in them. Fixture i uses profile i mod 5, so any five consecutive fixtures hold text in other
 scripts, right-to-left text, long strings, empty lists and nulls, and lists of many items.
 """
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import copy
 import datetime
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from random import Random
 
 from .channels.json import consumer_schema, dumps, revision, role, strict_schema
 
@@ -57,9 +59,11 @@ def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
 
     published = consumer_schema()
     validator = Draft202012Validator(published, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    strategies = {profile: _strategy(profile) for profile in PROFILES}
+    strategies: dict[str, object] = {}
     for index in range(count):
         profile = PROFILES[index % len(PROFILES)]
+        if profile not in strategies:  # built when first needed: --count 1 builds one
+            strategies[profile] = _strategy(profile)
         document = _tidy(_draw(strategies[profile], seed, index), profile)
         errors = sorted(validator.iter_errors(document), key=str)
         if errors:  # a fault in the generator, not in anything a user gave
@@ -67,8 +71,12 @@ def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
         yield _ordered(document, published)
 
 
-def write_fixtures(out: Path, count: int, seed: int = 0) -> list[Path]:
-    """Write fixture-001.json ... into `out` (created if needed); nothing else is written or removed."""
+def write_fixtures(out: Path, count: int, seed: int = 0,
+                   progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Write fixture-001.json ... into `out` (created if needed); nothing else is written or removed.
+
+    `progress(written, count)` is called after each file.
+    """
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(count)))
     written = []
@@ -76,6 +84,8 @@ def write_fixtures(out: Path, count: int, seed: int = 0) -> list[Path]:
         path = out / f"fixture-{number:0{width}d}.json"
         path.write_bytes(dumps(document))
         written.append(path)
+        if progress:
+            progress(number, count)
     return written
 
 
@@ -88,8 +98,6 @@ def _draw(strategy, seed: int, index: int):
     knows no local constants. A draw that runs out of room or is filtered away is tried again with the next
     derived seed.
     """
-    from random import Random
-
     from hypothesis.control import BuildContext
     from hypothesis.errors import StopTest
     from hypothesis.internal.conjecture.data import ConjectureData
@@ -128,14 +136,46 @@ def _strategy(profile: str):
         "dncontent-date": st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 12, 31))
                             .map(datetime.date.isoformat),
     }
-    return from_schema(_generation_schema(profile), custom_formats=formats)
+    return _compose(_generation_schema(profile), lambda leaf: from_schema(leaf, custom_formats=formats))
+
+
+# Keywords of the objects, lists and either-or nodes _compose builds itself; anything else goes to the leaf's.
+_OBJECT = {"$schema", "type", "properties", "required", "additionalProperties", "title", "description"}
+_LIST = {"type", "items", "minItems", "maxItems", "title", "description"}
+_EITHER = {"anyOf", "title", "description"}
+
+
+def _compose(node: dict, leaf):
+    """A strategy for `node`, built once: objects whose every property is required become fixed dictionaries,
+    lists lists of their items, `anyOf` a choice; what is left (strings, numbers, constants) goes to `leaf`.
+
+    hypothesis-jsonschema builds the strategy of an object's properties again at every draw of the object,
+    which took most of the time a fixture takes; the export's objects, all keys present, need none of that.
+    """
+    from hypothesis import strategies as st
+
+    if node.keys() <= _OBJECT and node.get("type") == "object" and node.get("additionalProperties") is False \
+            and set(node.get("required", ())) == set(node.get("properties", {})):
+        return st.fixed_dictionaries({key: _compose(value, leaf) for key, value in node["properties"].items()})
+    if node.keys() <= _LIST and node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return st.lists(_compose(node["items"], leaf), min_size=node.get("minItems", 0),
+                        max_size=node.get("maxItems"))
+    if node.keys() <= _EITHER and "anyOf" in node:
+        return st.one_of([_compose(choice, leaf) for choice in node["anyOf"]])
+    return leaf(node)
 
 
 def _text(st, profile: str):
     """Plain text for one profile: words of a script joined the way that script joins them."""
     def words(script: str, low: int, high: int):
-        joiner = "" if script in UNSPACED else " "
-        return st.lists(st.sampled_from(WORDS[script]), min_size=low, max_size=high).map(joiner.join)
+        # One drawn number seeds the choice of every word: a text is one choice for Hypothesis, not one per word
+        # (drawing word by word took most of a fixture's time)
+        joiner, pool = ("" if script in UNSPACED else " "), WORDS[script]
+
+        def pick(number: int) -> str:
+            rng = Random(number)
+            return joiner.join(rng.choice(pool) for _ in range(rng.randint(low, high)))
+        return st.integers(0, 2**64 - 1).map(pick)
 
     if profile == "scripts":
         mixed = st.lists(st.sampled_from(SCRIPTS).flatmap(lambda s: words(s, 1, 4)), min_size=1, max_size=3)
@@ -189,7 +229,7 @@ def _steer(name: str, node: dict, profile: str) -> None:
             node["format"] = "dncontent-date"
         elif pattern.startswith("^(https://"):
             node["format"] = "dncontent-url" if "tel:" in pattern else "dncontent-https"
-        elif pattern == "^[a-z0-9]+(-[a-z0-9]+)*$":
+        elif pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
             node["format"] = "dncontent-id"
         elif pattern:
             node["pattern"] = pattern  # colours: hypothesis-jsonschema's own regex strategy suits them

@@ -179,7 +179,8 @@ def consumer_schema(strict: dict | None = None) -> dict:
     relaxed = _open(strict)
     version = dict(relaxed["properties"]["schema_version"])
     version.pop("const", None)
-    version["pattern"] = rf"^{major}\.[0-9]+\.[0-9]+$"
+    # `$(?!\n)`, as in every schema pattern: the very end of the text in Python as in JavaScript (see the README)
+    version["pattern"] = rf"^{major}\.[0-9]+\.[0-9]+$(?!\n)"
     relaxed["properties"] = {**relaxed["properties"], "schema_version": version}
     head = {
         "$schema": strict["$schema"],

@@ -69,6 +69,11 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         return f"expected {wanted}, got {_type_name(value)}", "", path
     if kind == "pattern":
         pattern = error.validator_value
+        if isinstance(value, str) and value.rstrip("\r\n") != value and re.search(pattern, value.rstrip("\r\n")):
+            # Most often a `|` block: it keeps the line break after its last line, and the value goes on into
+            # file names, links and QR codes with it.
+            return (f"{value!r} ends with a line break",
+                    "keep it on one line; a `|` or `>` block keeps the final line break, `|-` and `>-` drop it", path)
         if pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
             return (f"{value!r} is not a valid id", f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}", path)
         if "https://" in pattern:
