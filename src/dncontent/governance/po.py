@@ -19,14 +19,16 @@ import polib
 from ..errors import DncontentError, Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
+from ..model.facts import MEANINGS as FACTS
 from ..resources import schemas_dir
 from .fingerprint import normalise
 from .translation import Translation, memory_text, open_translation, stale, untranslated
 from .units import Unit, placeholders
 
 ONLY = ("all", "stale", "untranslated")
-PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{session_minutes}": "the session length, e.g. 15-30",
-                       "{contraindications}": "the short forms of the contraindications, joined as a list"}
+PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name",
+                       "{contraindications}": "the short forms of the contraindications, joined as a list",
+                       **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
 
 
 class ImportRefused(DncontentError):

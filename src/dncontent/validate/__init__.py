@@ -10,7 +10,7 @@ from ..load.files import check_root
 
 def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     """Load and check everything under `root`. Returns the parsed files and all problems, sorted."""
-    from . import glyphs, rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
+    from . import facts, glyphs, rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
 
     root = Path(root)
     check_root(root)
@@ -21,6 +21,7 @@ def check_content(root: Path) -> tuple[list[ContentFile], list[Problem]]:
     for file in files:
         problems += [p for p in schema.check_file(file) if (p.file, p.field) not in refused]
     problems += rules.check(files)
+    problems += facts.check(files)
     problems += glyphs.check(files)
     return files, sorted(set(problems))
 
