@@ -80,9 +80,11 @@ def _session_facts(by_key, locales: list[str], source: str | None):
         if own is None or "facts" not in own:
             continue
         stated = _minutes(own)
+        if not (minutes and stated):
+            continue  # the schema or the check above reports what is missing or malformed
         hint = (f"remove `facts` from this file: every locale shows {source}/session.yaml's facts; to change "
                 f"the session length, change it there")
-        if stated == minutes or not (minutes and stated):
+        if stated == minutes:
             # a copy of the source's (a new locale starts as a copy of en/): harmless while it agrees
             yield _problem(theirs, ("facts",), f"facts repeat {source}/session.yaml's, which every locale shows",
                            hint, key=True, severity="info")
