@@ -336,3 +336,22 @@ def test_an_import_into_a_locale_with_a_linked_file_writes_nothing_anywhere(cont
                 f"dncontent edits content files in place and never writes through a link (hint: replace the link "
                 f"with a copy of the file it points to)") in result.stderr
         assert f"error: cannot edit {content_copy}/es-419/labels.yaml; nothing was written" in result.stderr
+
+
+def test_fact_placeholders_travel_through_the_po_file_as_written(content_copy, tmp_path):
+    target = tmp_path / "es.po"
+    during = entry(export(content_copy, target), "session/phases/during/text")
+    assert "between {session_minutes.min} and {session_minutes.max} minutes." in " ".join(during.msgid.split())
+    assert "entre {session_minutes.min} y {session_minutes.max} minutos." in during.msgstr
+    comment = " ".join(during.comment.split())
+    assert "Keep the placeholders exactly as written: {session_minutes.max} (the longest typical session in minutes, " \
+           "e.g. 30), {session_minutes.min} (the shortest typical session in minutes, e.g. 15)" in comment
+    # a translator who types the numbers instead is refused at the entry, and nothing is written
+    line = _set(target, "session/phases/during/text", msgstr=during.msgstr.replace(
+        "{session_minutes.min} y {session_minutes.max}", "15 y 30"))
+    before = hashes(content_copy)
+    result = import_po(content_copy, target)
+    assert result.returncode == 1
+    assert (f"{target}:{line}:1: session/phases/during/text: placeholders do not match the English: expected "
+            "{session_minutes.max}, {session_minutes.min}, found none") in result.stderr
+    assert hashes(content_copy) == before

@@ -101,6 +101,27 @@ BAD_INPUTS = {
                           "colors.primary: '#0b5d6b\\n' ends with a line break"),
     "sender-line-break": ("brand.yaml", "sender: Jubilant PT", 'sender: "Jubilant PT\\n"', "brand.yaml:22:11",
                           "sms.sender: 'Jubilant PT\\n' ends with a line break"),
+    # facts are typed once: prose draws them in, and says no other number of minutes
+    "prose-minutes-disagree": ("en/session.yaml", "{session_minutes.min} and {session_minutes.max}", "20 and 40",
+                               "en/session.yaml:26:51", "phases[1].text: states the session length as 20-40 minutes "
+                               "('20 and 40 minutes'), but the fact in en/session.yaml is 15-30 (hint: write the "
+                               "numbers as the fact's placeholders, {session_minutes.min} and {session_minutes.max}"),
+    "prose-minutes-disagree-es": ("es/session.yaml", "{session_minutes.min} y {session_minutes.max}", "15 y 40",
+                                  "es/session.yaml:22:43", "states the session length as 15-40 minutos"),
+    "prose-unknown-placeholder": ("en/session.yaml", "and {session_minutes.max}", "and {session_minutes.maximum}",
+                                  "en/session.yaml:26:77", "phases[1].text: unknown placeholder "
+                                  "'{session_minutes.maximum}' (hint: did you mean {session_minutes.max}?)"),
+    "facts-disagree-in-a-translation": ("es/session.yaml", "\nphases:\n", "\nfacts:\n  session_minutes: {min: 20, max: 40}\n"
+                               "phases:\n", "es/session.yaml:4:1", "facts: gives session_minutes 20-40, but every "
+                               "locale shows en/session.yaml's 15-30 (hint: remove `facts` from this file"),
+    "invalid-phone": ("brand.yaml", "name: Jubilant Therapy Services\n",
+                      'name: Jubilant Therapy Services\nphone: "(555) 010-0199"\n', "brand.yaml:4:8",
+                      "phone: phone '(555) 010-0199' is not a valid phone number (no such area or network code)"),
+    "phone-digit-missing": ("brand.yaml", "name: Jubilant Therapy Services\n",
+                            'name: Jubilant Therapy Services\nphone: "(212) 555-012"\n', "brand.yaml:4:8",
+                            "phone: phone '(212) 555-012' has too few or too many digits"),
+    "phone-link-without-phone": ("en/cta.yaml", "link: contact", "link: phone", "en/cta.yaml:8:11",
+                                 "cta[0].link: link 'phone' dials brand.yaml's `phone`, and brand.yaml gives none"),
 }
 
 
@@ -116,6 +137,41 @@ def test_bad_input_is_reported_with_location(content_copy, case):
     assert len([line for line in lines if line.startswith(shown)]) == 1, lines  # reported once
     assert matching, f"expected a problem at {shown} containing {expected!r}, got:\n" + "\n".join(lines)
     assert all(LINE.match(line) for line in lines), lines
+
+
+PHONE = 'name: Jubilant Therapy Services\nphone: "212-555-0123"\n'
+
+
+def test_a_tel_link_that_dials_another_number_than_the_brand_phone_is_refused_at_its_line(content_copy):
+    edit(content_copy / "brand.yaml", "name: Jubilant Therapy Services\n", PHONE)
+    edit(content_copy / "brand.yaml", "https://www.example.com/contact", "tel:+1-212-555-0199")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1, result.stdout + result.stderr
+    errors = [line for line in problems_of(result) if ": warning:" not in line and ": info:" not in line]
+    assert errors == [f"{content_copy / 'brand.yaml'}:11:10: links[1].url: tel: link dials (212) 555-0199, but "
+                      "brand.yaml's phone is (212) 555-0123 (hint: name the link `phone` in cta.yaml (`link: phone`), "
+                      "so the button dials the number the brochure prints, or correct it to tel:+12125550123)"]
+    # the same number, however it is written, is the brand's: accepted, with the fictional range pointed out
+    edit(content_copy / "brand.yaml", "tel:+1-212-555-0199", "tel:+1(212)555.0123")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 0, result.stdout + result.stderr
+    warning = f"{content_copy / 'brand.yaml'}:4:8: warning: phone: placeholder phone number (212) 555-0123"
+    assert warning in result.stdout
+
+
+def test_a_locale_cannot_give_the_phone_another_number(content_copy):
+    edit(content_copy / "brand.yaml", "name: Jubilant Therapy Services\n", PHONE)
+    edit(content_copy / "es" / "cta.yaml", "\ncta:\n", "\nlinks:\n  - id: contact\n    url: tel:+12125550100\n"
+         "  - id: phone\n    url: tel:+12125550123\ncta:\n")
+    lines = problems_of(result := run_cli("validate", "--content", str(content_copy)))
+    assert result.returncode == 1
+    shown = str(content_copy / "es" / "cta.yaml")
+    assert [line for line in lines if line.startswith(shown)] == [
+        f"{shown}:11:10: links[0].url: tel: link dials (212) 555-0100, but brand.yaml's phone is (212) 555-0123 "
+        "(hint: name the link `phone` in cta.yaml (`link: phone`), so the button dials the number the brochure "
+        "prints, or correct it to tel:+12125550123)",
+        f"{shown}:12:9: links[1].id: the link 'phone' dials brand.yaml's `phone`, the same number in every locale "
+        "(hint: change the number in brand.yaml; a locale overrides only brand.yaml's `links`)"]
 
 
 def test_not_utf8(content_copy):

@@ -71,7 +71,8 @@ def export(page: LocaleContent, content: Content) -> dict:
                    "note": page.source.note},
         "brand": {
             "name": brand.name,
-            "links": [{"id": key, "url": url} for key, url in brand.links.items()],
+            # this locale's addresses: brand.yaml's links with its own overrides, and `phone` as a tel: link
+            "links": [{"id": key, "url": url} for key, url in page.links.items()],
             "phone": brand.phone,
             "email": brand.email,
             "colors": {key: getattr(brand.colors, key) for key in brand.colors._fields},

@@ -296,7 +296,8 @@ def contact_line(page: LocaleContent) -> str:
 
 
 def display_url(url: str) -> str:
-    """An address as a reader would type it from paper: no scheme, no trailing slash."""
+    """An address as a reader would type it from paper: no scheme, no trailing slash. (A tel: link is shown as
+    the clinic's formatted number: see LocaleContent.address.)"""
     return re.sub(r"^(https://|mailto:|tel:)", "", url).rstrip("/")
 
 

@@ -16,6 +16,7 @@ import polib
 from ..errors import Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
+from ..model.facts import MEANINGS as FACTS
 from ..resources import schemas_dir
 from .fingerprint import normalise
 from .pofile import ImportRefused, read_po
@@ -23,8 +24,9 @@ from .translation import Translation, current_memory, memory_text, open_translat
 from .units import Unit, placeholders
 
 ONLY = ("all", "stale", "untranslated")
-PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{session_minutes}": "the session length, e.g. 15-30",
-                       "{contraindications}": "the short forms of the contraindications, joined as a list"}
+PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name",
+                       "{contraindications}": "the short forms of the contraindications, joined as a list",
+                       **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
 
 
 # ---------------------------------------------------------------- export

@@ -5,7 +5,7 @@ import re
 from typing import NamedTuple
 from pathlib import Path
 
-from . import cldr
+from . import cldr, facts
 
 SOURCE_LOCALE = "en"  # the approved original; other locales are translations of it
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -87,13 +87,15 @@ class Colors(NamedTuple):
 
 class Brand(NamedTuple):
     name: str
-    links: dict[str, str]
+    links: dict[str, str]  # brand.yaml's links, by id; a locale's own addresses are in LocaleContent.links
     colors: Colors
     sms_sender: str
     logo: Path | None = None
-    phone: str | None = None
+    phone: str | None = None  # formatted for people, (212) 555-0123: what print, the page and SMS show
     email: str | None = None
     base_url: str | None = None  # where build/ is published (brand.yaml site.base_url), ending in /
+    phone_uri: str | None = None  # the same number as a link, tel:+12125550123 (RFC 3966)
+    country: str = "US"  # brand.yaml `country`: how numbers without +code are read, and which are shown nationally
 
 
 class Labels(NamedTuple):
@@ -145,7 +147,8 @@ class LocaleContent(NamedTuple):
     sms: tuple[SmsMessage, ...]
     labels: Labels
     url: str | None = None  # this locale's public page address (page.yaml url), if the content gives one
-    links: dict[str, str] = {}  # the brand's links, with this locale's overrides (cta.yaml `links`)
+    # the brand's links with this locale's overrides (cta.yaml `links`), and `phone` (tel:) when brand.yaml has one
+    links: dict[str, str] = {}
     readability_targets: dict[str, float] = {}  # reading_grade_target / reading_ease_target from page.yaml
     files: dict[str, Path] = {}  # kind -> source file
 
@@ -178,6 +181,13 @@ class LocaleContent(NamedTuple):
 
     def list_items(self, name: str) -> tuple[Item, ...] | tuple[Phase, ...]:
         return getattr(self, name)
+
+    def address(self, url: str) -> str:
+        """An address as a reader reads it: a tel: link as the clinic's phone number formatted for people (validation
+        holds every tel: link to that number), any other address as it is."""
+        if url.startswith("tel:") and self.brand.phone:
+            return self.brand.phone
+        return url
 
     def cta_by_id(self, cta_id: str) -> Cta:
         return next(c for c in self.cta if c.id == cta_id)
@@ -214,32 +224,65 @@ def _t(values) -> tuple[str, ...]:
     return tuple(values or ())
 
 
+def _phone(b: dict):
+    """brand.yaml's phone, parsed (validation has refused one that is not a valid number), or None."""
+    if not b.get("phone"):
+        return None
+    from .phone import parse  # phonenumbers loads only for content that has a phone number
+
+    return parse(b["phone"], b.get("country") or Brand._field_defaults["country"])
+
+
+def source_of_facts(locales) -> str | None:
+    """The locale whose session.yaml holds the facts every locale shares: the source locale (en when present)."""
+    locales = sorted(locales)
+    return SOURCE_LOCALE if SOURCE_LOCALE in locales else (locales[0] if locales else None)
+
+
 def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content:
-    """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed."""
+    """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed.
+
+    Facts are typed once: the session length in the source locale's session.yaml, the phone number in
+    brand.yaml. Every locale inherits them, and its text's fact placeholders are filled in here (model/facts.py),
+    so every channel shows the same values.
+    """
     b = docs[(None, "brand")]
+    phone = _phone(b)
     brand = Brand(
         name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
         sms_sender=b["sms"]["sender"],
-        logo=(root / b["logo"]) if b.get("logo") else None, phone=b.get("phone"), email=b.get("email"),
-        base_url=_folder((b.get("site") or {}).get("base_url")),
+        logo=(root / b["logo"]) if b.get("logo") else None, phone=phone.shown if phone else None,
+        email=b.get("email"), base_url=_folder((b.get("site") or {}).get("base_url")),
+        phone_uri=phone.uri if phone else None, country=b.get("country") or Brand._field_defaults["country"],
     )
+    names = sorted({loc for loc, _ in docs if loc})
+    shared = docs[(source_of_facts(names), "session")]["facts"]["session_minutes"] if names else None
+    minutes = SessionMinutes(**{k: int(v) for k, v in shared.items()}) if shared else None
     locales = {}
-    for locale in sorted({loc for loc, _ in docs if loc}):
+    for locale in names:
         d = lambda kind: docs[(locale, kind)]  # noqa: E731
         page, session, cta = d("page"), d("session"), d("cta")
-        links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()}}
+        links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()},
+                 **({"phone": brand.phone_uri} if brand.phone_uri else {})}
+        if brand.phone_uri:  # every tel: link dials brand.yaml's phone (validation holds it): written one way
+            links = {key: brand.phone_uri if url.startswith("tel:") else url for key, url in links.items()}
+        known = facts.values(locale, minutes.min, minutes.max, brand.phone)
+        f = lambda text: facts.fill(text, known) if isinstance(text, str) else text  # noqa: E731
+        item = lambda i: Item(**{key: f(value) for key, value in i.items()})  # noqa: E731
         locales[locale] = LocaleContent(
-            locale=locale, brand=brand, id=page["id"], title=page["title"], topic=page["topic"], url=page.get("url"),
+            locale=locale, brand=brand, id=page["id"], title=f(page["title"]), topic=f(page["topic"]),
+            url=page.get("url"),
             review=Review(**{key: page["review"][key] for key in Review._fields if key in page["review"]}), source=Source(**page["source"]),
-            sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
-                                   list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))
+            sections=tuple(Section(id=s["id"], heading=f(s.get("heading")),
+                                   paragraphs=tuple(map(f, _t(s["paragraphs"]))), list=s.get("list"),
+                                   closing=tuple(map(f, _t(s.get("closing")))), cta=_t(s.get("cta")))
                            for s in page["sections"]),
-            conditions=tuple(Item(**i) for i in d("conditions")["conditions"]),
-            risks=tuple(Item(**i) for i in d("risks")["risks"]),
-            contraindications=tuple(Item(**i) for i in d("contraindications")["contraindications"]),
-            session_phases=tuple(Phase(**p) for p in session["phases"]),
-            session_minutes=SessionMinutes(**{k: int(v) for k, v in session["facts"]["session_minutes"].items()}),
-            cta=tuple(Cta(id=c["id"], label=c["label"], description=c["description"], url=links[c["link"]],
+            conditions=tuple(item(i) for i in d("conditions")["conditions"]),
+            risks=tuple(item(i) for i in d("risks")["risks"]),
+            contraindications=tuple(item(i) for i in d("contraindications")["contraindications"]),
+            session_phases=tuple(Phase(id=p["id"], label=f(p["label"]), text=f(p["text"])) for p in session["phases"]),
+            session_minutes=minutes,
+            cta=tuple(Cta(id=c["id"], label=f(c["label"]), description=f(c["description"]), url=links[c["link"]],
                           link=c["link"]) for c in cta["cta"]),
             sms=tuple(SmsMessage(**{**m, "segments": int(m["segments"])}) for m in d("sms")["messages"]),
             labels=Labels(**d("labels")),

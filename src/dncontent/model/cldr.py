@@ -1,4 +1,4 @@
-"""Locale-aware formatting from CLDR, through Babel: dates, "or" lists, number ranges, language names.
+"""Locale-aware formatting from CLDR, through Babel: dates, "or" lists, numbers and ranges, unit words, language names.
 
 Labels keep wording only; everything a locale's conventions decide (month names, the word and commas of a
 list, digits) comes from here, so a new locale needs no hand-kept month names or joiners.
@@ -35,12 +35,32 @@ def join_or(words: list[str], tag: str) -> str:
     return format_list(list(words), style="or", locale=babel_locale(tag)) if words else ""
 
 
-def number_range(low: int, high: int, tag: str) -> str:
-    """A range of numbers with the locale's digits: 15–30."""
+def number(value: int, tag: str) -> str:
+    """A number with the locale's digits and grouping: 15, 1,200; 1.200."""
     from babel.numbers import format_decimal
 
-    locale = babel_locale(tag)
-    return RANGE_PATTERN.format(format_decimal(low, locale=locale), format_decimal(high, locale=locale))
+    return format_decimal(value, locale=babel_locale(tag))
+
+
+def number_range(low: int, high: int, tag: str) -> str:
+    """A range of numbers with the locale's digits: 15–30."""
+    return RANGE_PATTERN.format(number(low, tag), number(high, tag))
+
+
+def minute_words(tag: str) -> tuple[str, ...]:
+    """The words the locale writes after a number of minutes, from CLDR's unit names: minutes, minute, min."""
+    from babel.units import format_unit
+
+    words = []
+    for length in ("long", "short"):
+        for count in (1, 2, 5, 11):  # one of each plural form the languages we know have
+            shown = format_unit(count, "duration-minute", length=length, locale=babel_locale(tag))
+            numeral = number(count, tag)
+            if numeral in shown and shown.startswith(numeral):
+                word = shown[len(numeral):].strip(" \u00a0\u202f").rstrip(".")
+                if len(word) > 1:  # a one-letter abbreviation would match too much
+                    words.append(word)
+    return tuple(dict.fromkeys(words))
 
 
 def language_name(tag: str) -> str:

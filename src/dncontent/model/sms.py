@@ -23,11 +23,14 @@ from ..errors import BuildError, Problem
 from ..load.files import display_path
 from ..load.yaml_reader import format_path, read_yaml
 from ..resources import templates_dir
-from . import LocaleContent, SmsMessage
+from . import LocaleContent, SmsMessage, facts
 
 TEMPLATE = "sms/message.txt.j2"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-NAMES = ("clinic", "session_minutes", "contraindications")  # and url:CTA-ID
+# and url:CTA-ID; the facts ({session_minutes}, {session_minutes.min}, {session_minutes.max}, {phone}) are
+# filled in as in prose (model/facts.py)
+NAMES = ("clinic", "contraindications") + facts.NAMES
+HINT = "placeholders: {clinic}, {url:CTA-ID}, {contraindications}, " + facts.placeholder_list()
 
 GSM = "gsm03.38"
 ESCAPE = 0x1B  # the codec writes an extension character as ESCAPE + code: two septets
@@ -134,18 +137,20 @@ def _placeholder(page: LocaleContent, message: SmsMessage, placeholder: str) -> 
     name, _, argument = placeholder.partition(":")
     if name == "clinic":
         return page.brand.name
-    if name == "session_minutes":
-        return page.session_range
+    if name in facts.NAMES and not argument:
+        known = facts.values(page.locale, page.session_minutes.min, page.session_minutes.max, page.brand.phone)
+        if name in known:
+            return known[name]
     if name == "url":
         for cta in page.cta:
             if cta.id == argument:
-                return cta.url
+                return page.address(cta.url)  # a tel: link as the number people dial, never a raw tel: URL
     if name == "contraindications":
         return page.join_or([_short(item.short, item.label) for item in page.contraindications])
     # validate refuses these before a build starts; this guards callers that skip it
     raise BuildError("cannot compose text messages", [_problem(
         page, message, "body", f"unknown placeholder {'{' + placeholder + '}'!r}",
-        "placeholders: {clinic}, {url:CTA-ID}, {session_minutes}, {contraindications}")])
+        HINT)])
 
 
 def _short(short: str | None, label: str) -> str:

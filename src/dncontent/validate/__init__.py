@@ -14,7 +14,7 @@ def check_content(root: Path, replaced: Mapping[Path, str] | None = None) -> tup
 
     With `replaced` (path -> text), those files are checked as that text, not as they are on disk.
     """
-    from . import glyphs, rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
+    from . import facts, glyphs, rules, schema  # jsonschema loads here, not when `dncontent --help` imports the package
 
     root = Path(root)
     check_root(root)
@@ -25,6 +25,7 @@ def check_content(root: Path, replaced: Mapping[Path, str] | None = None) -> tup
     for file in files:
         problems += [p for p in schema.check_file(file) if (p.file, p.field) not in refused]
     problems += rules.check(files)
+    problems += facts.check(files)
     problems += glyphs.check(files)
     return files, sorted(set(problems))
 

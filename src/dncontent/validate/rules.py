@@ -15,7 +15,7 @@ from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
 
 # Sections every locale must have: channels build their snippets and callouts from these.
 REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
-from ..model.sms import NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
+from ..model.sms import HINT as SMS_HINT, NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
 
 # (kind, list field) pairs whose items carry ids
 ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "risks": "risks",
@@ -103,15 +103,25 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         if cta and cta.doc and brand and brand.doc:
             for i, link in _items(cta, "links"):
                 link_id, url = link.get("id"), link.get("url")
-                if isinstance(link_id, str) and link_ids and link_id not in link_ids:
+                if link_id == "phone":
+                    yield _problem(cta, ("links", i, "id"), "the link 'phone' dials brand.yaml's `phone`, the same "
+                                   "number in every locale", "change the number in brand.yaml; a locale overrides "
+                                   "only brand.yaml's `links`")
+                elif isinstance(link_id, str) and link_ids and link_id not in link_ids:
                     yield _unknown(cta, ("links", i, "id"), "link in brand.yaml", link_id, link_ids, "brand.yaml")
                 if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
                     yield _problem(cta, ("links", i, "url"), f"{url!r} is not a valid https address",
                                    "write it as https://host/path, e.g. https://www.example.org/es/contact")
+            has_phone = isinstance(brand.doc.data.get("phone"), str) if isinstance(brand.doc.data, dict) else False
             for i, item in _items(cta, "cta"):
                 link = item.get("link")
-                if isinstance(link, str) and link_ids and link not in link_ids:
-                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", link, link_ids, "brand.yaml")
+                if link == "phone" and not has_phone:
+                    yield _problem(cta, ("cta", i, "link"), "link 'phone' dials brand.yaml's `phone`, and "
+                                   "brand.yaml gives none",
+                                   "add the clinic's number to brand.yaml as `phone:`, or name another link")
+                elif isinstance(link, str) and link_ids and link not in link_ids + ["phone"] * has_phone:
+                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", link,
+                                   link_ids + ["phone"] * has_phone, "brand.yaml")
         if sms and sms.doc:
             yield from _check_sms(sms, cta_ids if cta and cta.doc else None)
         session = get("session")
@@ -255,9 +265,7 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
             elif name not in SMS_NAMES or arg:
                 guess = difflib.get_close_matches(name, SMS_NAMES + ("url",), n=1)
                 yield _problem(sms, path, f"unknown placeholder {match.group(0)!r}",
-                               f"did you mean {{{guess[0]}}}?" if guess else
-                               "placeholders: {clinic}, {url:CTA-ID}, {session_minutes}, {contraindications}",
-                               code="placeholder")
+                               f"did you mean {{{guess[0]}}}?" if guess else SMS_HINT, code="placeholder")
         stray = re.search(r"[{}]", SMS_PLACEHOLDER.sub("", body))
         if stray:  # a half-typed placeholder would reach patients as written
             yield _problem(sms, ("messages", i, "body"), f"stray brace {stray.group()!r} in the message",
