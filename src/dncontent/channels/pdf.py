@@ -230,6 +230,8 @@ def _on_print_server(jobs: list[tuple[str, str, bytes]], done) -> list | None:
 
     if not print_server.wanted():
         return None
+    for problem in print_server.setting_problems():
+        artifacts.current().note(problem)
     try:
         return print_server.print_jobs([print_server.Job(*job) for job in jobs], done=done)
     except print_server.Unavailable:  # whatever went wrong there, this process prints them (and says why not)
