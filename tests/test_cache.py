@@ -143,7 +143,7 @@ def test_the_cache_is_pruned_to_its_bound_keeping_what_the_build_used(tmp_path):
         store.put(f"{n:064x}", [Part(f"x/{n}", "json", None, "export", bytes(1000))])
         os.utime(store._path(f"{n:064x}"), (1_000_000 + n, 1_000_000 + n))
     fresh = ArtifactCache(tmp_path / "cache")
-    assert fresh.get(f"{3:064x}") is not None  # used by this build: kept whatever its age
+    assert fresh.get(f"{3:064x}", [("x/3", "json", None, "export")]) is not None  # used: kept whatever its age
     removed = fresh.prune(max_bytes=5 * 1200, max_age_days=10**6)
     left = {path.name.split(".")[0] for path in (tmp_path / "cache").glob("*/*.entry")}
     assert removed == len(range(20)) - len(left)

@@ -292,8 +292,8 @@ def test_a_new_server_for_changed_code_stops_the_old_one_of_that_copy(tmp_path, 
     build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime, env=env)
     (first,) = print_server.servers(runtime)
     old = print_server.ask(first, "status")["pid"]
-    (copy / "src" / "dncontent" / "printing.py").touch()  # the code changed: a new server is needed
-    os.utime(copy / "src" / "dncontent" / "printing.py", ns=(time.time_ns(), time.time_ns() + 10**9))
+    with open(copy / "src" / "dncontent" / "printing.py", "a", encoding="utf-8") as code:
+        code.write("# edited\n")  # the code changed: a new server is needed
     risks_edit = tmp_path / "content"
     shutil.copytree(CONTENT, risks_edit)
     build(risks_edit, tmp_path / "out2", tmp_path / "cache2", runtime=runtime, env=env)
@@ -303,3 +303,73 @@ def test_a_new_server_for_changed_code_stops_the_old_one_of_that_copy(tmp_path, 
     assert not alive(old)
     (current,) = print_server.servers(runtime)
     assert current != first
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+@pytest.mark.parametrize("idle", ["nan", "inf", "-5", "ten"])
+def test_an_idle_setting_that_is_no_number_of_seconds_is_one_line_and_the_default(tmp_path, runtime, idle):
+    result = build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime,
+                   env={"DNCONTENT_PRINT_SERVER_IDLE": idle})
+    said = [line for line in result.stderr.splitlines() if "DNCONTENT_PRINT_SERVER_IDLE" in line]
+    assert len(said) == 1 and repr(idle) in said[0] and "600" in said[0], result.stderr
+    answer = status(runtime)
+    assert answer["idle_seconds"] == print_server.IDLE_SECONDS
+    time.sleep(0.5)  # past any start-up work: a waiting server uses no CPU
+    before = cpu_seconds(answer["pid"])
+    time.sleep(1)
+    assert cpu_seconds(answer["pid"]) - before < 0.2
+
+
+def test_no_lock_file_outlives_a_start_and_what_gone_servers_left_is_removed(tmp_path, runtime):
+    """A build that starts a server leaves no lock behind, and removes the sockets, logs and locks of servers
+    that are gone; other files, links named like them, and what links point to, are left alone."""
+    gone = "0123456789abcdef"
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(str(runtime / f"print-{gone}.sock"))
+    dead.close()  # nothing listens
+    (runtime / f"print-{gone}.lock").write_bytes(b"")
+    (runtime / f"print-{gone}.log").write_bytes(b"Traceback: the last words of a server long gone\n")
+    (runtime / "notes.txt").write_bytes(b"someone's")
+    target = tmp_path / "target.log"
+    target.write_bytes(b"not the runtime folder's")
+    (runtime / "print-fedcba9876543210.log").symlink_to(target)
+    (runtime / "print-fedcba9876543210.lock").symlink_to(tmp_path / "nothing")
+
+    build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime)
+    current = f"print-{print_server.identity()}"
+    assert sorted(path.name for path in runtime.iterdir()) == sorted(
+        [f"{current}.sock", "notes.txt", "print-fedcba9876543210.log", "print-fedcba9876543210.lock"]
+        + ([f"{current}.log"] if (runtime / f"{current}.log").exists() else []))
+    assert target.read_bytes() == b"not the runtime folder's"
+
+    pid = status(runtime)["pid"]
+    assert run("print-server", "stop", runtime=runtime).returncode == 0
+    deadline = time.monotonic() + 30
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(path.name for path in runtime.iterdir()) == [
+        "notes.txt", "print-fedcba9876543210.lock", "print-fedcba9876543210.log"]  # nothing of the server's
+
+
+def test_code_edited_in_place_keeping_size_and_time_is_another_server(tmp_path):
+    """A server runs the code it was started with: an edit that keeps a file's size and time (`rsync -a`,
+    `touch -r`) still makes a new one, or a cached build would differ from one from scratch."""
+    copy = tmp_path / "tool"
+    shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("templates", "schemas"):
+        shutil.copytree(ROOT / name, copy / name)
+    ask = [sys.executable, "-c", "from dncontent import print_server; print(print_server.identity())"]
+    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
+    before = subprocess.run(ask, capture_output=True, text=True, env=env, check=True).stdout
+    code = copy / "src" / "dncontent" / "printing.py"
+    info = code.stat()
+    text = code.read_text("utf-8")
+    code.write_text(text.replace("\n\n", "\n#", 1), "utf-8")
+    os.utime(code, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert code.stat().st_size == info.st_size
+    after = subprocess.run(ask, capture_output=True, text=True, env=env, check=True).stdout
+    assert before != after

@@ -131,6 +131,8 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     finally:
         if progress:
             progress.stop()
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
     artifacts = result.manifest["artifacts"]
     by_format: dict[str, int] = {}
     for entry in artifacts:

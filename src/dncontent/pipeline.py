@@ -47,10 +47,12 @@ class BuildResult(NamedTuple):
     rendered: tuple[str, ...] = ()  # paths of the files this build rendered
     reused: tuple[str, ...] = ()  # paths of the files taken from the artifact cache, their inputs unchanged
     up_to_date: bool = False  # the output folder already held exactly this build, and was left as it was
+    notes: tuple[str, ...] = ()  # what the user should know about how it was built (a cache folder not used)
 
 
 def artifact_cache(options: BuildOptions):
-    """The cache a build with `options` reads and fills: none with --no-cache."""
+    """The cache a build with `options` reads and fills: none with --no-cache, nor when the folder is not one
+    dncontent may use (its `notes` then say why)."""
     from .cache import ArtifactCache, default_dir
 
     return ArtifactCache(None if options.no_cache else (options.cache_dir or default_dir()))
@@ -80,7 +82,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None, 
     formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
     store = artifact_cache(options)
     store.progress = progress
-    store.print_server = print_server
+    store.print_server = print_server and not options.no_cache  # from scratch: no warm renderer either
     try:
         with Writer(options.out, content=options.content) as writer:
             for name in formats:
@@ -92,6 +94,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None, 
         raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}{where}") from None
     store.prune()
     return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started, tuple(store.rendered),
-                       tuple(store.reused), writer.up_to_date)
+                       tuple(store.reused), writer.up_to_date, tuple(store.notes))
 
 

@@ -4,12 +4,15 @@ Before a brochure can be printed, WeasyPrint must be imported and the brochure f
 second, paid again by every build process. A build with brochures to print hands them to a print server
 instead, starting one if none is running. The server loads WeasyPrint and the fonts once, then prints each
 job in a process forked from itself, with the same code a build runs in process (`printing.write_pdf`), so
-the PDF is byte for byte the same. It exits after `IDLE_SECONDS` without a job.
+the PDF is byte for byte the same. It exits after `IDLE_SECONDS` without a job (`DNCONTENT_PRINT_SERVER_IDLE`,
+when that is a number of seconds it can wait; otherwise the build says so, once, and the default holds).
 
 One server serves one version of dncontent's code and of the renderer; a build never talks to a server
 running other code. Its socket is in the runtime folder: `$DNCONTENT_RUNTIME_DIR`, else
 `$XDG_RUNTIME_DIR/dncontent`, else `/tmp/dncontent-UID`. Only its user may enter that folder (it is not used
-otherwise), and the server answers only processes of its own user.
+otherwise), and the server answers only processes of its own user. Nothing stays there that nothing will use:
+a lock file lives only while a build starts a server, and a build that starts one removes what servers that
+are gone left behind (only files named as dncontent names them, never through a link).
 
 `dncontent build` uses a print server unless `DNCONTENT_PRINT_SERVER=off`, or `CI` is set (a build machine
 runs one build and should leave no process behind; `DNCONTENT_PRINT_SERVER=on` overrides that), or the build
@@ -25,7 +28,9 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import math
 import os
+import re
 import socket
 import stat
 import struct
@@ -39,13 +44,15 @@ from typing import NamedTuple
 
 from .channels.pdf import Printed  # what a build gets back for each brochure, printed here or in process
 
-IDLE_SECONDS = 600.0  # a server exits after this long without a job
+IDLE_SECONDS = 600.0  # a server exits after this long without a job (DNCONTENT_PRINT_SERVER_IDLE)
+MAX_IDLE_SECONDS = 7 * 86400.0
 START_SECONDS = 10.0  # how long a build waits for a new server to listen before printing in process
 JOB_SECONDS = 120.0  # how long a build waits for one brochure before printing it in process instead
 FIRST_FRAME_SECONDS = 2.0  # how long the server waits for a connection's request before dropping it
 _MAX_HEADER = 1 << 20
 _MAX_BODY = 256 << 20
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, fewer elsewhere
+_OWN = re.compile(r"print-([0-9a-f]{16})\.(?:sock|lock|log)")  # the names a server and its builds give files
 
 
 class Job(NamedTuple):
@@ -68,6 +75,34 @@ def wanted() -> bool:
     if setting not in ("on", "1", "yes", "true") and os.environ.get("CI"):
         return False
     return hasattr(socket, "AF_UNIX") and hasattr(socket, "SO_PEERCRED") and hasattr(os, "fork")
+
+
+def idle_seconds() -> float:
+    """How long a server waits for a job before it exits: DNCONTENT_PRINT_SERVER_IDLE, if it is usable."""
+    return _seconds("DNCONTENT_PRINT_SERVER_IDLE", IDLE_SECONDS, MAX_IDLE_SECONDS)[0]
+
+
+def setting_problems() -> list[str]:
+    """One line for each setting of the print server in the environment that is not usable, and so not used."""
+    problem = _seconds("DNCONTENT_PRINT_SERVER_IDLE", IDLE_SECONDS, MAX_IDLE_SECONDS)[1]
+    return [problem] if problem else []
+
+
+def _seconds(name: str, default: float, most: float) -> tuple[float, str | None]:
+    """The number of seconds environment variable `name` gives, if it is one above 0 and at most `most`, else
+    `default`; with what is wrong with it. (A NaN or infinite wait would leave a server spinning forever.)"""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default, None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isfinite(value) and 0 < value <= most:
+        return value, None
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return default, (f"{name}={shown!r} is not a number of seconds above 0 and at most {most:.0f}; "
+                     f"using {default:.0f}")
 
 
 def runtime_path() -> Path:
@@ -97,8 +132,8 @@ def runtime_dir(create: bool = True) -> Path | None:
 
 
 def identity() -> str:
-    """What a server runs: the interpreter, dncontent's code and fonts, the renderer's versions. Not the
-    templates: every brochure arrives as self-contained HTML, so editing them needs no new server."""
+    """What a server runs: the interpreter, dncontent's code and fonts by their contents, the renderer's versions.
+    Not the templates: every brochure arrives as self-contained HTML, so editing them needs no new server."""
     from . import __version__
     from .cache import versions
     from .resources import templates_dir
@@ -108,8 +143,8 @@ def identity() -> str:
     digest.update(versions(("weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markupsafe")).encode())
     for path in sorted([*package.rglob("*.py"), *(templates_dir() / "fonts").iterdir(),
                         templates_dir() / "pdf" / "fonts.css.j2"]):
-        info = path.stat()
-        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+        data = path.read_bytes()
+        digest.update(f"{path}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()[:16]
 
 
@@ -238,6 +273,7 @@ def _start(folder: Path, path: Path) -> socket.socket:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)  # a server that died without cleaning up
         _stop_outdated(folder, path)
+        _tidy(folder, path)
         log = open(folder / f"{path.stem}.log", "wb")
         try:
             # The server imports this very copy of dncontent, and checks that its code is what the socket names.
@@ -247,7 +283,7 @@ def _start(folder: Path, path: Path) -> socket.socket:
             server = subprocess.Popen(
                 [sys.executable, "-m", "dncontent.print_server", str(path)], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True,
-                env={**os.environ, "PYTHONPATH": python_path})
+                env={**os.environ, "PYTHONPATH": python_path, "DNCONTENT_PRINT_SERVER_IDLE": repr(idle_seconds())})
         except OSError as exc:
             raise Unavailable(f"cannot start a print server: {exc}") from None
         finally:
@@ -272,23 +308,99 @@ def _stop_outdated(folder: Path, current: Path) -> None:
                 ask(path, "stop", timeout=1)
 
 
+def _tidy(folder: Path, current: Path) -> None:
+    """Remove what servers that are gone left behind: their sockets, logs and lock files, named as dncontent
+    names them, of the kind it makes, never through a link. A server some build is starting is left alone."""
+    try:
+        states = {match.group(1) for name in os.listdir(folder) if (match := _OWN.fullmatch(name))}
+    except OSError:
+        return
+    for state in sorted(states - {_OWN.fullmatch(current.name).group(1)}):
+        lock = folder / f"print-{state}.lock"
+        try:
+            fd = _lock(lock, None)
+        except Unavailable:
+            continue
+        if fd is None:
+            continue  # a build is starting that server
+        try:
+            if not _listening(folder / f"print-{state}.sock"):
+                _remove(folder / f"print-{state}.sock", stat.S_ISSOCK)
+                _remove(folder / f"print-{state}.log", stat.S_ISREG)
+        finally:
+            _unlock(lock, fd)
+
+
+def _listening(path: Path) -> bool:
+    """Whether a server answers at `path` (one that is busy or stopped counts: only a refusal means gone)."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.settimeout(1)
+        connection.connect(str(path))
+        return True
+    except (ConnectionRefusedError, FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    finally:
+        connection.close()
+
+
+def _remove(path: Path, kind: Callable[[int], bool]) -> None:
+    with contextlib.suppress(OSError):
+        if kind(os.lstat(path).st_mode):
+            os.unlink(path)  # unlink removes a link itself, never what it points to
+
+
 @contextlib.contextmanager
 def _locked(path: Path, timeout: float) -> Iterator[None]:
+    """Hold lock file `path`, waiting up to `timeout` seconds; it is removed when released."""
+    fd = _lock(path, time.monotonic() + timeout)
+    if fd is None:  # the build starting a server is stuck (stopped with Ctrl+Z)
+        raise Unavailable("another build is starting the print server")
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
-    except OSError as exc:
-        raise Unavailable(f"cannot lock {path}: {exc}") from None
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:  # the build starting a server is stuck (stopped with Ctrl+Z)
-                    raise Unavailable("another build is starting the print server") from None
-                time.sleep(0.01)
         yield
+    finally:
+        _unlock(path, fd)
+
+
+def _lock(path: Path, deadline: float | None) -> int | None:
+    """An open descriptor of lock file `path`, locked, and still the file at `path`; None when another process
+    holds it past `deadline` (at once when None). Whoever holds it may remove it: a build that was waiting on
+    the removed file finds it gone, and locks the file now at `path` instead."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise Unavailable(f"cannot lock {path}: {exc}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if deadline is None or time.monotonic() > deadline:
+                return None
+            time.sleep(0.01)
+            continue
+        try:
+            here, held = os.lstat(path), os.fstat(fd)
+        except OSError:
+            here = held = None  # removed as this build waited
+        if held is not None and not stat.S_ISREG(held.st_mode):
+            os.close(fd)
+            raise Unavailable(f"{path} is not a lock file")
+        if here is not None and (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino):
+            return fd
+        os.close(fd)
+
+
+def _unlock(path: Path, fd: int) -> None:
+    """Remove lock file `path` while still holding it (nothing will reuse it), then let it go."""
+    try:
+        here, held = os.lstat(path), os.fstat(fd)
+        if (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino):
+            os.unlink(path)
+    except OSError:
+        pass
     finally:
         os.close(fd)
 
@@ -503,8 +615,9 @@ def _same_user(connection: socket.socket) -> bool:
 def main() -> None:
     if len(sys.argv) != 2:
         sys.exit("usage: python -m dncontent.print_server SOCKET")
-    idle = float(os.environ.get("DNCONTENT_PRINT_SERVER_IDLE", IDLE_SECONDS))
-    serve(Path(sys.argv[1]), idle)
+    for problem in setting_problems():
+        print(problem, file=sys.stderr, flush=True)  # into the server's log; the build that started it says so too
+    serve(Path(sys.argv[1]), idle_seconds())
 
 
 if __name__ == "__main__":

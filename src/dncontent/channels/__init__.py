@@ -1,6 +1,7 @@
 """Channels: one module per output format, each rendering the same model into artifacts.
 
-A channel module exposes `NAME`, `DESCRIPTION` and `render(content, options) -> Iterable[Artifact]`.
+A channel module exposes `NAME`, `DESCRIPTION` and `render(content, options) -> Iterable[Artifact]`. One cached
+per locale also has `render_locale`, `render_shared` and `files` (see `render_cached`).
 The registry names modules rather than importing them, so `dncontent validate` and `--help` never pay for a
 channel's libraries (WeasyPrint takes most of a second). Adding a channel means adding its module and one
 entry here.
@@ -35,6 +36,9 @@ def render_cached(name: str, content: Content, options: BuildOptions, store=None
     the model (and the other locales' names, for the links between them), so an edit to one locale renders
     that locale alone. Any other channel renders whole, and may consult the cache itself (the PDF channel
     keeps each brochure by its print HTML). Every problem of every locale is reported together.
+
+    `files(content, locale, options)` names the (path, role) of each file `render_locale` writes for `locale`,
+    or `render_shared` for None, in order: a cached entry is reused only if it holds exactly those.
     """
     from .. import cache
     from ..errors import BuildError
@@ -50,11 +54,12 @@ def render_cached(name: str, content: Content, options: BuildOptions, store=None
         prints = {locale: locale_fingerprint(content, locale, reads) for locale in content.locales}
         shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
                   else repr(sorted(prints.items())))
-        units = [(None, cache.key(name, "shared", settings, shared))]
-        units += [(locale, cache.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
+        units = [(None, store.key(name, "shared", settings, shared))]
+        units += [(locale, store.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
         artifacts, problems = [], []
         for locale, key in units:
-            entry = store.get(key)
+            expected = [(path, module.NAME, locale, role) for path, role in module.files(content, locale, options)]
+            entry = store.get(key, expected)
             if entry is None:
                 if store.progress:
                     store.progress(f"rendering {name} ({locale or 'shared files'})")

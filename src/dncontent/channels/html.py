@@ -70,6 +70,16 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
         yield Artifact(logo, NAME, None, "logo", paths.logo_bytes(content))
 
 
+def files(content: Content, locale: str | None, options: BuildOptions) -> list[tuple[str, str]]:
+    """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
+    if locale is None:
+        logo = paths.logo_path(content, NAME)
+        return [("html/dncontent-snippets.css", "stylesheet"), *((f"html/fonts/{font}", "font") for font in FONTS),
+                ("html/fonts/OFL.txt", "license"), *([(logo, "logo")] if logo else [])]
+    return [(page_path(content, locale), "page"), *((snippet_path(locale, name), "snippet")
+                                                     for name in snippet_sections(content.locales[locale]))]
+
+
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
     """One locale's page and its snippets."""
     env = environment()
@@ -91,7 +101,7 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
         snippet = env.get_template("snippet.html").render(
             **common, name=name, sections=sections, level=options.heading_level,
             extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else ())
-        yield Artifact(f"html/{locale}/snippets/{name}.html", NAME, locale, "snippet", snippet.encode("utf-8"))
+        yield Artifact(snippet_path(locale, name), NAME, locale, "snippet", snippet.encode("utf-8"))
 
 
 @cache
@@ -148,6 +158,10 @@ class Alternate(NamedTuple):
 
 def page_path(content: Content, locale: str) -> str:
     return paths.page_path(content, locale)
+
+
+def snippet_path(locale: str, name: str) -> str:
+    return f"html/{locale}/snippets/{name}.html"
 
 
 def alternates(content: Content, locale: str) -> list[Alternate]:

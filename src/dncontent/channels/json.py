@@ -232,6 +232,14 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
     yield Artifact("json/index.json", NAME, None, "index", dumps(index(content, exports)))
 
 
+def files(content: Content, locale: str | None, options: BuildOptions) -> list[tuple[str, str]]:
+    """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
+    if locale is None:
+        logo = paths.logo_path(content, NAME)
+        return [("json/schema.json", "schema"), *([(logo, "logo")] if logo else []), ("json/index.json", "index")]
+    return [(export_path(content, locale), "export")]
+
+
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
     yield Artifact(export_path(content, locale), NAME, locale, "export",
                    dumps(export(content.locales[locale], content)))

@@ -76,6 +76,11 @@ class Brochure:
         return brochure_stem(self.document, self.locale, self.paper.name, self.print_marks)
 
     @property
+    def part(self) -> tuple[str, str, str, str]:
+        """The PDF's path, format, locale and role: what the cache must hold for it."""
+        return f"{self.stem}.pdf", NAME, self.locale, "brochure-print" if self.print_marks else "brochure"
+
+    @property
     def name(self) -> str:
         """How progress lines name it: es letter, en a4 (print)."""
         return f"{self.locale} {self.paper.name}" + (" (print)" if self.print_marks else "")
@@ -126,8 +131,7 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
                 yield Artifact(f"{brochure.stem}.html", NAME, brochure.locale, "brochure-html",
                                brochure.html.encode("utf-8"))
     for brochure, result in zip(brochures, _print(brochures)):
-        role = "brochure-print" if brochure.print_marks else "brochure"
-        yield Artifact(f"{brochure.stem}.pdf", NAME, brochure.locale, role, result.pdf)
+        yield Artifact(*brochure.part, result.pdf)
 
 
 def page_counts(content: Content) -> dict[tuple[str, str], int]:
@@ -177,10 +181,10 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
     WeasyPrint is imported only when some brochure has to be printed.
     """
     store = artifacts.current()
-    keys = [artifacts.key("pdf", _renderer(), b.identifier, b.inputs) for b in brochures]
+    keys = [store.key("pdf", _renderer(), b.identifier, b.inputs) for b in brochures]
     results: list[Printed | None] = []
-    for key in keys:
-        entry = store.get(key)
+    for key, brochure in zip(keys, brochures):
+        entry = store.get(key, [brochure.part], _valid_meta)
         results.append(None if entry is None else Printed(entry.parts[0].data, tuple(entry.meta["messages"]),
                                                           entry.meta["pages"]))
     todo = [i for i, result in enumerate(results) if result is None]
@@ -194,7 +198,7 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
                 store.progress(f"printed {brochures[todo[n]].name} ({n + 1} of {len(todo)})")
 
         jobs = [(brochures[i].html, str(templates_dir() / "pdf"), brochures[i].identifier) for i in todo]
-        printed = _on_print_server(jobs, done) if store.enabled and store.print_server else None
+        printed = _on_print_server(jobs, done) if store.print_server else None
         if printed is None:
             from .. import printing  # WeasyPrint loads only now, when there are brochures to print here
 
@@ -205,14 +209,19 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
                 raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); please "
                                  f"report this with the content that causes it") from exc
         for i, result in zip(todo, printed):
-            brochure = brochures[i]
-            role = "brochure-print" if brochure.print_marks else "brochure"
-            store.put(keys[i], [artifacts.Part(f"{brochure.stem}.pdf", NAME, brochure.locale, role, result.pdf)],
+            store.put(keys[i], [artifacts.Part(*brochures[i].part, result.pdf)],
                       {"pages": result.pages, "messages": list(result.messages)})
             results[i] = Printed(result.pdf, tuple(result.messages), result.pages)
     emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
                    for message in result.messages])
     return results
+
+
+def _valid_meta(meta: dict) -> bool:
+    """Whether a cached brochure's record is one this channel writes: its page count and WeasyPrint's messages."""
+    pages, messages = meta.get("pages"), meta.get("messages")
+    return (type(pages) is int and pages > 0 and isinstance(messages, list)
+            and all(isinstance(message, str) for message in messages))
 
 
 def _on_print_server(jobs: list[tuple[str, str, bytes]], done) -> list | None:
@@ -221,6 +230,8 @@ def _on_print_server(jobs: list[tuple[str, str, bytes]], done) -> list | None:
 
     if not print_server.wanted():
         return None
+    for problem in print_server.setting_problems():
+        artifacts.current().note(problem)
     try:
         return print_server.print_jobs([print_server.Job(*job) for job in jobs], done=done)
     except print_server.Unavailable:  # whatever went wrong there, this process prints them (and says why not)

@@ -56,6 +56,18 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
     return iter(())  # every file is a locale's own
 
 
+def files(content: Content, locale: str | None, options: BuildOptions) -> list[tuple[str, str]]:
+    """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
+    if locale is None:
+        return []
+    return [*((message_path(locale, message.id), "message") for message in content.locales[locale].sms),
+            (f"sms/{locale}/messages.json", "sidecar")]
+
+
+def message_path(locale: str, message_id: str) -> str:
+    return f"sms/{locale}/{message_id}.txt"
+
+
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
     """A locale's messages and their measurements; refuses, with every problem, a message that cannot be sent."""
     page = content.locales[locale]
@@ -63,7 +75,7 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
     found = [problem for entry in composed if (problem := check(page, *entry))]
     if found:
         raise BuildError(failure(found), found)
-    artifacts = [Artifact(f"sms/{locale}/{message.id}.txt", NAME, locale, "message", text.encode("utf-8"))
+    artifacts = [Artifact(message_path(locale, message.id), NAME, locale, "message", text.encode("utf-8"))
                  for message, text, _ in composed]
     document = sidecar(page, composed)
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -63,6 +63,7 @@ class LivePreview:
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
         self._background_job: tuple[int, Content] | None = None
+        self._told: set[str] = set()  # the artifact cache's notes already logged: each is said once
         threading.Thread(target=self._background_loop, name="preview-background", daemon=True).start()
 
     def rebuild(self) -> Snapshot:
@@ -88,6 +89,7 @@ class LivePreview:
                                  failed=frozenset(CHANNELS), background="idle", built_at=time.time())
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
         rendered = render_channels(fast, content, self.options)
+        self._tell(rendered)
         notes = editorial_warnings(self.content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
@@ -125,6 +127,7 @@ class LivePreview:
                 self._background_job = None
             started = time.monotonic()
             rendered = render_channels(BACKGROUND_CHANNELS, content, self.options)
+            self._tell(rendered)
             with self._changed:
                 if generation != self._generation:
                     continue  # the content changed meanwhile; the newer rebuild has queued its own job
@@ -136,6 +139,12 @@ class LivePreview:
             self._log_problems(rendered.problems, rendered.failures)
             self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: "
                      f"{rendered.summary()}")
+
+    def _tell(self, rendered: Rendered) -> None:
+        for note in getattr(rendered.store, "notes", ()):
+            if note not in self._told:
+                self._told.add(note)
+                self.log(f"warning: {note}")
 
     def _log_problems(self, problems: Iterable[Problem], failures: Iterable[Failure]) -> None:
         for problem in problems:
