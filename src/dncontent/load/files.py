@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import Problem, UsageError
@@ -161,12 +162,14 @@ def _closest(name: str, options: tuple[str, ...]) -> str:
     return "expected one of " + ", ".join(f"{o}.yaml" for o in options)
 
 
-def read_all(files: list[ContentFile]) -> list[Problem]:
-    """Parse every file; a file that cannot be parsed keeps doc=None and reports why."""
+def read_all(files: list[ContentFile], replaced: Mapping[Path, bytes] | None = None) -> list[Problem]:
+    """Parse every file (or the bytes `replaced` gives for its path); a file that cannot be parsed keeps doc=None
+    and reports why."""
     problems: list[Problem] = []
+    replaced = replaced or {}
     for file in files:
         try:
-            raw = _read_regular(file.path)
+            raw = replaced[file.path] if file.path in replaced else _read_regular(file.path)
         except OSError as exc:
             problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror or exc}",
                                     "check the file's permissions", code="io"))
