@@ -16,7 +16,7 @@ import click
 from ..errors import DncontentError
 from ..preview import _interrupt, _log, _url
 
-BACKGROUND_DELAY = 0.15  # seconds before the brochure prints again: enough for the browser to fetch the page
+BACKGROUND_DELAY = 0.5  # seconds before the brochure prints again (holding the GIL): the browser fetches the page first
 
 
 def serve(content: Path, port: int = 8000, open_browser: bool = False) -> None:
