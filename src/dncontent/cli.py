@@ -217,6 +217,28 @@ def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
 
 @main.command()
 @content_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in the default browser.")
+def studio(content: Path, port: int, open_browser: bool) -> None:
+    """Edit the content in the browser, with every channel live beside the form.
+
+    Forms are made from the schemas, English beside its translation, with stale and untranslated
+    text marked. Each change is checked against the whole content before it is written, and written
+    keeping the YAML's comments and layout; an invalid value is shown at its field and not written.
+    Listens on 127.0.0.1 only; every write needs the page's own token and origin.
+    """
+    from .studio import serve
+
+    try:
+        serve(content=content, port=port, open_browser=open_browser)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+
+
+@main.command()
+@content_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-brochures", is_flag=True, help="Skip rendering the brochures to count their pages (faster).")
 def report(content: Path, output_format: str, no_brochures: bool) -> None:

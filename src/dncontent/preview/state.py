@@ -59,6 +59,7 @@ class LivePreview:
         self.content = Path(content)
         self.options = BuildOptions(content=self.content)
         self.log = log
+        self.background_delay = BACKGROUND_DELAY
         self.snapshot = Snapshot()
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
@@ -72,11 +73,7 @@ class LivePreview:
         from ..pipeline import load_content
 
         started = time.monotonic()
-        with self._changed:
-            self._generation += 1
-            generation = self._generation
-            self._background_job = None
-            self._publish(rebuilding=True)
+        generation = self._begin()
         try:
             content = load_content(self.content)
         except Exception as exc:  # even a bug must not take the preview down; it is shown instead
@@ -87,10 +84,28 @@ class LivePreview:
             return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(),
                                  failures=failures,
                                  failed=frozenset(CHANNELS), background="idle", built_at=time.time())
+        return self._show(generation, content, editorial_warnings(self.content), started)
+
+    def show(self, content: Content, notes: tuple[Problem, ...]) -> Snapshot:
+        """Render content the caller has just loaded and validated (with its editorial warnings), as `rebuild`
+        would from the files: the studio saves this way without reading the content twice."""
+        started = time.monotonic()
+        return self._show(self._begin(), content, notes, started)
+
+    def _begin(self) -> int:
+        """Start a rebuild: say so, and make any brochure still rendering from older content stale."""
+        with self._changed:
+            self._generation += 1
+            self._background_job = None
+            self._publish(rebuilding=True)
+            return self._generation
+
+    def _show(self, generation: int, content: Content, notes: tuple[Problem, ...], started: float) -> Snapshot:
+        from ..channels import CHANNELS
+
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
         rendered = render_channels(fast, content, self.options)
         self._tell(rendered)
-        notes = editorial_warnings(self.content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
         self.log(f"updated {', '.join(fast)} in {seconds:.2f}s: {rendered.summary()}")
@@ -121,7 +136,7 @@ class LivePreview:
                 self._changed.wait_for(lambda: self._background_job is not None)
                 # Let the browser fetch the fast channels first (WeasyPrint holds the GIL for seconds), and let
                 # a burst of saves settle into one render.
-                while self._changed.wait_for(lambda: self._background_job is None, timeout=BACKGROUND_DELAY):
+                while self._changed.wait_for(lambda: self._background_job is None, timeout=self.background_delay):
                     self._changed.wait_for(lambda: self._background_job is not None)
                 generation, content = self._background_job
                 self._background_job = None
