@@ -46,10 +46,16 @@ class Section(NamedTuple):
 
 
 class Review(NamedTuple):
-    last_reviewed: str
-    next_review: str
-    reviewed_by: str | None = None
-    status: str = "approved"  # draft: no clinician has reviewed this locale's text; channels say so
+    """A locale's review as the sign-off record has it (governance/review.py): never typed by hand.
+
+    approved: a clinician's recorded sign-off matches the text, so channels show its date and reviewer.
+    draft: no sign-off matches it; channels say so, and show no review date or reviewer.
+    """
+
+    status: str = "draft"
+    last_reviewed: str | None = None  # the sign-off's date, YYYY-MM-DD
+    next_review: str | None = None
+    reviewed_by: str | None = None  # the clinician who signed it off
 
 
 class Source(NamedTuple):
@@ -57,6 +63,7 @@ class Source(NamedTuple):
     publisher: str
     url: str | None = None
     note: str | None = None
+    captured: str | None = None  # when the text was taken from the source, YYYY-MM-DD
 
 
 class SessionMinutes(NamedTuple):
@@ -151,7 +158,7 @@ class LocaleContent(NamedTuple):
 
     @property
     def is_draft(self) -> bool:
-        return self.review.status == "draft"
+        return self.review.status != "approved"
 
     def date(self, iso: str) -> str:
         """An ISO date written the locale's way (CLDR): November 20, 2026; 20 de noviembre de 2026."""
@@ -214,8 +221,14 @@ def _t(values) -> tuple[str, ...]:
     return tuple(values or ())
 
 
-def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content:
-    """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed."""
+def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: dict[str, Review] | None = None
+                ) -> Content:
+    """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed.
+
+    `reviews` is each locale's review as its sign-off earns it (governance.review.assess); a locale without
+    one is a draft.
+    """
+    reviews = reviews or {}
     b = docs[(None, "brand")]
     brand = Brand(
         name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
@@ -230,7 +243,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
         links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()}}
         locales[locale] = LocaleContent(
             locale=locale, brand=brand, id=page["id"], title=page["title"], topic=page["topic"], url=page.get("url"),
-            review=Review(**{key: page["review"][key] for key in Review._fields if key in page["review"]}), source=Source(**page["source"]),
+            review=reviews.get(locale, Review()), source=Source(**page["source"]),
             sections=tuple(Section(id=s["id"], heading=s.get("heading"), paragraphs=_t(s["paragraphs"]),
                                    list=s.get("list"), closing=_t(s.get("closing")), cta=_t(s.get("cta")))
                            for s in page["sections"]),
