@@ -221,6 +221,25 @@ def test_signoff_refuses_invalid_content_and_claims_about_the_future(content_cop
     assert page.read_bytes() == before
 
 
+def test_a_typed_approval_is_refused_until_a_signoff_earns_it(content_copy, tmp_path):
+    """`status: approved` by hand removes no draft notice: validate and build refuse it at its line, naming the
+    command that records a clinician's review; once that review is recorded, the same line is accepted."""
+    page = content_copy / "es" / "page.yaml"
+    edit(page, "topic: Punción seca\n", "topic: Punción seca\nreview:\n  status: approved\n")
+    refusal = (f"{page}:13:11: review.status: 'approved' is not a status to type: no sign-off is recorded (hint: "
+               "only a recorded sign-off approves a locale; remove this line, and once a clinician has reviewed the "
+               'text: dncontent signoff --locale es --by "NAME, CREDENTIALS")')
+    checked = run_cli("validate", "--content", str(content_copy))
+    assert checked.returncode == 1 and lines_with(checked, f"{page}:13:11:") == [refusal]
+    out = tmp_path / "build"
+    built = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json")
+    assert built.returncode == 1 and refusal in built.stderr.splitlines() and not out.exists()
+    signoff(content_copy, "es")
+    assert run_cli("validate", "--strict", "--content", str(content_copy)).stdout.count("locale 'es' is a draft") == 0
+    assert run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json").returncode == 0
+    assert json.loads((out / "json" / "dry-needling.es.json").read_text("utf-8"))["review"]["status"] == "approved"
+
+
 def test_review_status_draft_keeps_a_signed_off_locale_a_draft(content_copy):
     """`review.status: draft` is the one review field an editor may type: it holds a locale back; a sign-off
     leaves it as it is and says so."""
