@@ -24,41 +24,57 @@ def lines_with(result, text: str) -> list[str]:
     return [line for line in result.stdout.splitlines() if text in line]
 
 
-def set_review(content, last: datetime.date, nxt: datetime.date) -> None:
-    edit(content / "en" / "page.yaml", '"2026-11-20"', f'"{last}"')
-    edit(content / "en" / "page.yaml", '"2027-11-20"', f'"{nxt}"')
+def set_review(content, last: datetime.date, nxt: datetime.date, locale: str = "en") -> str:
+    """A clinician's sign-off on `last`, next due `nxt` (the only way a review gets dates); where next_review is."""
+    result = run_cli("signoff", "--locale", locale, "--by", "Dana Ruiz, PT, DPT", "--date", str(last),
+                     "--next-review", str(nxt), "--content", str(content))
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = content / locale / "page.yaml"
+    return f"{page}:{page.read_text('utf-8').splitlines().index(f'  next_review: {chr(34)}{nxt}{chr(34)}') + 1}:16"
 
 
 def set_real_urls(content) -> None:
     brand = content / "brand.yaml"
     brand.write_text(brand.read_text("utf-8").replace("www.example.com", "www.jubilanttherapy.com"), "utf-8")
+    # the real addresses are longer: the Spanish messages that carry one need a segment more
+    edit(content / "es" / "sms.yaml", "segments: 8", "segments: 9")
+    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # booking-invitation
+    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # aftercare
 
 
 def test_overdue_review(content_copy):
-    set_review(content_copy, today() - datetime.timedelta(days=400), today() - datetime.timedelta(days=5))
+    where = set_review(content_copy, today() - datetime.timedelta(days=400), today() - datetime.timedelta(days=5))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{content_copy}/en/page.yaml:10:16: warning: review.next_review: review overdue")
+    assert lines_with(result, f"{where}: warning: signoff.next_review: review overdue")
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, f"{content_copy}/en/page.yaml:10:16: review.next_review: review overdue: next_review was "
+    assert lines_with(strict, f"{where}: signoff.next_review: review overdue: the next review was due "
                               f"{today() - datetime.timedelta(days=5)} (5 days ago)")
 
 
 def test_review_due_soon(content_copy):
-    set_review(content_copy, today() - datetime.timedelta(days=300), today() + datetime.timedelta(days=12))
+    where = set_review(content_copy, today() - datetime.timedelta(days=300), today() + datetime.timedelta(days=12))
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, "page.yaml:10:16: warning: review.next_review: review due soon: next_review is "
+    assert lines_with(result, f"{where}: warning: signoff.next_review: review due soon: the next review is due "
                               f"{today() + datetime.timedelta(days=12)} (in 12 days)")
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
 
 
 def test_current_review_is_shown_as_info(content_copy):
-    set_review(content_copy, today() - datetime.timedelta(days=10), today() + datetime.timedelta(days=200))
+    where = set_review(content_copy, today() - datetime.timedelta(days=10), today() + datetime.timedelta(days=200))
     result = run_cli("validate", "--content", str(content_copy))
-    assert lines_with(result, "page.yaml:10:16: info: review.next_review: review current")
+    assert lines_with(result, f"{where}: info: signoff.next_review: review current")
     assert not lines_with(result, "review overdue") and not lines_with(result, "review due soon")
+
+
+def test_a_draft_has_no_review_to_be_due(content_copy):
+    """Only a sign-off gives a locale review dates; the shipped locales have none, so nothing is due or current."""
+    result = run_cli("validate", "--content", str(content_copy))
+    assert not lines_with(result, "review current") and not lines_with(result, "review overdue")
+    assert lines_with(result, f"{content_copy}/es/page.yaml:9:1: warning: locale 'es' is a draft: no clinician has "
+                              "signed off its text, and every output says so")
 
 
 def test_placeholder_urls(content_copy):
@@ -122,15 +138,9 @@ def test_sms_over_budget_is_an_error_in_validate(content_copy):
 
 
 def approve_spanish(content) -> None:
-    """The shipped Spanish as if a clinician had approved it, with budgets and targets it meets."""
-    edit(content / "es" / "page.yaml", "status: draft", "status: approved")
+    """The shipped Spanish as if a clinician had signed it off (in this copy), with a target it meets."""
     edit(content / "es" / "page.yaml", "\ntitle:", "\nreading_ease_target: 20\ntitle:")
-    edit(content / "es" / "sms.yaml", "segments: 8", "segments: 9")
-    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # booking-invitation
-    edit(content / "es" / "sms.yaml", "segments: 4", "segments: 5")  # aftercare
-    for name in ("page.yaml",):
-        edit(content / "es" / name, '"2026-11-20"', f'"{today()}"')
-        edit(content / "es" / name, '"2027-11-20"', f'"{today() + datetime.timedelta(days=365)}"')
+    set_review(content, today(), today() + datetime.timedelta(days=365), "es")
 
 
 def test_clean_content_passes_strict(content_copy):
@@ -176,7 +186,8 @@ def test_report(fmt):
     assert result.returncode == 0, result.stderr
     if fmt == "json":
         en, es = json.loads(result.stdout)
-        assert en["locale"] == "en" and en["last_reviewed"] == "2026-11-20" and en["status"] == "approved"
+        assert en["locale"] == "en" and en["status"] == "draft"  # the clinic's published page, not signed off
+        assert en["last_reviewed"] is None and en["next_review"] is None and en["review_status"] == "not signed off"
         assert [s["id"] for s in en["sections"]] == _section_ids()
         assert en["readability_formula"] == "Flesch-Kincaid" and en["readability_target"] == 8
         assert {m["id"]: m["segments"] for m in en["sms"]} == {"booking-invitation": 2, "before-your-visit": 3,
@@ -190,12 +201,13 @@ def test_report(fmt):
             ("aftercare", "UCS-2", "UTF-16 code units", 4, 4)]
         assert set(es["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 5 for n in es["brochure_pages"].values())
     else:
-        assert result.stdout.startswith("Dry Needling: What You Need to Know [en]\nReview: approved, last 2026-11-20")
+        assert result.stdout.startswith("Dry Needling: What You Need to Know [en] DRAFT: not signed off by a "
+                                        "clinician\nReview: draft (not signed off)\n")
         assert re.search(r"acupuncture +- +59 +17\.7 !", result.stdout)
         assert "(scores: Flesch-Kincaid; ! misses the target of 8)" in result.stdout
         assert re.search(r"before-your-visit +GSM-7 +451 +451 +3 / 3", result.stdout)
         assert re.search(r"letter +[1-4]\n", result.stdout)
-        assert "Punción seca: lo que necesita saber [es] DRAFT: not reviewed by a clinician" in result.stdout
+        assert "Punción seca: lo que necesita saber [es] DRAFT: not signed off by a clinician" in result.stdout
         assert "(scores: Szigriszt-Pazos, INFLESZ scale; ! misses the target of 55)" in result.stdout
         assert re.search(r"before-your-visit +UCS-2 +533 +533 +8 / 8", result.stdout)
 

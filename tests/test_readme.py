@@ -91,7 +91,7 @@ def test_each_section_reading_grade_is_shown_once(tmp_path: Path):
         page = content / "en" / "page.yaml"
         text = page.read_text("utf-8")
         text = re.sub(r"^reading_grade_target: .*\n", "", text, flags=re.MULTILINE)
-        page.write_text(text.replace("\nreview:", f"\nreading_grade_target: {target}\nreview:", 1), "utf-8")
+        page.write_text(text.replace("\nsource:", f"\nreading_grade_target: {target}\nsource:", 1), "utf-8")
         lines = run_cli("validate", "--content", str(content)).stdout.splitlines()
         graded = [line for line in lines if "reading grade" in line]
         assert [re.search(r"section '([^']+)'", line)[1] for line in graded] == sections

@@ -268,13 +268,15 @@ def report(content: Path, output_format: str, no_brochures: bool) -> None:
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the review (default: today).")
 @click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), help="When the next review is due (default: 12 months on).")
 def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
-    """Record a clinician's sign-off of a locale's text, with a fingerprint of every unit approved.
+    """Record a clinician's sign-off of a locale, with a fingerprint of everything approved.
 
-    Writes review.last_reviewed, review.next_review, review.reviewed_by (and review.status: approved,
-    where the page has a status) and the signoff record into the locale's page.yaml, keeping its comments
-    and layout. From then on `dncontent validate` warns about every unit changed, added or removed since.
-    Refuses content that does not validate. Run it only for a review that happened: it says a clinician
-    approved this text.
+    Writes the signoff record (by, date, next_review and a fingerprint of every unit) into the locale's
+    page.yaml, keeping its comments and layout. It covers what patients see: the text, labels and text
+    messages, and the session minutes, links, clinic name, phone, email and SMS sender. The record is
+    what makes a locale approved, and only while it matches: after any change the locale is a draft
+    again and `dncontent validate` warns at the changed line. Every output takes its review date and
+    reviewer from this record. Refuses content that does not validate. Run it only for a review that
+    happened: it says a clinician approved this material.
     """
     from .governance.signoff import signoff as run_signoff
 
@@ -286,8 +288,9 @@ def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
     except DncontentError as exc:
         _fail(exc)
     since = "first sign-off" if result.first else f"{result.changed} changed since the last sign-off"
+    held = "; it stays a draft while its page.yaml says review.status: draft" if result.held else ""
     click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
-               f"{result.next_review} ({result.page})")
+               f"{result.next_review} ({result.page}){held}")
 
 
 @main.group()

@@ -20,12 +20,13 @@ def validate(content: Path | str = "content", *, strict: bool = False, lints: bo
     (path -> text) checks the content as a command would leave it, in memory: those files are read as that text.
     """
     root = Path(content)
-    files, problems = check_content(root, replaced)
-    if lints and not any(p.severity == "error" for p in problems):
+    files, problems, assessed = _checked(root, replaced)
+    # a typed status the sign-off does not earn leaves the content readable: the model takes the earned one
+    if lints and not any(p.severity == "error" and p.code != "review-status" for p in problems):
         from .validate.lints import lint
 
-        content_model = build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
-        problems = sorted(problems + lint(files, content_model))
+        content_model = _model(root, files, assessed)
+        problems = sorted(problems + lint(files, content_model, assessed=assessed))
     if strict:
         problems = [p._replace(severity="error") if p.severity == "warning" else p for p in problems]
     return problems
@@ -34,10 +35,27 @@ def validate(content: Path | str = "content", *, strict: bool = False, lints: bo
 def load_content(content: Path | str = "content") -> Content:
     """The validated content model. Raises ContentError listing every problem if the content is invalid."""
     root = Path(content)
-    files, problems = check_content(root)
+    files, problems, assessed = _checked(root)
     if any(p.severity == "error" for p in problems):
         raise ContentError(problems)
-    return build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
+    return _model(root, files, assessed)
+
+
+def _checked(root: Path, replaced: Mapping[Path, str] | None = None) -> tuple[list, list[Problem], dict]:
+    """The content's files and problems and, once it is otherwise valid, what each locale's sign-off earns it
+    (a typed `status: approved` that no sign-off earns is one more error)."""
+    files, problems = check_content(root, replaced)
+    if any(p.severity == "error" for p in problems):
+        return files, problems, {}
+    from .governance.review import assess, refusals
+
+    assessed = assess(files)
+    return files, sorted(problems + refusals(files, assessed)), assessed
+
+
+def _model(root: Path, files: list, assessed: dict) -> Content:
+    return build_model(root, {(f.locale, f.kind): f.doc.data for f in files},
+                       {locale: assessment.review for locale, assessment in assessed.items()})
 
 
 class BuildResult(NamedTuple):

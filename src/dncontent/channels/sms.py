@@ -2,8 +2,9 @@
 
 Per locale it writes `sms/<locale>/<message-id>.txt`, the exact text to send (UTF-8, no trailing newline,
 because a newline would be sent and counted as a character), and `sms/<locale>/messages.json`, the
-measurements. Composition and segment arithmetic live in model/sms.py, which validation uses too. A message
-that is over its segment budget, or that needs UCS-2 without declaring it, fails the build.
+measurements, the locale's review status and whether each message is ready to send. Composition and
+segment arithmetic live in model/sms.py, which validation uses too. A message that is over its segment
+budget, or that needs UCS-2 without declaring it, fails the build.
 """
 from __future__ import annotations
 
@@ -25,16 +26,20 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
     """The measurements of a locale's messages, for whoever sends them. Key order is part of the contract.
 
     `septets` is the GSM-7 length (null for UCS-2), `code_units` the UCS-2 length in UTF-16 code units
-    (null for GSM-7).
+    (null for GSM-7). `status` is the locale's review status; while it is `draft`, no message is
+    `ready_to_send` (the texts themselves never say "draft": they are what a patient would receive).
     """
+    ready = not page.is_draft
     return {
         "locale": page.locale,
+        # approved only while a clinician's recorded sign-off covers this locale's messages as they are
+        "status": "approved" if ready else "draft",
         "sender": page.brand.sms_sender,
         "messages": [
             {"id": message.id, "description": message.description, "encoding": measurement.encoding,
              "characters": measurement.characters, "septets": measurement.septets,
              "code_units": measurement.code_units, "segments": measurement.segments,
-             "budget": message.segments, "text": text}
+             "budget": message.segments, "ready_to_send": ready, "text": text}
             for message, text, measurement in composed
         ],
     }
@@ -42,9 +47,9 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
 
 def reads(page: LocaleContent) -> LocaleContent:
     """The part of a locale's model the messages draw on: their bodies, the clinic, the calls to action, the
-    contraindications, the session length and the labels. Not the page's prose or its other lists."""
-    return page._replace(title="", topic="", review=None, source=None, sections=(), conditions=(), risks=(),
-                         session_phases=())
+    contraindications, the session length, the labels and the review status. Not the page's prose or its other
+    lists."""
+    return page._replace(title="", topic="", source=None, sections=(), conditions=(), risks=(), session_phases=())
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:

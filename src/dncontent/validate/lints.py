@@ -1,4 +1,4 @@
-"""Editorial checks on valid content: reading grade, review dates, placeholder URLs, SMS budgets.
+"""Editorial checks on valid content: reading grade, when the next review is due, placeholder URLs, SMS budgets.
 
 They report warnings (errors under --strict) and, for reading grades and review dates, an info line, so
 editors see the state of the material on every save.
@@ -31,18 +31,19 @@ class _Locator:
         return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
 
 
-def lint(files: list[ContentFile], content: Content, today: datetime.date | None = None) -> list[Problem]:
+def lint(files: list[ContentFile], content: Content, today: datetime.date | None = None, *,
+         assessed: dict | None = None) -> list[Problem]:
+    """The editorial checks, then governance's (`assessed`: each locale's sign-off assessment, if made already)."""
     where = _Locator(files)
     today = today or datetime.date.today()
     problems = list(_placeholder_urls(where, content))
     for page in content.locales.values():
         problems += _reading_grades(where, page)
         problems += _review(where, page, today)
-        problems += _draft(where, page)
         problems += _sms_budgets(where, page)
-    from ..governance import checks  # sign-off, stale and untranslated text, waivers
+    from ..governance import checks  # sign-off, drafts, stale and untranslated text, waivers
 
-    return checks.lint(files, problems, today)
+    return checks.lint(files, problems, today, assessed)
 
 
 def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:
@@ -87,27 +88,26 @@ def review_state(next_review: str, today: datetime.date) -> tuple[str, int]:
 
 
 def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Iterator[Problem]:
+    """When a signed-off locale is next due for review. A draft has no review to be due (governance says it is
+    a draft)."""
     due = page.review.next_review
+    if page.is_draft or due is None:
+        return
     state, days = review_state(due, today)
-    path = ("review", "next_review")
+    signoff = where.files[(page.locale, "page")].doc.data.get("signoff") or {}
+    path = ("signoff", "next_review") if "next_review" in signoff else ("signoff", "date")
+    again = f'dncontent signoff --locale {page.locale} --by "NAME, CREDENTIALS"'
     if state == "overdue":
-        yield where.problem(page.locale, "page", path, f"review overdue: next_review was {due} ({-days} days ago)",
-                            "have the text reviewed, then update last_reviewed and next_review", code="review-overdue")
+        yield where.problem(page.locale, "page", path, f"review overdue: the next review was due {due} "
+                            f"({-days} days ago)", f"have a clinician review the text, then record it: {again}",
+                            code="review-overdue")
     elif state == "due soon":
-        yield where.problem(page.locale, "page", path, f"review due soon: next_review is {due} (in {days} days)",
+        yield where.problem(page.locale, "page", path, f"review due soon: the next review is due {due} (in {days} days)",
                             "plan the clinical review", code="review-due")
     else:
         yield where.problem(page.locale, "page", path,
-                            f"review current: last reviewed {page.review.last_reviewed}, next due {due} (in {days} days)",
+                            f"review current: signed off {page.review.last_reviewed}, next due {due} (in {days} days)",
                             severity="info", code="review")
-
-
-def _draft(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
-    if page.is_draft:
-        yield where.problem(page.locale, "page", ("review", "status"),
-                            f"locale {page.locale!r} is a draft: no clinician has reviewed its text, and its page "
-                            f"and brochures say so", "have a clinician review it, then set `status: approved`",
-                            code="draft")
 
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:

@@ -46,6 +46,33 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+# Fields once typed by hand and now written by a command: a file that still has one is told where they went.
+_SIGNOFF = ('remove it; once a clinician has reviewed the text, `dncontent signoff --locale {locale} --by "NAME, '
+            'CREDENTIALS"` records the date, the reviewer and the next review')
+RETIRED = {
+    ("page", ("review",), "last_reviewed"): ("review dates come from the sign-off record now", _SIGNOFF),
+    ("page", ("review",), "next_review"): ("review dates come from the sign-off record now", _SIGNOFF),
+    ("page", ("review",), "reviewed_by"): ("the reviewer comes from the sign-off record now", _SIGNOFF),
+}
+
+
+def _unknown_fields(error: ValidationError, kind: str, locale: str | None) -> list[tuple[str, str, tuple]]:
+    """(message, hint, path) for each field an object may not have, each at its own line."""
+    path = tuple(error.absolute_path)
+    allowed = list(error.schema.get("properties", {}))
+    out = []
+    for key in [k for k in error.instance if k not in allowed]:
+        retired = RETIRED.get((kind, path, key))
+        if retired:
+            out.append((f"{key!r} is no longer typed by hand: {retired[0]}",
+                        retired[1].format(locale=locale or "LOCALE"), path + (key,)))
+            continue
+        guess = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
+        out.append((f"unknown field {key!r}", hint, path + (key,)))
+    return out
+
+
 def _explain(error: ValidationError) -> tuple[str, str, tuple]:
     """(message, hint, path to point at) for one schema violation."""
     path = tuple(error.absolute_path)
@@ -56,13 +83,6 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         name = missing.group(1) if missing else "a field"
         title = error.schema.get("properties", {}).get(name, {}).get("description", "") if isinstance(error.schema, dict) else ""
         return f"missing required field {name!r}", title, path
-    if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in value if k not in allowed]
-        key = extras[0] if extras else ""
-        guess = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
-        return f"unknown field {key!r}", hint, path + (key,)
     if kind == "type":
         wanted = error.validator_value
         wanted = " or ".join(_TYPES.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
@@ -117,7 +137,10 @@ def check_file(file: ContentFile) -> list[Problem]:
         return []
     found = []  # (error, message, hint, path)
     for error in validator(file.kind).iter_errors(file.doc.data):
-        found.append((error, *_explain(error)))
+        if error.validator == "additionalProperties":
+            found += [(error, *explained) for explained in _unknown_fields(error, file.kind, file.locale)]
+        else:
+            found.append((error, *_explain(error)))
     # A misspelt field is reported once, as unknown with a "did you mean", not also as a missing field.
     suggested = {(path[:-1], hint) for error, _, hint, path in found if error.validator == "additionalProperties"}
     problems = []
