@@ -188,7 +188,7 @@ def test_the_export_carries_the_wording_to_show_lists(shipped):
     en, es = export(shipped, "en"), export(shipped, "es")
     headings = {s["list"]: s["heading"] for s in en["sections"] if s["list"]}
     assert en["labels"]["lists"] == {"conditions": headings["conditions"], "risks": "Possible risks and side effects",
-                                     "contraindications": "Tell your therapist before treatment",
+                                     "contraindications": "Avoid dry needling, or use caution, if you have",
                                      "session_phases": headings["session_phases"]}
     assert en["labels"]["session_length"] == "A typical session: 15–30 minutes"
     assert es["labels"]["session_length"] == "Una sesión típica: 15–30 minutos"
