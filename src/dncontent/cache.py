@@ -78,6 +78,11 @@ class ArtifactCache:
     def enabled(self) -> bool:
         return self.root is not None
 
+    def key(self, *parts: str | bytes) -> str:
+        """The key of an entry made from `parts` (see `key`); "" in a cache that keeps nothing, which so never
+        reads the code's hash remembered in the cache folder."""
+        return key(*parts) if self.root is not None else ""
+
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.entry"
 
@@ -166,6 +171,44 @@ class ArtifactCache:
 
 
 _current: contextvars.ContextVar[ArtifactCache | None] = contextvars.ContextVar("dncontent_cache", default=None)
+_from_scratch: contextvars.ContextVar[bool] = contextvars.ContextVar("dncontent_from_scratch", default=False)
+_checks_root: contextvars.ContextVar[tuple[Path | None] | None] = contextvars.ContextVar("dncontent_checks_root",
+                                                                                       default=None)
+
+
+def remembered() -> ArtifactCache:
+    """Where checks keep what they worked out and may look it up again (composed text messages, locale tags):
+    the artifact cache (the one a build uses, none with --no-cache), and none inside `from_scratch()`.
+
+    A cache of its own, not the build's: what checks remember is not counted among a build's files."""
+    chosen = _checks_root.get()
+    return ArtifactCache(None if _from_scratch.get() else chosen[0] if chosen else default_dir())
+
+
+@contextmanager
+def checks_remember_in(root: Path | None):
+    """Let checks remember what they work out under `root` (None: nowhere), as a build's cache does."""
+    token = _checks_root.set((root,))
+    try:
+        yield
+    finally:
+        _checks_root.reset(token)
+
+
+def scratch() -> bool:
+    """Whether this is a run inside `from_scratch()`: it reads and writes no cache at all."""
+    return _from_scratch.get()
+
+
+@contextmanager
+def from_scratch():
+    """Work everything out afresh, reading and writing no cache (a release): a damaged or planted entry in
+    any cache can then never reach what is published."""
+    token = _from_scratch.set(True)
+    try:
+        yield
+    finally:
+        _from_scratch.reset(token)
 
 
 def current() -> ArtifactCache:
@@ -222,24 +265,42 @@ def environment() -> str:
     from .resources import schemas_dir, templates_dir
 
     package = Path(__file__).resolve().parent
-    files = [(label, root, path) for label, root in (("code", package), ("templates", templates_dir()),
-                                                     ("schemas", schemas_dir()))
-             for path in sorted(root.rglob("*")) if path.is_file() and "__pycache__" not in path.parts]
+    files = [(f"{label}/{name}", path, info) for label, root in (("code", package), ("templates", templates_dir()),
+                                                                  ("schemas", schemas_dir()))
+             for name, path, info in _tree(root)]
     head = f"dncontent {__version__} format {FORMAT} {versions(LIBRARIES)}"
     signature = hashlib.sha256(head.encode("utf-8"))
-    for label, root, path in files:
-        info = path.stat()
-        signature.update(f"{label}/{path.relative_to(root).as_posix()} {info.st_size} {info.st_mtime_ns}\0".encode())
+    for name, _path, info in files:
+        signature.update(f"{name} {info.st_size} {info.st_mtime_ns}\0".encode())
     memo_path = (default_dir() or Path("/nonexistent")) / "environment.json"
     memo = _read_memo(memo_path)
     known = memo.get(signature.hexdigest())
     if isinstance(known, str):
         return known
     digest = hashlib.sha256(head.encode("utf-8"))
-    for label, root, path in files:
-        digest.update(f"{label}/{path.relative_to(root).as_posix()}".encode("utf-8") + b"\0" + path.read_bytes())
+    for name, path, _info in files:
+        with open(path, "rb") as fh:
+            digest.update(name.encode("utf-8") + b"\0" + fh.read())
     _write_memo(memo_path, {**dict(list(memo.items())[-20:]), signature.hexdigest(): digest.hexdigest()})
     return digest.hexdigest()
+
+
+def _tree(root: Path) -> list[tuple[str, str, os.stat_result]]:
+    """(path under `root` with forward slashes, path, stat) of each file under `root`, sorted; no __pycache__.
+    Plain os.scandir: every command that checks the cache pays for this walk."""
+    found = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry.path, entry.stat()))
+
+    walk(str(root), "")
+    return sorted(found)
 
 
 def versions(names: Iterable[str]) -> str:
@@ -258,6 +319,8 @@ def versions(names: Iterable[str]) -> str:
         except OSError:
             continue
         for item in listing:
+            if not item.endswith(".dist-info"):
+                continue
             match = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", item)
             if match:
                 key = re.sub(r"[-_.]+", "_", match.group(1)).lower()

@@ -50,8 +50,8 @@ def render_cached(name: str, content: Content, options: BuildOptions, store=None
         prints = {locale: locale_fingerprint(content, locale, reads) for locale in content.locales}
         shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
                   else repr(sorted(prints.items())))
-        units = [(None, cache.key(name, "shared", settings, shared))]
-        units += [(locale, cache.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
+        units = [(None, store.key(name, "shared", settings, shared))]
+        units += [(locale, store.key(name, locale, settings, prints[locale])) for locale in content.in_order()]
         artifacts, problems = [], []
         for locale, key in units:
             entry = store.get(key)

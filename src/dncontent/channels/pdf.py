@@ -177,7 +177,7 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
     WeasyPrint is imported only when some brochure has to be printed.
     """
     store = artifacts.current()
-    keys = [artifacts.key("pdf", _renderer(), b.identifier, b.inputs) for b in brochures]
+    keys = [store.key("pdf", _renderer(), b.identifier, b.inputs) for b in brochures]
     results: list[Printed | None] = []
     for key in keys:
         entry = store.get(key)
