@@ -193,6 +193,8 @@ def test_the_export_carries_the_wording_to_show_lists(shipped):
     assert en["labels"]["session_length"] == "A typical session: 15–30 minutes"
     assert es["labels"]["session_length"] == "Una sesión típica: 15–30 minutos"
     assert es["labels"]["lists"]["risks"] == "Posibles riesgos y efectos secundarios"
+    # the callout over the contraindications says what the approved text under it says: avoid, or be cautious
+    assert es["labels"]["lists"]["contraindications"] == "Evite la punción seca, o tenga precaución, si tiene"
     assert en["labels"]["last_reviewed"] == "Last reviewed November 20, 2026"
     assert en["labels"]["reviewed_by"] is None and en["labels"]["draft_notice"] is None
     assert es["labels"]["draft_notice"].startswith("Borrador")
