@@ -188,7 +188,7 @@ def test_the_export_carries_the_wording_to_show_lists(shipped):
     en, es = export(shipped, "en"), export(shipped, "es")
     headings = {s["list"]: s["heading"] for s in en["sections"] if s["list"]}
     assert en["labels"]["lists"] == {"conditions": headings["conditions"], "risks": "Possible risks and side effects",
-                                     "contraindications": "Tell your therapist before treatment",
+                                     "contraindications": "Avoid dry needling, or use caution, if you have",
                                      "session_phases": headings["session_phases"]}
     assert en["labels"]["session_length"] == "A typical session: 15–30 minutes"
     assert es["labels"]["session_length"] == "Una sesión típica: 15–30 minutos"
@@ -196,6 +196,8 @@ def test_the_export_carries_the_wording_to_show_lists(shipped):
     # neither locale is signed off: no review phrases, the draft notice instead
     assert [en["labels"][key] for key in ("last_reviewed", "next_review", "reviewed_by")] == [None] * 3
     assert en["labels"]["draft_notice"].startswith("Draft") and es["labels"]["draft_notice"].startswith("Borrador")
+    # the callout over the contraindications says what the approved text under it says: avoid, or be cautious
+    assert es["labels"]["lists"]["contraindications"] == "Evite la punción seca, o tenga precaución, si tiene"
     for document in (en, es):  # one model: a section's list names a key of the export, its cta ids entries of cta
         for section in document["sections"]:
             assert section["list"] is None or isinstance(document[section["list"]], list)

@@ -280,6 +280,17 @@ def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy, tmp_p
     polish = (tmp_path / "build" / "sms" / "pl" / "before-your-visit.txt").read_text("utf-8")
     english = (tmp_path / "build" / "sms" / "en" / "before-your-visit.txt").read_text("utf-8")
     spanish = (tmp_path / "build" / "sms" / "es" / "before-your-visit.txt").read_text("utf-8")
-    assert "past reactions to needles lub pregnancy (current or planned)." in polish
-    assert "past reactions to needles, or pregnancy (current or planned)." in english
-    assert "reacciones previas a las agujas o embarazo (actual o planeado)." in spanish
+    assert "past reactions to needles or injections lub pregnancy (current or planned)." in polish
+    assert "past reactions to needles or injections, or pregnancy (current or planned)." in english
+    assert "reacciones previas a agujas o inyecciones o embarazo (actual o planeado)." in spanish
+
+
+def test_short_forms_say_what_the_approved_contraindications_say(sms_build):
+    english = " ".join((sms_build / "sms" / "en" / "before-your-visit.txt").read_text("utf-8").split())
+    spanish = " ".join((sms_build / "sms" / "es" / "before-your-visit.txt").read_text("utf-8").split())
+    for kept in ("a weak immune system or take immunosuppressant medications",  # not the immune system alone
+                 "past reactions to needles or injections", "a pacemaker or other electrical implant"):
+        assert kept in english
+    for kept in ("un sistema inmunitario débil o toma inmunosupresores", "reacciones previas a agujas o inyecciones",
+                 "un marcapasos u otro implante eléctrico"):
+        assert kept in spanish

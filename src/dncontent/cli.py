@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .channels import CHANNELS
-from .errors import DncontentError, Problem, UsageError
+from .errors import DncontentError, Problem, UsageError, hinted_once
 
 content_option = click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
                               show_default=True, help="Content folder to read.")
@@ -18,7 +18,7 @@ content_option = click.option("--content", "content", type=click.Path(path_type=
 
 def _fail(exc: DncontentError) -> None:
     problems = getattr(exc, "problems", [])
-    for problem in problems:
+    for problem in hinted_once(problems):
         click.echo(problem.format(), err=True)
     click.secho(f"error: {exc}", fg="red", err=True)
     sys.exit(exc.exit_code)
@@ -26,13 +26,14 @@ def _fail(exc: DncontentError) -> None:
 
 def _summary(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
     files = len({p.file for p in errors})
     parts = []
     if errors:
         parts.append(f"Found {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}")
-    if warnings:
-        parts.append(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
+    for severity in ("warning", "note"):
+        count = sum(1 for p in problems if p.severity == severity)
+        if count:
+            parts.append(f"{count} {severity}{'s' * (count != 1)}")
     if not errors:
         parts.insert(0, "Content is valid")
     return ", ".join(parts)
@@ -54,8 +55,17 @@ class _Commands(click.Group):
 def main() -> None:
     """Keep patient-education material as one verified source and publish it to every channel.
 
-    Edit the YAML in content/, check it with `dncontent validate`, then `dncontent build`
-    writes the web page and snippets, the brochure PDFs, the JSON export and the text messages into build/.
+    `dncontent build` writes the web page and snippets, the brochure PDFs, the JSON export and the text
+    messages into build/. Publishing, step by step:
+
+    \b
+    1. edit content/          (`dncontent preview` shows every channel as you save)
+    2. dncontent validate     fix the errors, act on the warnings
+    3. dncontent signoff      record a clinician's review of the English
+    4. dncontent i18n ...     translate; then sign off each translation
+    5. dncontent build --release
+                              refuses, listing every reason, until nothing blocks it
+    6. deploy build/          as the release wrote it
     """
 
 
@@ -64,16 +74,18 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per problem; json: records for CI and editor tooling.")
 @click.option("--strict", is_flag=True,
-              help="Treat editorial warnings (reading grade, review dates, placeholder URLs, SMS near budget) as errors.")
-@click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only, not the info lines.")
+              help="Treat warnings (what a release refuses) as errors; notes and info lines never are.")
+@click.option("--quiet", "-q", is_flag=True, help="Show errors, warnings and notes only, not the info lines.")
 def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> None:
     """Check every content file and report all problems at once.
 
-    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...). Once the content is valid,
-    editorial checks add warnings (reading grade above target, review overdue or due within 30 days,
-    placeholder URLs, SMS within 10% of its budget) and info lines (each section's reading grade, the
-    review status). Exits 0 when the content is valid, 1 when it has errors (or warnings, with --strict),
-    2 on a usage error.
+    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...), the hint on the first line of
+    its kind only. Once the content is valid, editorial checks add warnings, which are what to act on before
+    publishing (`build --release` refuses them): placeholder URLs, drafts, review overdue, stale or
+    untranslated text, changes since the sign-off, our wording above its reading target; notes, which
+    block nothing (a review due within 30 days, a message within 10% of its budget); and info lines (the
+    review status). Reading scores of the approved page text are in `dncontent report`. Exits 0 when the
+    content is valid, 1 when it has errors (or warnings, with --strict), 2 on a usage error.
     """
     from .pipeline import validate as run_validate
 
@@ -88,7 +100,7 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
         click.echo(json.dumps({"valid": not errors, "summary": _summary(problems),
                                "problems": [p.as_record() for p in problems]}, indent=2, ensure_ascii=False))
     else:
-        for problem in problems:
+        for problem in hinted_once(problems):
             click.echo(problem.format())
         click.echo(_summary(problems), err=True)
     sys.exit(1 if errors else 0)
@@ -108,19 +120,27 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
               help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
 @click.option("--no-cache", is_flag=True,
               help="Render everything from scratch in this process: no artifact cache, no print server.")
+@click.option("--release", is_flag=True,
+              help="Publish: refuse (writing nothing) while any error, unwaived warning or draft remains, listing "
+                   "every reason; render from scratch; record each locale's status and sign-off in the manifest.")
+@click.option("--allow-draft", "allow_draft", multiple=True, metavar="LOCALE",
+              help="With --release: publish this draft locale anyway, with its draft notices (repeatable).")
 def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
-          keep_html: bool, print_marks: bool, no_cache: bool) -> None:
+          keep_html: bool, print_marks: bool, no_cache: bool, release: bool, allow_draft: tuple[str, ...]) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
 
     Nothing is written if the content is invalid; a failed or interrupted build leaves the
-    previous output exactly as it was. Files whose inputs have not changed since an earlier build
-    are taken from the artifact cache instead of being rendered again; the output is the same.
+    previous output exactly as it was. Without --release this is the development build: files whose
+    inputs have not changed since an earlier build are taken from the artifact cache instead of being
+    rendered again (the output is the same), and its last line counts the warnings and what a release
+    would refuse. With --release it is how content is published: see `dncontent --help`.
     """
     from .options import BuildOptions
     from .pipeline import build as run_build
 
     options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
-                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache)
+                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache, release=release,
+                           allow_draft=allow_draft)
     progress = Progress() if Progress.wanted() else None
     try:
         result = run_build(options, progress=progress, print_server=True)
@@ -142,6 +162,13 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     state = " (already up to date)" if result.up_to_date else ""
     click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/{state} in {result.seconds:.1f}s: "
                f"{len(result.rendered)} rendered, {len(result.reused)} reused")
+    if release:
+        statuses = ", ".join(f"{locale} ({entry['status']})" for locale, entry in result.manifest["locales"].items())
+        click.echo(f"Released {statuses}; {out}/manifest.json records each locale's status and sign-off")
+    else:
+        from .release import summary
+
+        click.echo(summary(result.warnings, list(result.would_refuse)))
 
 
 def _on_a_terminal() -> bool:

@@ -63,8 +63,7 @@ def review_status(next_review: str | None, today: datetime.date) -> str:
 def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
                  today: datetime.date | None = None) -> list[LocaleReport]:
     from .model import sms
-    from .validate.lints import readability_target, section_texts
-    from .validate.readability import formula_for, misses, scores
+    from .validate.readability import formula_for, readability_target, section_scores
 
     content: Content = load_content(content_dir)
     today = today or datetime.date.today()
@@ -73,16 +72,13 @@ def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
     reports = []
     for locale in content.in_order():
         page = content.locales[locale]
-        texts = section_texts(page)
         formula = formula_for(locale)
         target = readability_target(page, formula) if formula else None
         report = LocaleReport(locale, page.title, page.review.last_reviewed, page.review.next_review,
                               review_status(page.review.next_review, today), page.review.status,
                               formula.name if formula else None, target)
-        found = scores([t for _, _, t in texts], formula) if formula else [None] * len(texts)
-        for (i, section_id, text), score in zip(texts, found):
-            report.sections.append(SectionRow(section_id, page.sections[i].heading, len(text.split()), score,
-                                              score is not None and misses(score, target, formula)))
+        for row in section_scores(page):
+            report.sections.append(SectionRow(row.id, page.sections[row.index].heading, row.words, row.score, row.hard))
         for message, _text, measured in sms.messages(page):
             report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.length,
                                      measured.unit, measured.segments, message.segments))

@@ -17,10 +17,12 @@ from .fingerprint import fingerprint, normalise
 from .review import Assessment, assess, signoff_command
 from .units import Unit, brand_doc, docs_by_locale, source_locale, subjects
 
-WAIVABLE = ("reading-grade", "sms-budget")  # warnings about approved wording the clinic may accept for a while
+WAIVABLE = ("reading-grade",)  # a reading score of our wording the clinic may accept for a while
 # Never waivable: a placeholder URL or a draft is not publishable, and stale, untranslated or unreviewed text
 # is exactly what the sign-off and the translation memory exist to catch.
 NOT_WAIVABLE = ("placeholder-url", "draft", "stale", "untranslated", "changed-since-signoff")
+# Never a warning, so nothing to waive: a note (near its limit) blocks nothing, an error (over it) must be fixed.
+NEVER_WARNINGS = ("sms-budget", "review-due")
 URLISH = re.compile(r"https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+\.\S+")
 LETTERS = re.compile(r"[^\W\d_]+")
 LANGUAGES = {"en": "English", "es": "Spanish"}  # how messages name a source language; others go by their code
@@ -223,9 +225,12 @@ def apply_waivers(files, problems: list[Problem], today: datetime.date) -> list[
             check = waiver.get("check")
             if check not in WAIVABLE:
                 guess = difflib.get_close_matches(str(check), WAIVABLE, n=1)
-                why = ("must be fixed, not waived" if check in NOT_WAIVABLE else "is not a check that can be waived")
+                why = ("must be fixed, not waived" if check in NOT_WAIVABLE else
+                       "is never a warning: a note blocks nothing, an error must be fixed" if check in NEVER_WARNINGS
+                       else "is not a check that can be waived")
+                known = check in NOT_WAIVABLE or check in NEVER_WARNINGS
                 extra.append(_at(page, ("waivers", i, "check"), f"waiver: {check!r} {why}",
-                                 f"did you mean {guess[0]!r}?" if guess and check not in NOT_WAIVABLE else
+                                 f"did you mean {guess[0]!r}?" if guess and not known else
                                  f"waivable checks: {', '.join(WAIVABLE)}", "error", "waiver"))
             elif str(waiver.get("until")) < today.isoformat():
                 extra.append(_at(page, ("waivers", i, "until"), f"waiver for {check} on {waiver.get('unit')!r} expired "

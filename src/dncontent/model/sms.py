@@ -185,6 +185,30 @@ def messages(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
     return composed
 
 
+def remembered(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
+    """`messages(page)`, the texts taken from the artifact cache when nothing they are composed from has changed
+    (the locale's messages, names, links, short forms and session length, the template, dncontent's code and the
+    libraries' versions): `validate` and a build's checks then load neither the template engine nor CLDR's data.
+    Measured every time; composed afresh in a release (see `cache.from_scratch`)."""
+    from .. import cache as artifacts
+
+    store = artifacts.remembered()
+    key = store.key("sms-text", page.locale, repr((page.sms, page.brand, page.labels, page.links,
+                                                   page.session_minutes, page.cta, page.contraindications)))
+    entry = store.get(key, [(_text_path(page, m), "sms", page.locale, "composed") for m in page.sms])
+    if entry is not None:
+        return [(message, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
+                for message, part in zip(page.sms, entry.parts)]
+    composed = messages(page)
+    store.put(key, [artifacts.Part(_text_path(page, message), "sms", page.locale, "composed", text.encode("utf-8"))
+                    for message, text, _ in composed])
+    return composed
+
+
+def _text_path(page: LocaleContent, message: SmsMessage) -> str:
+    return f"sms-text/{page.locale}/{message.id}"
+
+
 def problems(page: LocaleContent) -> list[Problem]:
     """One problem per message of the locale that cannot be sent as written."""
     return [found for entry in messages(page) if (found := check(page, *entry))]

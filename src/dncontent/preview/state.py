@@ -27,6 +27,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How hard each section of a locale's approved prose is to read: figures for the clinic's reviewers."""
+
+    formula: str | None  # None: no formula for the language
+    target: float | None
+    sections: tuple = ()  # readability.SectionScore, in page order
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One consistent view of the preview. Replaced whole, never changed, so readers need no lock."""
 
@@ -36,7 +45,8 @@ class Snapshot:
     locales: Mapping[str, str] = field(default_factory=dict)  # locale -> page title
     drafts: frozenset = frozenset()  # locales whose text no clinician has reviewed
     problems: tuple[Problem, ...] = ()
-    notes: tuple[Problem, ...] = ()  # editorial warnings from `dncontent validate` (reading grade, review, URLs)
+    notes: tuple[Problem, ...] = ()  # editorial warnings and notes from `dncontent validate` (what a release refuses)
+    reading: Mapping[str, "Reading"] = field(default_factory=dict)  # locale -> its sections' reading scores
     failures: tuple[Failure, ...] = ()
     failed: frozenset[str] = frozenset()  # channels that stopped on a problem: their panels say so
     background: str = "idle"  # idle | rendering | ready
@@ -81,7 +91,7 @@ class LivePreview:
             detail = str(exc) if isinstance(exc, DncontentError) else traceback.format_exc()
             failures = () if problems else (Failure("The content could not be read", detail),)
             self._log_problems(problems, failures)
-            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(),
+            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(), reading={},
                                  failures=failures,
                                  failed=frozenset(CHANNELS), background="idle", built_at=time.time())
         return self._show(generation, content, editorial_warnings(self.content), started)
@@ -106,6 +116,7 @@ class LivePreview:
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
         rendered = render_channels(fast, content, self.options)
         self._tell(rendered)
+        reading = reading_scores(content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
         self.log(f"updated {', '.join(fast)} in {seconds:.2f}s: {rendered.summary()}")
@@ -116,7 +127,7 @@ class LivePreview:
                 failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
                 locales={locale: content.locales[locale].title for locale in content.in_order()},
                 drafts=frozenset(locale for locale, page in content.locales.items() if page.is_draft),
-                built_at=time.time())
+                reading=reading, built_at=time.time())
 
     def wait_for_change(self, version: int | None, timeout: float) -> Snapshot:
         """The snapshot once its version differs from `version`, or the current one after `timeout` seconds."""
@@ -217,10 +228,27 @@ def render_channels(names: Iterable[str], content: Content, options: BuildOption
 
 
 def editorial_warnings(content: Path) -> tuple[Problem, ...]:
-    """What `dncontent validate` warns about in valid content; the preview lists these without stopping."""
+    """What `dncontent validate` warns about, and its notes, in valid content; the preview lists these without
+    stopping."""
     from ..pipeline import validate
 
     try:
-        return tuple(p for p in validate(content) if p.severity == "warning")
+        return tuple(p for p in validate(content) if p.severity in ("warning", "note"))
     except Exception:  # the checks are advice: the preview goes on without them
         return ()
+
+
+def reading_scores(content: Content) -> dict[str, Reading]:
+    """Each locale's section scores, as `dncontent report` shows them."""
+    from ..validate.readability import formula_for, readability_target, section_scores
+
+    out = {}
+    try:
+        for locale in content.in_order():
+            page = content.locales[locale]
+            formula = formula_for(locale)
+            out[locale] = Reading(formula.name if formula else None,
+                                  readability_target(page, formula) if formula else None, tuple(section_scores(page)))
+    except Exception:  # figures for reviewers: the preview goes on without them
+        return {}
+    return out

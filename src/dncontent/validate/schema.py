@@ -38,8 +38,39 @@ def _registry() -> Registry:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     registry = _registry()
-    schema = registry.contents(f"{kind}.schema.json")
+    schema = _inline(registry.contents(f"{kind}.schema.json"), f"{kind}.schema.json", registry, ())
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+ANNOTATIONS = {"title", "description", "$comment", "examples"}
+
+
+def _inline(node, base: str, registry: Registry, seen: tuple):
+    """`node` with each `$ref` that has nothing but annotations beside it replaced by the definition it names.
+
+    The same checks, the same errors (their `schema` is the definition, as through the `$ref`), without a
+    reference lookup per value checked: most of a schema check's time went to those. Recursive references
+    and any others stay `$ref`s, resolved by the registry.
+    """
+    if isinstance(node, list):
+        return [_inline(item, base, registry, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and set(node) - {"$ref"} <= ANNOTATIONS:
+        name, _, pointer = ref.partition("#")
+        name = name or base
+        target = (name, pointer)
+        if target not in seen and (not pointer or pointer.startswith("/")):
+            try:
+                resolved = registry.contents(name)
+                for part in pointer.split("/")[1:]:
+                    resolved = resolved[part.replace("~1", "/").replace("~0", "~")]
+            except (LookupError, TypeError):
+                resolved = None
+            if isinstance(resolved, dict) and "$id" not in resolved:
+                return _inline(resolved, name, registry, seen + (target,))
+    return {key: _inline(value, base, registry, seen) for key, value in node.items()}
 
 
 def _slug(text: str) -> str:
