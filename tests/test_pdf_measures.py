@@ -171,7 +171,7 @@ def test_large_print_carries_every_unit_of_the_locale_and_the_draft_notice_on_ev
     reader = PdfReader(path)
     notice = approved.normalize(LABELS[locale]["draft_notice"])
     draft = load_content(CONTENT).locales[locale].is_draft
-    footer = 1.55 * 72  # the page furniture under the text
+    footer = 1.6 * 72  # the page furniture under the text
     pages = []
     for number in range(1, len(reader.pages) + 1):
         text = approved.normalize(pdftotext(path, "-f", str(number), "-l", str(number)))
