@@ -157,10 +157,12 @@ def test_large_print_is_letter_one_column_18pt_with_line_spacing_1_5_and_bold_he
             for size in {size for size, _ in lines if size <= 21}:
                 baselines = sorted(bottom for s, bottom in lines if s == size)
                 loose += [(number, size, a, b) for a, b in zip(baselines, baselines[1:]) if b - a < 1.5 * size - 0.1]
-            # One column: the words of a line follow each other at a word space, never across a column gap.
+            # One column: every line starts at the left (indented at most an inch), its words never a column gap
+            # apart (a button and its address are the widest apart, 0.4 in).
             for words in lines.values():
                 words.sort(key=lambda w: w["x0"])
-                columns += [(number, a["text"], b["text"]) for a, b in zip(words, words[1:]) if b["x0"] - a["x1"] > SAFE]
+                columns += [(number, words[0]["text"])] if words[0]["x0"] > 0.75 * 72 + 72 else []
+                columns += [(number, a["text"], b["text"]) for a, b in zip(words, words[1:]) if b["x0"] - a["x1"] > 36]
     assert small == [] and unbold == [] and loose == [] and columns == []
 
 
