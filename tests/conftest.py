@@ -87,6 +87,16 @@ def built(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def print_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A second build, of the PDF channel alone, with the print-shop versions, the large print and the kept HTML."""
+    out = tmp_path_factory.mktemp("print") / "build"
+    result = run_cli("build", "--content", str(CONTENT), "--format", "pdf", "--keep-html", "--print", "--large-print",
+                     "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, driven by Playwright (no downloaded browser)."""
     chromium = require("chromium", "chromium")

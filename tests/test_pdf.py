@@ -24,20 +24,10 @@ from tests.approved import missing_from, normalize
 PAGE = load_content(CONTENT).locales["en"]
 BOOKING_URL = PAGE.booking.url
 # Paper as PDF points: (width, height, bleed on each side)
-PAPER = {"letter": (612.0, 792.0, 9.0), "a4": (595.276, 841.89, 3 / 25.4 * 72)}
+PAPER = {"letter": (612.0, 792.0, 9.0), "a4": (595.276, 841.89, 9.0)}
 FOOTER = 0.8 * 72  # the bottom page margin, where the running footer sits
 HEADER = 0.9 * 72  # the top page margin of a draft, where its notice sits (page 1's masthead is as tall)
 MAX_PAGES = 4
-
-
-@pytest.fixture(scope="module")
-def print_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    """A second build, of the PDF channel alone, with the print-shop versions and the kept HTML."""
-    out = tmp_path_factory.mktemp("print") / "build"
-    result = run_cli("build", "--content", str(CONTENT), "--format", "pdf", "--keep-html", "--print",
-                     "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out, result
 
 
 def brochure(build: Path, paper: str, kind: str = "pdf") -> Path:
@@ -68,13 +58,15 @@ def test_a_build_writes_both_papers_for_every_locale(built):
                          for locale in ("en", "es") for paper in ("letter", "a4")}
 
 
-def test_print_and_keep_html_add_print_shop_versions_and_the_html(print_build):
+def test_print_large_print_and_keep_html_add_print_shop_versions_large_print_and_the_html(print_build):
     out, _ = print_build
     entries = json.loads((out / "manifest.json").read_text())["artifacts"]
     assert {e["path"]: e["role"] for e in entries} == {
-        f"pdf/dry-needling.{locale}.{paper}.{kind}": role
-        for locale in ("en", "es") for paper in ("letter", "a4")
-        for kind, role in (("pdf", "brochure"), ("print.pdf", "brochure-print"), ("html", "brochure-html"))}
+        **{f"pdf/dry-needling.{locale}.{paper}.{kind}": role
+           for locale in ("en", "es") for paper in ("letter", "a4")
+           for kind, role in (("pdf", "brochure"), ("print.pdf", "brochure-print"), ("html", "brochure-html"))},
+        **{f"pdf/dry-needling.{locale}.large-print.{kind}": role
+           for locale in ("en", "es") for kind, role in (("pdf", "brochure-large-print"), ("html", "brochure-html"))}}
 
 
 # Content: every approved word, readable, in order
@@ -342,14 +334,14 @@ def test_a_locale_brings_its_own_brochure_wording(content_copy):
     for source in (content_copy / "en").iterdir():
         (content_copy / "fr" / source.name).write_bytes(source.read_bytes())
     labels = content_copy / "fr" / "labels.yaml"
-    labels.write_text(labels.read_text("utf-8").replace("Possible risks and side effects", "Risques possibles")
+    labels.write_text(labels.read_text("utf-8").replace("Tell your therapist before treatment", "Avant le traitement")
                       .replace("Page {page} of {pages}", "Page {page} sur {pages}"), "utf-8")
     out = content_copy.parent / "build"
     result = run_cli("build", "--content", str(content_copy), "--format", "pdf", "--locale", "fr", "--out", str(out))
     assert result.returncode == 0, result.stderr
     text = subprocess.run([require("pdftotext", "poppler-utils"), str(out / "pdf" / "dry-needling.fr.letter.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Risques possibles" in text and "Page 1 sur 4" in text and "Possible risks" not in text
+    assert "Avant le traitement" in text and "Page 1 sur 4" in text and "Tell your therapist" not in text
     labels.unlink()  # a locale without its wording is refused before anything renders
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1 and "fr/labels.yaml:1:1: file is missing" in result.stdout

@@ -74,7 +74,7 @@ def test_spanish_keeps_the_ids_of_english(built):
 
 
 PAPER = {"letter": (612, 792), "a4": (595, 842)}  # PDF points
-MARGINS = (0.9 * 72, 0.8 * 72)  # top (a draft's notice) and bottom (the footer): page furniture, not text
+MARGINS = (0.75 * 72, 0.8 * 72)  # top (the draft notice) and bottom (the footer): page furniture, not text
 REVIEW_WORDS = ("Last reviewed", "Reviewed by", "Next review", "Última revisión", "Revisado por", "Próxima revisión")
 
 
@@ -88,11 +88,16 @@ def body_text(path: Path, paper: str, *mode: str) -> str:
                                "-H", str(int(height - top - bottom))) for n in range(1, len(PdfReader(path).pages) + 1))
 
 
+def dehyphenate(text: str) -> str:
+    """Words the layout broke at a line end (or a column's), whole again: hyphenated compounds never break there."""
+    return re.sub(r"(\w)-\n\s*(\w)", r"\1\2", text)
+
+
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_every_spanish_unit_is_in_both_brochures(built, paper):
     path = built / "pdf" / f"dry-needling.es.{paper}.pdf"
     for mode in ((), ("-raw",)):  # as laid out, and in reading order
-        text = approved.normalize(body_text(path, paper, *mode))
+        text = approved.normalize(dehyphenate(body_text(path, paper, *mode)))
         assert [unit for unit in units(export(built, "es")) if approved.normalize(unit) not in text] == []
 
 

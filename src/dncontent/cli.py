@@ -117,7 +117,9 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
               help="Heading level HTML snippets start at, to nest under the host page's own headings.")
 @click.option("--keep-html", is_flag=True, help="Also write each brochure's print HTML beside its PDF.")
 @click.option("--print", "print_marks", is_flag=True,
-              help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
+              help="Also write print-shop brochures: PDF/X-4 with 0.125 in bleed and crop marks.")
+@click.option("--large-print", is_flag=True,
+              help="Also write a large-print brochure per locale (Letter, 18 pt, one column).")
 @click.option("--no-cache", is_flag=True,
               help="Render everything from scratch in this process: no artifact cache, no print server.")
 @click.option("--release", is_flag=True,
@@ -126,7 +128,8 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
 @click.option("--allow-draft", "allow_draft", multiple=True, metavar="LOCALE",
               help="With --release: publish this draft locale anyway, with its draft notices (repeatable).")
 def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
-          keep_html: bool, print_marks: bool, no_cache: bool, release: bool, allow_draft: tuple[str, ...]) -> None:
+          keep_html: bool, print_marks: bool, large_print: bool, no_cache: bool, release: bool,
+          allow_draft: tuple[str, ...]) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
 
     Nothing is written if the content is invalid; a failed or interrupted build leaves the
@@ -139,8 +142,8 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     from .pipeline import build as run_build
 
     options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
-                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache, release=release,
-                           allow_draft=allow_draft)
+                           keep_html=keep_html, print_marks=print_marks, large_print=large_print,
+                           no_cache=no_cache, release=release, allow_draft=allow_draft)
     progress = Progress() if Progress.wanted() else None
     try:
         result = run_build(options, progress=progress, print_server=True)

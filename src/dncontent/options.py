@@ -13,6 +13,7 @@ class BuildOptions(NamedTuple):
     heading_level: int = 2  # level of a snippet's own heading, so it nests under the host page's h1
     keep_html: bool = False  # write each brochure's print HTML beside its PDF
     print_marks: bool = False  # also write print-shop brochures with bleed and crop marks
+    large_print: bool = False  # also write a large-print brochure per locale
     no_cache: bool = False  # render everything, neither reading nor filling the artifact cache
     cache_dir: Path | None = None  # where the artifact cache lives; None: the default (see cache.py)
     release: bool = False  # publish: refuse what may not ship yet, render from scratch (see release.py)

@@ -1,10 +1,12 @@
 """WeasyPrint, loaded only to print brochures: one font configuration for all of them, its log captured."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,8 +24,15 @@ from .validate.logo import MAX_PIXELS
 # Pillow decodes the brochure's images: an image larger than any logo may be is refused, not decoded.
 PIL.Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-# PDF/UA-1: tagged, so screen readers and text extraction follow the reading order; it implies PDF 1.7.
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+# What each kind of PDF is written as; the print HTML names its kind in <meta name="pdf-variant">.
+PDF_OPTIONS = {
+    # PDF/UA-1: tagged, so screen readers and text extraction follow the reading order; it implies PDF 1.7.
+    "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
+    # PDF/X-4 for print shops: trim and bleed boxes, the sRGB output intent the colours are given in (WeasyPrint's
+    # own profile), PDF/X identification in the XMP metadata; still tagged, for whoever reads the file's text.
+    "pdf/x-4": {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "pdf_tags": True},
+}
+SCREEN = "pdf/ua-1"
 
 
 @dataclass(frozen=True)
@@ -109,8 +118,27 @@ def write_pdf(job: Job, font_config: FontConfiguration) -> Result:
     with captured_log() as messages:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()
                                    ).render(font_config=font_config)
-        pdf = document.write_pdf(pdf_identifier=job.identifier, **PDF_OPTIONS)
+        options = PDF_OPTIONS.get(document.metadata.custom.get("pdf-variant"), PDF_OPTIONS[SCREEN])
+        with _document_id(job.identifier):
+            pdf = document.write_pdf(pdf_identifier=job.identifier, **options)
     return Result(pdf, tuple(messages), len(document.pages))
+
+
+@contextmanager
+def _document_id(identifier: bytes) -> Iterator[None]:
+    """The XMP DocumentID of a PDF/X file made from the brochure's permanent identifier, not drawn at random.
+
+    WeasyPrint draws it with uuid4; a brochure then prints to the same bytes every time, here or on the print
+    server, as the other brochures do.
+    """
+    from weasyprint.pdf import metadata
+
+    fixed = uuid.UUID(bytes=hashlib.sha256(b"xmp.did:" + identifier).digest()[:16], version=4)
+    drawn, metadata.uuid4 = metadata.uuid4, lambda: fixed
+    try:
+        yield
+    finally:
+        metadata.uuid4 = drawn
 
 
 def _write(job: Job) -> Result:

@@ -26,6 +26,11 @@ def brochure_stem(document: str, locale: str, paper: str, print_marks: bool = Fa
     return f"pdf/{document}.{locale}.{paper}" + (".print" if print_marks else "")
 
 
+def edition_stem(document: str, locale: str, edition: str) -> str:
+    """A brochure edition printed on one paper only, named after the edition: pdf/<id>.<locale>.large-print."""
+    return f"pdf/{document}.{locale}.{edition}"
+
+
 def logo_path(content: Content, channel: str) -> str | None:
     """Where `channel` keeps its copy of the brand's logo, or None without a logo.
 

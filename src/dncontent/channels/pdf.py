@@ -22,10 +22,11 @@ from ..model import Content, LocaleContent, Section
 from ..options import BuildOptions
 from ..resources import templates_dir
 from ..write import Artifact
-from .paths import brochure_stem
+from .paths import brochure_stem, edition_stem
 
 NAME = "pdf"
-DESCRIPTION = "print brochures (Letter and A4): tagged PDF/UA, embedded fonts, booking QR code"
+DESCRIPTION = ("print brochures (Letter and A4, and large print on request): tagged PDF/UA, embedded fonts, "
+               "booking QR code; print-shop versions in PDF/X-4")
 TEMPLATE = "pdf/brochure.html.j2"
 STYLESHEET = "pdf/brochure.css.j2"
 
@@ -37,7 +38,22 @@ class Paper:
     bleed: str  # what the print shop trims off; only print-shop versions carry it
 
 
-PAPERS = (Paper("letter", "letter", "0.125in"), Paper("a4", "A4", "3mm"))
+# 0.125 in of bleed on both papers: what US shops ask for, and a little more than the 3 mm of European ones.
+PAPERS = (Paper("letter", "letter", "0.125in"), Paper("a4", "A4", "0.125in"))
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A kind of brochure: the standard one on each paper, or the large-print one for readers with low vision."""
+
+    name: str  # as progress lines and file names give it ("" for the standard brochure)
+    stylesheet: str
+    role: str  # in the manifest
+
+
+STANDARD = Edition("", STYLESHEET, "brochure")
+# Large print (18 pt and up, one column, line spacing 1.5), Letter only: clinics print it on office printers.
+LARGE_PRINT = Edition("large-print", "pdf/large-print.css.j2", "brochure-large-print")
 
 
 @dataclass(frozen=True)
@@ -59,31 +75,38 @@ class Brochure:
     print_marks: bool
     page: LocaleContent
     logo: LogoSource | None = None
+    edition: Edition = STANDARD
 
     @functools.cached_property
     def html(self) -> str:
         """The print HTML, composed when it is first needed: a brochure reused from the cache never is."""
-        return compose(self.page, self.paper, self.print_marks)
+        return compose(self.page, self.paper, self.print_marks, self.edition)
 
     @property
     def inputs(self) -> str:
         """What the print HTML is made from, besides templates and code: the locale's model, the logo's bytes."""
         logo = artifacts.file_digest(self.page.brand.logo)
-        return repr((self.page._replace(sms=(), files={}), self.paper, self.print_marks, logo))
+        return repr((self.page._replace(sms=(), files={}), self.paper, self.print_marks, self.edition, logo))
 
     @property
     def stem(self) -> str:
+        if self.edition.name:
+            return edition_stem(self.document, self.locale, self.edition.name)
         return brochure_stem(self.document, self.locale, self.paper.name, self.print_marks)
 
     @property
     def part(self) -> tuple[str, str, str, str]:
         """The PDF's path, format, locale and role: what the cache must hold for it."""
-        return f"{self.stem}.pdf", NAME, self.locale, "brochure-print" if self.print_marks else "brochure"
+        return f"{self.stem}.pdf", NAME, self.locale, self.role
 
     @property
     def name(self) -> str:
-        """How progress lines name it: es letter, en a4 (print)."""
-        return f"{self.locale} {self.paper.name}" + (" (print)" if self.print_marks else "")
+        """How progress lines name it: es letter, en a4 (print), es large-print."""
+        return f"{self.locale} {self.edition.name or self.paper.name}" + (" (print)" if self.print_marks else "")
+
+    @property
+    def role(self) -> str:
+        return "brochure-print" if self.print_marks else self.edition.role
 
     @property
     def identifier(self) -> bytes:
@@ -124,7 +147,7 @@ class BrochureWarning(UserWarning):
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    brochures = _brochures(content, options.print_marks)
+    brochures = _brochures(content, options.print_marks, options.large_print)
     if options.keep_html:
         for brochure in brochures:
             if not brochure.print_marks:
@@ -135,18 +158,23 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
 
 
 def page_counts(content: Content) -> dict[tuple[str, str], int]:
-    """How many pages each brochure has, by (locale, paper name): the report shows them."""
+    """How many pages each standard brochure has, by (locale, paper name): the report shows them."""
     brochures = _brochures(content, print_marks=False)
     return {(b.locale, b.paper.name): result.pages for b, result in zip(brochures, _print(brochures))}
 
 
-def _brochures(content: Content, print_marks: bool) -> list[Brochure]:
+def _brochures(content: Content, print_marks: bool, large_print: bool = False) -> list[Brochure]:
+    """Every brochure to print, locale by locale: each paper (and its print-shop version), then the large print."""
     logo = _logo_source(content)
+    letter = PAPERS[0]
     return [
-        Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
+        brochure
         for locale, page in content.locales.items()
-        for paper in PAPERS
-        for marks in ((False, True) if print_marks else (False,))
+        for brochure in [
+            *(Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
+              for paper in PAPERS for marks in ((False, True) if print_marks else (False,))),
+            *([Brochure(page.id, locale, letter, False, page, logo, LARGE_PRINT)] if large_print else []),
+        ]
     ]
 
 
@@ -244,8 +272,11 @@ def _renderer() -> str:
     return artifacts.versions(("weasyprint", "pydyf", "fonttools", "pillow"))
 
 
-def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str:
-    """The brochure's HTML, with its stylesheet, fonts, QR code and logo inlined."""
+def compose(page: LocaleContent, paper: Paper, print_marks: bool = False, edition: Edition = STANDARD) -> str:
+    """The brochure's HTML, with its stylesheet, fonts, QR code and logo inlined.
+
+    The HTML also names the PDF it becomes (`printing` reads it): PDF/X-4 for a print shop, else tagged PDF/UA-1.
+    """
     labels = page.labels
     brand = page.brand
     booking = page.booking
@@ -267,6 +298,8 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "footer": footer(page),
         "last_reviewed": review_line(page),
         "page_of": labels.page_of,
+        "stylesheet": edition.stylesheet,
+        "pdf_variant": "pdf/x-4" if print_marks else "pdf/ua-1",
     }
     html = _environment().get_template(TEMPLATE).render(context)
     _refuse_undrawable(html)
@@ -416,7 +449,7 @@ def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
             filename, line = brochure.logo.file, brochure.logo.line
             message = f"the logo {brochure.logo.name} could not be drawn as it is: {_shorten_data(message).rstrip(': ')}"
         elif where:
-            filename, line = str(templates_dir() / STYLESHEET), int(where.group(1))
+            filename, line = str(templates_dir() / brochure.edition.stylesheet), int(where.group(1))
         else:
             filename, line = str(templates_dir() / TEMPLATE), 0
         seen.setdefault((filename, line, message), []).append(Path(brochure.stem).name)
