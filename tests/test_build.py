@@ -138,6 +138,10 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
     page = content_copy / "fr" / "page.yaml"
     page.write_text(page.read_text("utf-8").replace('title: "Dry Needling: What You Need to Know"',
                                                     'title: "Puncture sèche : ce qu’il faut savoir"'), "utf-8")
+    # a clinician's sign-off gives the page a review date, written the French way
+    signed = run_cli("signoff", "--locale", "fr", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-20",
+                     "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
     result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
                      "--format", "html", "--format", "sms")
