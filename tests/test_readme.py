@@ -48,9 +48,12 @@ def test_every_line_validate_prints_reads_as_the_readme_says(tmp_path: Path):
     errors, whole_file = _edited(tmp_path), tmp_path / "whole-file"
     shutil.copytree(CONTENT, whole_file)
     (whole_file / "en" / "cta.yaml").unlink()
+    signed = tmp_path / "signed"  # a signed-off locale adds the info line on its review status
+    shutil.copytree(CONTENT, signed)
+    assert run_cli("signoff", "--locale", "en", "--by", "Dana Ruiz, PT, DPT", "--content", str(signed)).returncode == 0
     error_format, severity_format = _formats()
     seen = set()
-    for content in (CONTENT, errors, whole_file):
+    for content in (CONTENT, errors, whole_file, signed):
         text = run_cli("validate", "--content", str(content), cwd=content.parent)
         records = json.loads(run_cli("validate", "--format", "json", "--content", str(content),
                                      cwd=content.parent).stdout)["problems"]
