@@ -126,7 +126,8 @@ def test_an_unreadable_file_names_the_permission(content_copy: Path):
     # Root reads anything, so the check runs as `nobody` (as a normal user, directly), on copies of the content,
     # of dncontent and of the packages it imports, in a folder that user can read: the checkout and its
     # virtual environment may sit in a folder only their owner can enter.
-    code = ("import sys; sys.path[:0] = [sys.argv[1]]; from dncontent.load import discover, read_all; "
+    # Babel is imported by name: here the locale tags may come from the artifact cache, which `nobody` has not
+    code = ("import sys; sys.path[:0] = [sys.argv[1]]; import babel; from dncontent.load import discover, read_all; "
             "from pathlib import Path; files, found = discover(Path('content')); "
             "print('\\n'.join(p.format() for p in found + read_all(files)))")
     with shared_folder("dncontent-perm-") as shared:
