@@ -103,7 +103,7 @@ BAD_INPUTS = {
                    "en/labels.yaml:6:18", "text is blank"),
     "tab-indent": ("en/risks.yaml", "    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "tabs"),
     # A value that ends with a line break matches no anchored pattern, in Python as in JavaScript
-    "id-line-break": ("en/page.yaml", "id: dry-needling", 'id: "dry-needling\\n"', "en/page.yaml:4:5",
+    "id-line-break": ("en/page.yaml", "id: dry-needling", 'id: "dry-needling\\n"', "en/page.yaml:8:5",
                       "id: 'dry-needling\\n' ends with a line break"),
     "url-line-break": ("brand.yaml", "    url: https://www.example.com/book-online",
                        "    url: |\n      https://www.example.com/book-online", "brand.yaml:12:10",
