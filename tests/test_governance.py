@@ -104,13 +104,14 @@ def test_validate_is_quiet_after_a_signoff_then_warns_at_a_changed_unit(content_
     assert not lines_with(run_cli("validate", "--strict", "--content", str(content_copy)), "since the sign-off")
 
 
-# What patients see besides the text, each changed after the sign-off: (file, old, new, where, unit, brand-level)
+# What patients see besides the text, each changed after the sign-off: (file, old, new, where, unit, shared by every
+# locale: brand.yaml, or the facts in en/session.yaml)
 CHANGES = {
     "text": ("es/risks.yaml", "label: Moretones", "label: Hematomas", "es/risks.yaml:8:12", "risks/bruising/label", False),
-    "minutes": ("es/session.yaml", "min: 15", "min: 20", "es/session.yaml:6:10", "facts/session_minutes/min", False),
+    "minutes": ("en/session.yaml", "min: 15", "min: 20", "en/session.yaml:7:10", "facts/session_minutes/min", True),
     "link": ("brand.yaml", "https://www.example.com/book-online", "https://www.example.com/book", "brand.yaml:13:10",
              "links/booking", True),
-    "phone": ("brand.yaml", "phone: +1 555 010 0100", "phone: +1 555 010 0199", "brand.yaml:6:8", "brand/phone", True),
+    "phone": ("brand.yaml", "phone: +1 212 555 0123", "phone: +1 212 555 0199", "brand.yaml:6:8", "brand/phone", True),
     "sender": ("brand.yaml", "sender: Jubilant PT", "sender: Jubilant", "brand.yaml:23:11", "brand/sms_sender", True),
     "clinic": ("brand.yaml", "name: Jubilant Therapy Services", "name: Jubilant Therapy", "brand.yaml:3:7", "brand/name",
                True),
@@ -125,7 +126,7 @@ CHANGES = {
 def test_a_change_to_anything_patients_see_after_the_signoff_is_reported_at_its_line(content_copy, change):
     name, old, new, where, unit, shared = CHANGES[change]
     brand = content_copy / "brand.yaml"
-    edit(brand, "links:\n", "phone: +1 555 010 0100\nlinks:\n")  # so that a phone number is signed off too
+    edit(brand, "links:\n", "phone: +1 212 555 0123\nlinks:\n")  # so that a phone number is signed off too
     signoff(content_copy, "es")
     out = content_copy.parent / "out"
     assert run_cli("build", "--format", "json", "--locale", "es", "--content", str(content_copy), "--out",
@@ -156,8 +157,8 @@ def test_an_older_signoff_record_reports_what_it_never_covered_as_added(content_
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0, result.stdout
     assert len(lines_with(result, " added since the ")) == 7  # minutes, three links, the clinic's name and sender
-    assert lines_with(result, f"{content_copy}/en/session.yaml:5:10: warning: facts.session_minutes.min: added since "
-                              f"the sign-off by {REVIEWER} on {today()} (facts/session_minutes/min)")
+    assert lines_with(result, f"{content_copy}/en/session.yaml:7:10: warning: facts.session_minutes.min: added since "
+                              f"the en sign-off by {REVIEWER} on {today()} (facts/session_minutes/min)")
     assert lines_with(result, f"{content_copy}/brand.yaml:12:10: warning: links[2].url: added since the en sign-off by "
                               f"{REVIEWER} on {today()} (links/booking)")
     assert lines_with(result, "locale 'en' is a draft again: 7 unit(s) changed, added or removed")
@@ -410,7 +411,8 @@ def test_an_expired_waiver_warns_and_no_longer_waives(content_copy):
                                        "until": today() - datetime.timedelta(days=1)}])
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{page}:22:12: warning: waivers[0].until: waiver for reading-grade on 'aftercare' "
+    line = page.read_text("utf-8").splitlines().index(f'    until: "{today() - datetime.timedelta(days=1)}"') + 1
+    assert lines_with(result, f"{page}:{line}:12: warning: waivers[0].until: waiver for reading-grade on 'aftercare' "
                               f"expired on {today() - datetime.timedelta(days=1)}")
     assert lines_with(result, "warning: messages[2].body: message 'aftercare': reading grade")
 

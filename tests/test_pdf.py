@@ -334,14 +334,14 @@ def test_a_locale_brings_its_own_brochure_wording(content_copy):
     for source in (content_copy / "en").iterdir():
         (content_copy / "fr" / source.name).write_bytes(source.read_bytes())
     labels = content_copy / "fr" / "labels.yaml"
-    labels.write_text(labels.read_text("utf-8").replace("Tell your therapist before treatment", "Avant le traitement")
+    labels.write_text(labels.read_text("utf-8").replace("qr_caption: Scan to book online", "qr_caption: Scannez pour réserver")
                       .replace("Page {page} of {pages}", "Page {page} sur {pages}"), "utf-8")
     out = content_copy.parent / "build"
     result = run_cli("build", "--content", str(content_copy), "--format", "pdf", "--locale", "fr", "--out", str(out))
     assert result.returncode == 0, result.stderr
     text = subprocess.run([require("pdftotext", "poppler-utils"), str(out / "pdf" / "dry-needling.fr.letter.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
-    assert "Avant le traitement" in text and "Page 1 sur 4" in text and "Tell your therapist" not in text
+    assert "Scannez pour réserver" in " ".join(text.split()) and "Page 1 sur 4" in text and "Scan to book online" not in text
     labels.unlink()  # a locale without its wording is refused before anything renders
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1 and "fr/labels.yaml:1:1: file is missing" in result.stdout

@@ -79,7 +79,7 @@ def test_a_release_lists_every_reason_at_its_line_and_writes_nothing(content_cop
         f"sign-off by {REVIEWER} on 2020-01-15 (risks/nerve-damage/label)",
         f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 514 septets as GSM-7 = 4 segments; "
         "its budget is 3",
-        f"{c}/es/page.yaml:11:11: review.status: locale 'es' is a draft",
+        f"{c}/es/page.yaml:9:1: locale 'es' is a draft: no clinician has signed off its text",
         f"{c}/es/risks.yaml:{line_of(c / 'es' / 'risks.yaml', 'Bruising')}:12: risks[1].label: not translated: "
         "identical to the English (risks/bruising/label)",
         f"{c}/es/risks.yaml:{line_of(c / 'es' / 'risks.yaml', 'Daño a los nervios')}:12: risks[3].label: stale "
@@ -99,7 +99,7 @@ def test_allow_draft_publishes_a_draft_with_its_draft_notices(content_copy: Path
     refused = cli("build", "--release", "--content", str(c), "--out", str(out), *formats)
     assert refused.returncode == 1 and not out.exists()
     *reasons, last = refused.stderr.splitlines()
-    assert [line.split(": ")[0] for line in reasons] == [f"{c}/es/page.yaml:11:11"]
+    assert [line.split(": ")[0] for line in reasons] == [f"{c}/es/page.yaml:9:1"]
     assert last == REFUSED.format(n=1).replace("reasons", "reason") + DRAFTS
 
     result = cli("build", "--release", "--allow-draft", "es", "--content", str(c), "--out", str(out), *formats)
@@ -247,9 +247,11 @@ def test_validate_shows_the_shipped_content_only_what_to_act_on_with_each_hint_o
         "replace it with the clinic's real address before publishing"] * 3  # every record keeps its hint
     assert placeholders[0].endswith("(hint: replace it with the clinic's real address before publishing)")
     assert not [line for line in placeholders[1:] if "hint" in line]  # printed once per kind
-    draft = next(line for line in text.stdout.splitlines() if "is a draft" in line)
-    assert draft.endswith('(hint: have a clinician review it, then record the sign-off: dncontent signoff --locale es '
-                          '--by "NAME, CREDENTIALS")')
+    drafts = [line for line in text.stdout.splitlines() if "is a draft" in line]
+    assert len(drafts) == 2  # both shipped locales are drafts; each hint names its own locale, so each keeps it
+    for draft, locale in zip(drafts, ("en", "es")):
+        assert draft.endswith("(hint: once a clinician has reviewed it, record the sign-off: dncontent signoff "
+                              f'--locale {locale} --by "NAME, CREDENTIALS")')
 
 
 def test_the_pre_commit_hook_passes_on_the_shipped_tree_and_refuses_errors(tmp_path: Path):

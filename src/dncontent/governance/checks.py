@@ -23,6 +23,7 @@ WAIVABLE = ("reading-grade",)  # a reading score of our wording the clinic may a
 NOT_WAIVABLE = ("placeholder-url", "draft", "stale", "untranslated", "changed-since-signoff")
 # Never a warning, so nothing to waive: a note (near its limit) blocks nothing, an error (over it) must be fixed.
 NEVER_WARNINGS = ("sms-budget", "review-due")
+SHARED = ("brand", "facts")  # unit kinds every locale's sign-off covers at one line: brand.yaml, the source's facts
 URLISH = re.compile(r"https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+\.\S+")
 LETTERS = re.compile(r"[^\W\d_]+")
 LANGUAGES = {"en": "English", "es": "Spanish"}  # how messages name a source language; others go by their code
@@ -96,7 +97,13 @@ def status(files, assessed: dict | None = None) -> dict[str, dict]:
 
 
 def _locate(located, finding: Finding) -> Problem:
-    file = located[(None, "brand") if finding.kind == "brand" else (finding.locale, finding.kind)]
+    if finding.kind == "brand":
+        key = (None, "brand")
+    elif finding.kind == "facts":  # the facts every locale shows: the source locale's session.yaml
+        key = (source_locale({locale for locale, _ in located if locale}), "session")
+    else:
+        key = (finding.locale, finding.kind)
+    file = located[key]
     line, col = file.doc.where(finding.yaml_path, key=finding.key)
     return Problem(file.display, line, col, format_path(finding.yaml_path), finding.message, finding.hint,
                    severity=finding.severity, code=finding.code)
@@ -105,8 +112,8 @@ def _locate(located, finding: Finding) -> Problem:
 def signoff_findings(assessment: Assessment) -> list[Finding]:
     """Whether the locale is a draft and why; each unit changed, added or removed since its sign-off, where it is.
 
-    Brand-level values (the clinic's name, phone, links) are in every locale's sign-off, so a change to one is
-    reported once per signed-off locale, at brand.yaml's line, naming the locale.
+    Shared values (the clinic's name, phone, links, and the facts in the source locale's session.yaml) are in every
+    locale's sign-off, so a change to one is reported once per signed-off locale, at its one line, naming the locale.
     """
     locale, signoff = assessment.locale, assessment.signoff
     again = signoff_command(locale)
@@ -120,7 +127,7 @@ def signoff_findings(assessment: Assessment) -> list[Finding]:
     hint = f"have a clinician review it, then record the sign-off: {again}"
     out = []
     for change in assessment.changes:
-        since = who if change.unit is None or change.unit.kind != "brand" else f"the {locale} sign-off by " \
+        since = who if change.unit is None or change.unit.kind not in SHARED else f"the {locale} sign-off by " \
             f"{signoff.by} on {signoff.date}"
         if change.how == "removed":
             out.append(Finding(locale, "page", ("signoff", "units", change.path), f"{change.path} was removed since "

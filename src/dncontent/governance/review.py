@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..load.yaml_reader import format_path
 from ..model import Review
 from .fingerprint import fingerprint
-from .units import Unit, brand_doc, docs_by_locale, locale_units, value_units
+from .units import Unit, brand_doc, docs_by_locale, locale_units, shared_session, value_units
 
 APPROVED, DRAFT = "approved", "draft"
 
@@ -84,11 +84,13 @@ def assess(files) -> dict[str, Assessment]:
     """Every locale's assessment, each unit fingerprinted once."""
     brand = brand_doc(files)
     out = {}
-    for locale, kinds in sorted(docs_by_locale(files).items()):
+    by_locale = docs_by_locale(files)
+    shared = shared_session(by_locale)
+    for locale, kinds in sorted(by_locale.items()):
         page = kinds.get("page") or {}
         review = page.get("review")
         typed = review.get("status") if isinstance(review, dict) else None
-        text, values = locale_units(kinds), value_units(kinds, brand)
+        text, values = locale_units(kinds), value_units(kinds, brand, shared)
         signoff = read_signoff(page.get("signoff"))
         out[locale] = Assessment(locale, text, values, signoff, compare(signoff, text + values) if signoff else (),
                                  typed if isinstance(typed, str) else None)

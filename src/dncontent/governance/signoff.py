@@ -19,7 +19,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ..errors import ContentError, UsageError
 from .fingerprint import fingerprint
 from .review import DRAFT, one_year_after
-from .units import brand_doc, docs_by_locale, signed_units
+from .units import brand_doc, docs_by_locale, shared_session, signed_units
 from .yamledit import Document, WriteRefused, set_text, write_all
 
 # What signing off resolves, so it does not stop a sign-off: `status: approved` typed before any sign-off.
@@ -57,7 +57,7 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
     docs = docs_by_locale(files)
     if locale not in docs:
         raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
-    units = signed_units(docs[locale], brand_doc(files))
+    units = signed_units(docs[locale], brand_doc(files), shared_session(docs))
     page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
     doc = Document(page_path, root)
     first = not isinstance(doc.data.get("signoff"), dict)

@@ -6,9 +6,10 @@ in every locale. Units are read from the validated documents, not the model, so 
 is a unit (`labels/<key>`, or `labels/<key>/<n>` for a list of wordings), except the text direction.
 
 A sign-off covers more than the text: `signed_units` adds the values patients also see, which are not
-translated: the session minutes (`facts/session_minutes/min`), each link as the locale resolves it (`links/<id>`,
-at the locale's override in cta.yaml or else at brand.yaml), and the clinic's name, phone, email and SMS sender
-(`brand/name`, `brand/phone`, `brand/email`, `brand/sms_sender`, at brand.yaml).
+translated: the session minutes (`facts/session_minutes/min`, at the source locale's session.yaml, which every
+locale shows), each link as the locale resolves it (`links/<id>`, at the locale's override in cta.yaml or else at
+brand.yaml), and the clinic's name, phone, email and SMS sender (`brand/name`, `brand/phone`, `brand/email`,
+`brand/sms_sender`, at brand.yaml).
 """
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ class Unit(NamedTuple):
     """One approved piece of text (or value) and where it lives."""
 
     path: str  # e.g. risks/nerve-damage/label
-    kind: str  # the content file it is in: risks (brand: brand.yaml, shared by every locale)
+    kind: str  # the content file it is in: risks (brand: brand.yaml; facts: the source locale's session.yaml)
     yaml_path: tuple  # where in that file: ("risks", 3, "label")
     text: str
 
@@ -70,15 +71,19 @@ def locale_units(docs: Mapping[str, dict]) -> list[Unit]:
     return units
 
 
-def value_units(docs: Mapping[str, dict], brand: Mapping | None) -> list[Unit]:
+def value_units(docs: Mapping[str, dict], brand: Mapping | None, shared: Mapping | None = None) -> list[Unit]:
     """What a locale shows patients besides its text: facts, links as this locale resolves them, the clinic's
-    name, phone, email and SMS sender. Values, not wording: signed off, never translated."""
+    name, phone, email and SMS sender. Values, not wording: signed off, never translated.
+
+    The facts are the source locale's (`shared`: its session document), which every locale shows whatever its own
+    session.yaml says (model.build_model); without `shared`, the locale's own."""
     units: list[Unit] = []
-    facts = (docs.get("session") or {}).get("facts")
+    session = shared if isinstance(shared, Mapping) else docs.get("session")
+    facts = session.get("facts") if isinstance(session, Mapping) else None
     minutes = facts.get("session_minutes") if isinstance(facts, dict) else None
     for bound in ("min", "max"):
         if isinstance(minutes, dict) and isinstance(minutes.get(bound), (int, float)):
-            units.append(Unit(f"facts/session_minutes/{bound}", "session", ("facts", "session_minutes", bound),
+            units.append(Unit(f"facts/session_minutes/{bound}", "facts", ("facts", "session_minutes", bound),
                               str(minutes[bound])))
     brand = brand if isinstance(brand, Mapping) else {}
     overrides = {item["id"]: (i, item["url"]) for i, item in _items(docs.get("cta") or {}, "links")
@@ -98,9 +103,14 @@ def value_units(docs: Mapping[str, dict], brand: Mapping | None) -> list[Unit]:
     return units
 
 
-def signed_units(docs: Mapping[str, dict], brand: Mapping | None) -> list[Unit]:
-    """Everything a sign-off of one locale covers: its text units, then its values."""
-    return locale_units(docs) + value_units(docs, brand)
+def signed_units(docs: Mapping[str, dict], brand: Mapping | None, shared: Mapping | None = None) -> list[Unit]:
+    """Everything a sign-off of one locale covers: its text units, then its values (facts from `shared`)."""
+    return locale_units(docs) + value_units(docs, brand, shared)
+
+
+def shared_session(by_locale: Mapping[str, Mapping[str, dict]]) -> dict | None:
+    """The session document whose facts every locale shows: the source locale's (docs_by_locale's shape)."""
+    return (by_locale.get(source_locale(by_locale)) or {}).get("session") if by_locale else None
 
 
 def brand_doc(files) -> dict:
