@@ -58,9 +58,11 @@ def test_each_message_and_the_sidecar_are_written(sms_build):
     for locale in locales:
         ids = [m["id"] for m in yaml.safe_load((CONTENT / locale / "sms.yaml").read_text("utf-8"))["messages"]]
         written = sorted(p.name for p in (sms_build / "sms" / locale).iterdir())
-        assert written == sorted([f"{i}.txt" for i in ids] + ["messages.json"])
+        assert written == sorted([f"{i}.txt" for i in ids] + ["keywords.json", "messages.json"])
         expected |= {f"sms/{locale}/{i}.txt": ("sms", locale, "message") for i in ids}
         expected[f"sms/{locale}/messages.json"] = ("sms", locale, "sidecar")
+        expected[f"sms/{locale}/keywords.json"] = ("sms", locale, "keywords")
+    expected |= {f"sms/registration.{ext}": ("sms", None, "registration") for ext in ("json", "md")}
     manifest = json.loads((sms_build / "manifest.json").read_text("utf-8"))
     roles = {e["path"]: (e["format"], e["locale"], e["role"]) for e in manifest["artifacts"]}
     assert roles == expected
@@ -75,9 +77,9 @@ def test_message_is_gsm7_within_budget_and_names_the_clinic_and_the_opt_out(sms_
     segments = wire_segments(encoded)
     assert all(segment.decode(GSM) for segment in segments)  # no segment ends halfway through a character
     assert len(segments) <= message["segments"]
-    assert text.startswith(f"{CLINIC}: ")
+    assert text.startswith(f"{SENDER}: ")
     assert text.endswith(f" {OPT_OUT}")
-    assert text.count(CLINIC) == 1 and text.count(OPT_OUT) == 1
+    assert text.count(SENDER) == 1 and text.count(OPT_OUT) == 1
     assert not raw.endswith(b"\n")
     assert "  " not in text and ".." not in text and " ." not in text and " ," not in text
     assert not re.search(r"[{}]", text), "a placeholder was left in"
@@ -95,10 +97,12 @@ def test_sidecar_numbers_agree_with_the_codec(sms_build):
         text = (folder / f"{message['id']}.txt").read_text("utf-8")
         encoded = text.encode(GSM, "strict")
         assert list(entry) == ["id", "description", "encoding", "characters", "septets", "code_units", "segments",
-                               "budget", "text"]
+                               "budget", "text", "purpose", "consent", "frequency"]
         assert entry == {"id": message["id"], "description": message["description"], "encoding": "GSM-7",
                          "characters": len(text), "septets": len(encoded), "code_units": None,
-                         "segments": len(wire_segments(encoded)), "budget": message["segments"], "text": text}
+                         "segments": len(wire_segments(encoded)), "budget": message["segments"], "text": text,
+                         "purpose": message["purpose"], "consent": entry["consent"],
+                         "frequency": BRAND["sms"]["frequency"][message["purpose"]]}
 
 
 def test_api_composes_what_the_build_writes(sms_build):
@@ -164,7 +168,7 @@ def test_typography_is_made_plain_before_encoding():
     page = load_content(CONTENT).locales["en"]
     message = page.sms[0]._replace(body="“Curly” ‘quotes’ — dash… and\u00a0non-breaking\u2009spaces – or\n  not.")
     text = compose(page, message)
-    assert text == f"{CLINIC}: \"Curly\" 'quotes' - dash... and non-breaking spaces - or not. {OPT_OUT}"
+    assert text == f"{SENDER}: \"Curly\" 'quotes' - dash... and non-breaking spaces - or not. {OPT_OUT}"
     assert measure(text).encoding == "GSM-7"
 
 
@@ -186,7 +190,7 @@ def test_contraindications_are_joined_as_a_sentence_reads(count, joined):
     page = load_content(CONTENT).locales["en"]
     page = page._replace(contraindications=page.contraindications[:count])
     message = page.sms[0]._replace(body="Tell us if you have {contraindications}.")
-    assert compose(page, message) == f"{CLINIC}: Tell us if you have {joined}. {OPT_OUT}"
+    assert compose(page, message) == f"{SENDER}: Tell us if you have {joined}. {OPT_OUT}"
 
 
 def test_a_contraindication_without_a_short_form_runs_on_with_its_label():
@@ -194,7 +198,7 @@ def test_a_contraindication_without_a_short_form_runs_on_with_its_label():
     first = page.contraindications[0]._replace(short=None, label="A bleeding disorder")
     page = page._replace(contraindications=(first, first._replace(short=None, label="HIV")))
     message = page.sms[0]._replace(body="If you have {contraindications}, call.")
-    assert compose(page, message) == f"{CLINIC}: If you have a bleeding disorder or HIV, call. {OPT_OUT}"
+    assert compose(page, message) == f"{SENDER}: If you have a bleeding disorder or HIV, call. {OPT_OUT}"
 
 
 def _line_of(path: Path, pattern: str, after: int = 0) -> int:
@@ -242,25 +246,25 @@ def test_an_emoji_in_a_body_fails_the_build_naming_it(content_copy, tmp_path):
     assert not (tmp_path / "build").exists()
 
 
-def test_a_character_from_the_clinic_name_fails_every_message(content_copy, tmp_path):
+def test_a_character_from_the_clinic_name_fails_the_message_that_draws_it_in(content_copy, tmp_path):
     brand = content_copy / "brand.yaml"
     brand.write_text(brand.read_text("utf-8").replace(f"name: {CLINIC}", f"name: {CLINIC}™"), "utf-8")
+    sms = content_copy / "en" / "sms.yaml"
+    sms.write_text(sms.read_text("utf-8").replace("Concerns? {url:contact}", "{clinic}: {url:contact}"), "utf-8")
     result = build_sms(content_copy, tmp_path / "build")
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if "'™' (U+2122 TRADE MARK SIGN)" in line]
-    assert [re.search(r"sms message '([^']+)'", line).group(1) for line in problems] == [m["id"] for m in SMS]
+    assert [re.search(r"sms message '([^']+)'", line).group(1) for line in problems] == ["aftercare"]
     assert all("the clinic's name" in line for line in problems)
-    assert result.stderr.endswith(f"error: {len(SMS)} text messages cannot be sent as written\n")
+    assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
 
 
-def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy, tmp_path):
+def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
     shutil.copytree(content_copy / "en", content_copy / "pl")  # English text, Polish conventions
     assert "list_or" not in (content_copy / "pl" / "labels.yaml").read_text("utf-8")
-    result = build_sms(content_copy, tmp_path / "build")
-    assert result.returncode == 0, result.stderr
-    polish = (tmp_path / "build" / "sms" / "pl" / "before-your-visit.txt").read_text("utf-8")
-    english = (tmp_path / "build" / "sms" / "en" / "before-your-visit.txt").read_text("utf-8")
-    spanish = (tmp_path / "build" / "sms" / "es" / "before-your-visit.txt").read_text("utf-8")
-    assert "past reactions to needles lub pregnancy (current or planned)." in polish
-    assert "past reactions to needles, or pregnancy (current or planned)." in english
-    assert "reacciones previas a las agujas o embarazo (actual o planeado)." in spanish
+    content = load_content(content_copy)
+    joined = {locale: compose(page, page.sms[0]._replace(body="{contraindications}."))
+              for locale, page in content.locales.items()}
+    assert "past reactions to needles lub pregnancy (current or planned)." in joined["pl"]
+    assert "past reactions to needles, or pregnancy (current or planned)." in joined["en"]
+    assert "reacciones previas a las agujas o embarazo (actual o planeado)." in joined["es"]
