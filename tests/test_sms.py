@@ -268,3 +268,134 @@ def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
     assert "past reactions to needles lub pregnancy (current or planned)." in joined["pl"]
     assert "past reactions to needles, or pregnancy (current or planned)." in joined["en"]
     assert "reacciones previas a las agujas o embarazo (actual o planeado)." in joined["es"]
+
+
+LOCALES = ("en", "es")
+
+
+def _sms_yaml(locale: str) -> dict:
+    return yaml.safe_load((CONTENT / locale / "sms.yaml").read_text("utf-8"))
+
+
+def real_segments(text: str) -> int:
+    """Segments as carriers count them: the gsm0338 codec's septets, else UTF-16 code units."""
+    try:
+        return len(wire_segments(text.encode(GSM, "strict")))
+    except UnicodeEncodeError:
+        units = len(text.encode("utf-16-le")) // 2
+        return 1 if units <= 70 else -(-units // 67)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_text_and_reply_starts_with_the_sender_within_three_segments(sms_build, locale):
+    folder = sms_build / "sms" / locale
+    texts = [entry["text"] for entry in json.loads((folder / "messages.json").read_text("utf-8"))["messages"]]
+    replies = json.loads((folder / "keywords.json").read_text("utf-8"))["replies"]
+    for text in texts + [reply["text"] for reply in replies.values()]:
+        assert text.startswith(f"{SENDER}: "), text
+        assert real_segments(text) <= 3, text
+        assert "tel:" not in text
+    for reply in replies.values():
+        assert reply["segments"] == real_segments(reply["text"]) <= reply["budget"]
+
+
+def test_spanish_costs_at_most_one_and_a_half_times_the_english_and_keeps_its_accents(sms_build):
+    cost = {locale: sum(real_segments(entry["text"]) for entry in json.loads(
+        (sms_build / "sms" / locale / "messages.json").read_text("utf-8"))["messages"]) for locale in LOCALES}
+    assert cost["es"] <= 1.5 * cost["en"], cost
+    spanish = " ".join((sms_build / "sms" / "es" / f"{m['id']}.txt").read_text("utf-8")
+                       for m in _sms_yaml("es")["messages"])
+    assert all(letter in spanish for letter in "éíó¿"), "accents were dropped"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_purpose_consent_and_frequency_are_exported(sms_build, locale):
+    sidecar = json.loads((sms_build / "sms" / locale / "messages.json").read_text("utf-8"))
+    purposes = {entry["id"]: entry["purpose"] for entry in sidecar["messages"]}
+    assert purposes == {"booking-invitation": "marketing", "before-your-visit": "care", "aftercare": "care"}
+    for entry in sidecar["messages"]:
+        assert entry["frequency"] == BRAND["sms"]["frequency"][entry["purpose"]]
+        if entry["purpose"] == "marketing":
+            assert "written consent" in entry["consent"]
+        else:
+            assert entry["frequency"] == {"per_day": 1, "per_week": 3}
+            assert "book" not in entry["text"].lower() and "reserv" not in entry["text"].lower()
+
+
+def test_a_text_about_contraindications_links_to_the_full_list_rather_than_narrowing_it(sms_build):
+    for locale in LOCALES:
+        text = (sms_build / "sms" / locale / "before-your-visit.txt").read_text("utf-8")
+        assert BRAND["links"][0]["url"] in text  # the page (its url, else the clinic's website)
+        shorts = [item["short"] for item in yaml.safe_load(
+            (CONTENT / locale / "contraindications.yaml").read_text("utf-8"))["contraindications"]]
+        assert not any(short in text for short in shorts)
+
+
+@pytest.mark.parametrize("locale, stop, help_, start, rates", [
+    ("en", ["STOP"], ["HELP"], ["START"], "Msg & data rates may apply."),
+    ("es", ["STOP", "ALTO"], ["HELP", "AYUDA"], ["START"], "Pueden aplicarse tarifas de mensajes y datos."),
+])
+def test_keyword_replies_answer_the_carriers_keywords(sms_build, locale, stop, help_, start, rates):
+    document = json.loads((sms_build / "sms" / locale / "keywords.json").read_text("utf-8"))
+    assert (document["locale"], document["sender"], list(document["replies"])) == (locale, SENDER,
+                                                                                  ["stop", "help", "start"])
+    replies = document["replies"]
+    assert [replies[key]["keywords"] for key in ("stop", "help", "start")] == [stop, help_, start]
+    contact = next(link["url"] for link in BRAND["links"] if link["id"] == "contact")
+    assert contact in replies["help"]["text"] and rates in replies["help"]["text"]
+    assert any(word in replies["help"]["text"] for word in stop)
+    assert "START" in replies["stop"]["text"]
+    assert any(word in replies["start"]["text"] for word in stop) and rates in replies["start"]["text"]
+    for reply in replies.values():
+        assert reply["text"].startswith(f"{SENDER}: ")
+        assert reply["segments"] == real_segments(reply["text"])
+
+
+def test_registration_packet_carries_the_built_texts(sms_build):
+    packet = json.loads((sms_build / "sms" / "registration.json").read_text("utf-8"))
+    folder = sms_build / "sms" / "en"
+    built = [(folder / f"{m['id']}.txt").read_text("utf-8") for m in SMS]
+    assert [sample["text"] for sample in packet["sample_messages"]] == built and len(built) >= 2
+    replies = json.loads((folder / "keywords.json").read_text("utf-8"))["replies"]
+    assert (packet["opt_in_message"], packet["opt_out_message"], packet["help_message"]) == (
+        replies["start"]["text"], replies["stop"]["text"], replies["help"]["text"])
+    assert packet["keywords"] == {"opt_in": ["START"], "opt_out": ["STOP", "ALTO"], "help": ["HELP", "AYUDA"]}
+    assert packet["brand"] == {"name": CLINIC, "sender": SENDER, "website": BRAND["links"][0]["url"]}
+    assert (packet["use_case"], packet["description"], packet["opt_in"]) == (
+        BRAND["sms"]["registration"]["use_case"], BRAND["sms"]["registration"]["description"],
+        BRAND["sms"]["registration"]["opt_in"])
+    readable = (sms_build / "sms" / "registration.md").read_text("utf-8")
+    assert all(text in readable for text in built + [packet["opt_in"], packet["help_message"]])
+
+
+@pytest.mark.parametrize("edit, found", [
+    (("Concerns? {url:contact}", "Concerns? Book online: {url:book-online}"),
+     "sms care message 'aftercare': a care message may not invite the patient to book ('Book Online', "
+     "https://www.example.com/book-online)"),
+    (("purpose: marketing", "purpose: promo"), "messages[0].purpose: 'promo' is not one of: care, marketing"),
+    (("keywords: [HELP]", "keywords: [INFO]"), "keywords.help.keywords"),
+    (("Help: {url:contact}", "Help is here."), "sms reply 'help': it gives no contact"),
+    (("segments: 2\n    body: >-\n      After", "segments: 4\n    body: >-\n      After"),
+     "messages[2].segments: 4 is above the maximum of 3"),
+])
+def test_validate_refuses_a_text_against_its_purpose_or_the_carriers_rules(content_copy, edit, found):
+    sms = content_copy / "en" / "sms.yaml"
+    source = sms.read_text("utf-8")
+    assert edit[0] in source
+    sms.write_text(source.replace(edit[0], edit[1], 1), "utf-8")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert found in result.stdout + result.stderr, result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_spanish_over_one_and_a_half_times_the_english_is_refused(content_copy):
+    sms = content_copy / "en" / "sms.yaml"
+    source = sms.read_text("utf-8")
+    old = "Thinking about dry needling for muscle pain? A typical session lasts {session_minutes}\n      minutes. "
+    assert old in source
+    sms.write_text(source.replace(old, ""), "utf-8")  # English: 1 + 2 + 2 segments
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert "es/sms.yaml:8:3: messages: the es messages cost 9 segments, more than 1.5 times the en messages' 5" \
+        in result.stdout, result.stdout
