@@ -50,13 +50,14 @@ test: $(VENV)/.installed-dev
 golden: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.golden
 
-## bench: rerun the speed benchmarks (validate, the PDF channel, the preview's save-to-browser time)
+## bench: rerun the speed benchmarks (validate, the PDF channel, the preview's and the studio's save-to-browser time)
 bench: $(VENV)/.installed-dev node_modules/.installed
 	$(BYTECODE)
 	$(BIN)/python scripts/bench_validate.py
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_preview.py
 	$(BIN)/python scripts/bench_build.py
+	$(BIN)/python scripts/bench_studio.py
 
 clean:
 	rm -rf build .build.staging .build.old

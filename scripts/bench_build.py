@@ -59,7 +59,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def counts(summary: str) -> str:
-    match = re.search(r"(\d+ rendered, \d+ reused)$", summary)
+    match = re.search(r"(\d+ rendered, \d+ reused)$", summary, re.MULTILINE)
     return match.group(1) if match else summary
 
 

@@ -156,7 +156,7 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
     assert "es/risks.yaml:5:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "preview", "report", "fixtures"])
+@pytest.mark.parametrize("command", ["validate", "build", "preview", "studio", "report", "fixtures"])
 def test_every_command_and_option_is_documented(command):
     """Each command has help, and the README's usage line for it names every one of its options."""
     from click.testing import CliRunner

@@ -31,7 +31,7 @@ def build(content: Path, out: Path, cache: Path, *args: str, env: dict | None = 
 
 
 def counts(result) -> tuple[int, int]:
-    match = re.search(r": (\d+) rendered, (\d+) reused\n$", result.stdout)
+    match = re.search(r": (\d+) rendered, (\d+) reused$", result.stdout, re.MULTILINE)
     assert match, result.stdout
     return int(match.group(1)), int(match.group(2))
 

@@ -89,7 +89,7 @@ def test_locales_that_disagree_on_the_id_are_refused_at_the_id(content_copy):
 def test_a_page_without_an_id_is_refused(content_copy):
     edit(content_copy / "en" / "page.yaml", "\nid: dry-needling\n", "\n")
     result = run_cli("validate", "--content", str(content_copy), "--quiet")
-    assert result.returncode == 1 and "en/page.yaml:4:1: missing required field 'id'" in result.stdout
+    assert result.returncode == 1 and "en/page.yaml:8:1: missing required field 'id'" in result.stdout
 
 
 # Public addresses -----------------------------------------------------------------------------------------------
@@ -188,14 +188,16 @@ def test_the_export_carries_the_wording_to_show_lists(shipped):
     en, es = export(shipped, "en"), export(shipped, "es")
     headings = {s["list"]: s["heading"] for s in en["sections"] if s["list"]}
     assert en["labels"]["lists"] == {"conditions": headings["conditions"], "risks": "Possible risks and side effects",
-                                     "contraindications": "Tell your therapist before treatment",
+                                     "contraindications": "Avoid dry needling, or use caution, if you have",
                                      "session_phases": headings["session_phases"]}
     assert en["labels"]["session_length"] == "A typical session: 15–30 minutes"
     assert es["labels"]["session_length"] == "Una sesión típica: 15–30 minutos"
     assert es["labels"]["lists"]["risks"] == "Posibles riesgos y efectos secundarios"
-    assert en["labels"]["last_reviewed"] == "Last reviewed November 20, 2026"
-    assert en["labels"]["reviewed_by"] is None and en["labels"]["draft_notice"] is None
-    assert es["labels"]["draft_notice"].startswith("Borrador")
+    # neither locale is signed off: no review phrases, the draft notice instead
+    assert [en["labels"][key] for key in ("last_reviewed", "next_review", "reviewed_by")] == [None] * 3
+    assert en["labels"]["draft_notice"].startswith("Draft") and es["labels"]["draft_notice"].startswith("Borrador")
+    # the callout over the contraindications says what the approved text under it says: avoid, or be cautious
+    assert es["labels"]["lists"]["contraindications"] == "Evite la punción seca, o tenga precaución, si tiene"
     for document in (en, es):  # one model: a section's list names a key of the export, its cta ids entries of cta
         for section in document["sections"]:
             assert section["list"] is None or isinstance(document[section["list"]], list)
@@ -364,6 +366,6 @@ def test_the_brochure_names_the_reviewer_after_a_signoff(content_copy, tmp_path,
         pages = pdf_pages(out / "pdf" / f"dry-needling.en.{paper}.pdf")
         assert all(f"Reviewed by {REVIEWER}" in page and "Last reviewed" in page for page in pages), paper
         unreviewed = pdf_pages(built / "pdf" / f"dry-needling.en.{paper}.pdf")
-        assert all("Last reviewed" in page and "Reviewed by" not in page for page in unreviewed)
-    spanish = yaml.safe_load((content_copy / "es" / "page.yaml").read_text("utf-8"))["review"]
-    assert "reviewed_by" not in spanish  # the other locale was not signed off
+        assert all("Last reviewed" not in page and "Reviewed by" not in page for page in unreviewed)
+    spanish = yaml.safe_load((content_copy / "es" / "page.yaml").read_text("utf-8"))
+    assert "signoff" not in spanish and "review" not in spanish  # the other locale was not signed off

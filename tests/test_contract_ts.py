@@ -76,7 +76,7 @@ def test_generated_fixtures_type_check(types, tmp_path):
 
 def test_a_later_minor_version_with_new_fields_type_checks(build, types, tmp_path):
     later = json.loads((build / "dry-needling.en.json").read_text("utf-8"))
-    later.update(schema_version="1.7.0", audience="adults", related=[{"locale": "es", "href": "x"}])
+    later.update(schema_version="2.7.0", audience="adults", related=[{"locale": "es", "href": "x"}])
     later["risks"][0]["severity"] = "rare"
     later["cta"][0]["priority"] = 1
     later["labels"]["print_brochure"] = "Print"

@@ -112,12 +112,13 @@ def test_sections_come_in_order_with_their_lists(page):
     assert ids == [f"dn-{s.id}" for s in PAGE.sections]
 
 
-def test_page_shows_clinic_review_date_and_language(page):
+def test_page_shows_clinic_and_language_and_says_it_is_a_draft(page):
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("header .site-name").inner_text().strip() == PAGE.brand.name
-    assert page.locator("main time").get_attribute("datetime") == PAGE.review.last_reviewed
-    assert "Last reviewed November 20, 2026" in page.locator("main").inner_text()
-    assert "Next review due November 20, 2027" in page.locator("footer").inner_text()
+    # no clinician has signed the English off: no review date anywhere, the draft notice instead
+    assert PAGE.is_draft and page.locator("time").count() == 0
+    assert page.get_by_role("note").inner_text() == PAGE.labels.draft_notice
+    assert "review" not in page.locator("body").inner_text().lower()
 
 
 def test_calls_to_action_are_named_by_their_description_and_show_their_label(page):
@@ -153,7 +154,8 @@ def test_health_metadata_describes_the_therapy_from_the_same_content(html_build)
     therapy = document["about"]
     phases = {p.id: p.text for p in PAGE.session_phases}
     assert document["@context"] == "https://schema.org" and document["@type"] == "MedicalWebPage"
-    assert (document["name"], document["inLanguage"], document["lastReviewed"]) == (PAGE.title, "en", "2026-11-20")
+    assert (document["name"], document["inLanguage"]) == (PAGE.title, "en")
+    assert "lastReviewed" not in document and "reviewedBy" not in document  # a draft claims no review
     assert document["medicalAudience"] == "https://schema.org/Patient"
     assert document["publisher"] == document["author"] == {"@type": "Organization", "name": PAGE.brand.name}
     assert therapy["@type"] == "MedicalTherapy" and therapy["name"] == "Dry needling"
@@ -223,6 +225,22 @@ def test_an_embedded_snippet_requests_nothing(html_build, browser):
 
 def heading_levels(html: str) -> list[int]:
     return [int(level) for level in re.findall(r"<h([1-6])\b", html)]
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_every_snippet_of_a_draft_says_so_where_it_is_pasted(html_build, browser, locale):
+    """A site builder may place any one snippet alone: each carries the draft notice, first, as a note."""
+    notice = CONTENT_MODEL.locales[locale].labels.draft_notice
+    context = browser.new_context()
+    tab = context.new_page()
+    for name in SNIPPETS:
+        tab.set_content(embed((html_build / "html" / locale / "snippets" / f"{name}.html").read_text("utf-8")))
+        note = tab.get_by_role("note")
+        assert note.count() == 1 and note.inner_text() == notice, name
+        first = tab.locator(".dn > :not(style)").first
+        assert first.get_attribute("class") == "dn-draft" and first.is_visible(), name
+        assert tab.locator("time").count() == 0, name
+    context.close()
 
 
 def test_snippet_headings_start_at_the_chosen_level_and_never_skip(html_build, tmp_path):
@@ -362,14 +380,23 @@ def test_only_https_tel_and_mailto_links_are_built(content_copy, tmp_path):
     assert not out.exists()
 
 
-def test_a_named_reviewer_is_shown_and_described(content_copy, tmp_path):
-    path = content_copy / "en" / "page.yaml"
-    path.write_text(path.read_text("utf-8").replace("  # reviewed_by: name of the clinician who signed off",
-                                                    "  reviewed_by: Dr. Ana Ruiz, PT, DPT"), "utf-8")
+def test_the_sign_off_gives_the_review_date_and_reviewer(content_copy, tmp_path, browser):
+    signed = run_cli("signoff", "--locale", "en", "--by", "Dr. Ana Ruiz, PT, DPT", "--date", "2026-11-20",
+                     "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
     assert build_html(content_copy, out).returncode == 0
     html = (out / "html" / "en" / "dry-needling.html").read_text("utf-8")
-    assert "Reviewed by Dr. Ana Ruiz, PT, DPT." in html
+    assert "Reviewed by Dr. Ana Ruiz, PT, DPT." in html and 'class="dn-draft"' not in html
     document = health_metadata(html)
+    assert document["lastReviewed"] == "2026-11-20"
     assert document["reviewedBy"] == {"@type": "Person", "name": "Dr. Ana Ruiz, PT, DPT"}
     assert schema_terms(document) - SCHEMA_TERMS == set()
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto((out / "html" / "en" / "dry-needling.html").as_uri())
+    assert tab.locator("main time").get_attribute("datetime") == "2026-11-20"
+    assert "Last reviewed November 20, 2026" in tab.locator("main").inner_text()
+    assert "Next review due November 20, 2027" in tab.locator("footer").inner_text()
+    assert tab.get_by_role("note").count() == 0
+    context.close()

@@ -44,11 +44,11 @@ def test_published_schema_is_the_strict_one_opened_up(exported):
     schema, _ = exported
     assert schema == consumer_schema(STRICT)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == "urn:dncontent:export:v1" and "$id" not in STRICT
+    assert schema["$id"] == "urn:dncontent:export:v2" and "$id" not in STRICT
     assert list(schema)[:4] == ["$schema", "$id", "title", "description"]
     text = json.dumps(schema)
     assert "additionalProperties" not in text and "unevaluatedProperties" not in text
-    assert schema["properties"]["schema_version"]["pattern"] == "^1\\.[0-9]+\\.[0-9]+$(?!\\n)"
+    assert schema["properties"]["schema_version"]["pattern"] == "^2\\.[0-9]+\\.[0-9]+$(?!\\n)"
     # apart from the keywords that close objects, version and header, it is the strict schema word for word
     others = {k: v for k, v in STRICT.items() if k not in ("title", "description", "$schema")}
     opened = json.loads(json.dumps(others), object_hook=lambda node: {
@@ -83,7 +83,7 @@ WITH_ADDITIONS = {
 
 @pytest.mark.parametrize("where", sorted(WITH_ADDITIONS))
 def test_an_export_with_added_fields_still_validates_for_apps(exported, where):
-    """What a later 1.x may add passes the published schema, and fails the strict one (our output never drifts)."""
+    """What a later 2.x may add passes the published schema, and fails the strict one (our output never drifts)."""
     schema, document = exported
     later = copy.deepcopy(document)
     WITH_ADDITIONS[where](later)
@@ -97,7 +97,7 @@ def test_a_later_minor_version_with_new_fields_validates_for_apps(exported):
     later = copy.deepcopy(document)
     for add in WITH_ADDITIONS.values():
         add(later)
-    later["schema_version"] = "1.7.0"
+    later["schema_version"] = "2.7.0"
     later["related"] = [{"locale": "es-419", "href": "dry-needling.es-419.json"}]
     assert list(validator(schema).iter_errors(later)) == []
     with pytest.raises(jsonschema.ValidationError):
@@ -112,7 +112,8 @@ BREAKAGES = {
     "http url": lambda d: d["cta"][0].update(url="http://example.com"),
     "impossible date": lambda d: d["review"].update(last_reviewed="2026-13-45"),
     "minutes as text": lambda d: d["facts"]["session_minutes"].update(min="15"),
-    "major version 2": lambda d: d.update(schema_version="2.0.0"),
+    "major version 3": lambda d: d.update(schema_version="3.0.0"),
+    "major version 1": lambda d: d.update(schema_version="1.1.0"),  # its review dates were never null
     "version as a number": lambda d: d.update(schema_version=1.1),
     "unknown list": lambda d: d["sections"][0].update(list="faq"),
     "locale with underscore": lambda d: d.update(locale="es_ES"),
@@ -131,7 +132,7 @@ def test_broken_export_is_rejected(exported, name, which):
 
 def test_strict_schema_rejects_what_it_does_not_describe(exported):
     _, document = exported
-    for change in (lambda d: d.update(extra=1), lambda d: d.update(schema_version="1.0.0")):
+    for change in (lambda d: d.update(extra=1), lambda d: d.update(schema_version="2.1.0")):
         broken = copy.deepcopy(document)
         change(broken)
         with pytest.raises(jsonschema.ValidationError):
@@ -150,7 +151,10 @@ def test_export_carries_everything_an_app_needs(exported):
                        "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
                        "session_phases", "cta", "brochures", "alternates"]
     assert d["id"] == "dry-needling" and d["direction"] == "ltr" and re.fullmatch(r"sha256:[0-9a-f]{64}", d["revision"])
-    assert d["review"]["status"] == "approved"
+    # the English is the clinic's published page, captured: a source, not a review, so it is a draft
+    assert d["review"] == {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
+    assert d["source"] == {"title": "Dry Needling: What You Need to Know", "publisher": "Jubilant Therapy Services",
+                           "url": None, "captured": "2026-11-20", "note": d["source"]["note"]}
     assert d["alternates"] == [{"locale": "en", "path": "dry-needling.en.json", "translated_from": None},
                                {"locale": "es", "path": "dry-needling.es.json", "translated_from": "en"}]
     assert d["locale"] == "en" and d["facts"]["session_minutes"] == {"min": 15, "max": 30}
@@ -159,7 +163,6 @@ def test_export_carries_everything_an_app_needs(exported):
     assert {c["id"]: c["url"] for c in d["cta"]} == {"contact": "https://www.example.com/contact",
                                                     "book-online": "https://www.example.com/book-online"}
     assert d["brand"]["name"] == "Jubilant Therapy Services"
-    assert d["review"]["last_reviewed"] == "2026-11-20"
     assert [s["id"] for s in d["sections"]][:3] == ["introduction", "what-it-is", "acupuncture"]
 
 
@@ -203,3 +206,31 @@ def test_export_is_utf8_with_stable_formatting(tmp_path):
     data = (out / "json" / "dry-needling.en.json").read_bytes()
     assert "It’s almost always".encode("utf-8") in data  # UTF-8, not \u escapes
     assert data.endswith(b"}\n") and b"\r" not in data
+
+
+def test_a_signed_off_export_carries_the_sign_off_and_loses_it_with_an_edit(content_copy, tmp_path):
+    signed = run_cli("signoff", "--locale", "en", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-20",
+                     "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
+    out = tmp_path / "build"
+
+    def build() -> tuple[dict, dict]:
+        assert run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json").returncode == 0
+        index = json.loads((out / "json" / "index.json").read_text("utf-8"))
+        return json.loads((out / "json" / "dry-needling.en.json").read_text("utf-8")), index["exports"][0]
+
+    document, entry = build()
+    assert document["review"] == {"status": "approved", "last_reviewed": "2026-11-20", "next_review": "2027-11-20",
+                                  "reviewed_by": "Dana Ruiz, PT, DPT"}
+    assert {k: document["labels"][k] for k in ("last_reviewed", "next_review", "reviewed_by", "draft_notice")} == {
+        "last_reviewed": "Last reviewed November 20, 2026", "next_review": "Next review due November 20, 2027",
+        "reviewed_by": "Reviewed by Dana Ruiz, PT, DPT", "draft_notice": None}
+    assert entry["review"] == {"status": "approved", "last_reviewed": "2026-11-20", "next_review": "2027-11-20"}
+    assert list(validator(STRICT).iter_errors(document)) == []
+    session = content_copy / "en" / "session.yaml"  # the session length is a fact the clinician signed off
+    session.write_text(session.read_text("utf-8").replace("max: 30", "max: 40"), "utf-8")
+    document, entry = build()
+    assert document["review"] == {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
+    assert document["labels"]["draft_notice"] and document["labels"]["last_reviewed"] is None
+    assert entry["review"] == {"status": "draft", "last_reviewed": None, "next_review": None}
+    assert list(validator(STRICT).iter_errors(document)) == []

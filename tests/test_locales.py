@@ -57,7 +57,7 @@ def test_a_zh_hant_folder_validates(content_copy):
     _add_locale(content_copy, "zh-Hant")
     # CLDR joins the contraindications with 、 and 或 in Chinese: that message must be sent as UCS-2
     sms = content_copy / "zh-Hant" / "sms.yaml"
-    sms.write_text(sms.read_text("utf-8").replace("    segments: 3\n", "    segments: 8\n    encoding: ucs2\n"), "utf-8")
+    sms.write_text(sms.read_text("utf-8").replace("    segments: 4\n", "    segments: 8\n    encoding: ucs2\n"), "utf-8")
     result = run_cli("validate", "--content", str(content_copy), "--quiet")
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import re
@@ -25,6 +26,7 @@ BOOKING_URL = PAGE.booking.url
 # Paper as PDF points: (width, height, bleed on each side)
 PAPER = {"letter": (612.0, 792.0, 9.0), "a4": (595.276, 841.89, 3 / 25.4 * 72)}
 FOOTER = 0.8 * 72  # the bottom page margin, where the running footer sits
+HEADER = 0.9 * 72  # the top page margin of a draft, where its notice sits (page 1's masthead is as tall)
 MAX_PAGES = 4
 
 
@@ -47,10 +49,13 @@ def pdftotext(path: Path, *args: str) -> str:
     return subprocess.run([command, *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
-def body_text(path: Path, paper: str) -> str:
-    """The text above the footer, in poppler's reading order (the footer is page furniture)."""
+def body_text(path: Path, paper: str, *mode: str) -> str:
+    """The text between the header and the footer of every page, in poppler's reading order: a draft's notice
+    above the text and the footer below it are page furniture, which a sentence crossing a page must not take in."""
     width, height, _ = PAPER[paper]
-    return pdftotext(path, "-x", "0", "-y", "0", "-W", str(math.ceil(width)), "-H", str(int(height - FOOTER)))
+    return "\n".join(pdftotext(path, *mode, "-f", str(n), "-l", str(n), "-x", "0", "-y", str(int(HEADER)), "-W",
+                               str(math.ceil(width)), "-H", str(int(height - HEADER - FOOTER)))
+                     for n in range(1, len(PdfReader(path).pages) + 1))
 
 
 # What gets written
@@ -85,7 +90,7 @@ def test_every_approved_unit_is_in_the_text_poppler_reads(built, paper):
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_the_text_in_content_order_is_the_approved_page_in_order(built, paper):
     # -raw keeps the order the text was drawn in, which is the order of the tagged structure
-    text = normalize(pdftotext(brochure(built, paper), "-raw"))
+    text = normalize(body_text(brochure(built, paper), paper, "-raw"))
     assert missing_from(text) == []
     headings = [normalize(section.heading) for section in PAGE.sections if section.heading]
     positions = [text.find(heading) for heading in headings]
@@ -106,16 +111,41 @@ def test_every_approved_unit_is_set_at_11pt_or_more(built, paper):
     assert missing_from(" ".join(runs)) == []
 
 
-def test_the_footer_carries_contact_review_date_and_page_numbers(built):
+def test_the_footer_carries_contact_and_page_numbers_and_no_review_for_a_draft(built):
     path = brochure(built, "letter")
     width, height, _ = PAPER["letter"]
     pages = len(PdfReader(path).pages)
+    assert PAGE.is_draft  # the English is the clinic's published page: no clinician has signed it off here
     for number in range(1, pages + 1):
         footer = normalize(pdftotext(path, "-f", str(number), "-l", str(number), "-x", "0", "-y",
                                      str(int(height - FOOTER)), "-W", str(int(width)), "-H", str(int(FOOTER))))
         assert f"Page {number} of {pages}" in footer
-        assert "Last reviewed November 20, 2026" in footer
+        assert "review" not in footer.lower()
         assert pdf.contact_line(PAGE) in footer
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_draft_notice_is_on_every_page_inside_the_printable_area(print_build, paper):
+    """On the trimmed brochure and the print-shop one alike: every page, and never within 0.25 in of the trim."""
+    out, _ = print_build
+    notice = normalize(PAGE.labels.draft_notice)
+    for kind in ("pdf", "print.pdf"):
+        path = brochure(out, paper, kind)
+        reader = PdfReader(path)
+        layout = pdftotext(path, "-bbox-layout").split("<page ")[1:]
+        assert len(layout) == len(reader.pages)
+        for number, (page, text) in enumerate(zip(reader.pages, layout), start=1):
+            left, bottom, right, top = (float(v) for v in page.trimbox)
+            height = float(page.mediabox[3])  # poppler measures from the top of the media box
+            lines = [(float(x0), height - float(y1), float(x1), height - float(y0),
+                      html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))))
+                     for x0, y0, x1, y1, words in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" '
+                                                             r'xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', text, re.S)]
+            assert notice in normalize(" ".join(line[4] for line in lines)), (kind, number)
+            safe = 0.25 * 72
+            for x0, y0, x1, y1, words in lines:  # every line of text, the notice's included
+                assert left + safe <= x0 and x1 <= right - safe and bottom + safe <= y0 and y1 <= top - safe, \
+                    (kind, number, words)
 
 
 # The file: fonts, tags, metadata, paper

@@ -129,8 +129,9 @@ def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
         assert " ".join(shown.locator(".measure").inner_text().split()) == (
             f"UCS-2 {measured.characters} characters {measured.code_units} UTF-16 code units "
             f"{measured.segments} of {message.segments} segments")
+    # no clinician has signed off either locale: both tabs say so
     expect(page.locator("#tabs a[data-locale='es']")).to_contain_text("draft")
-    expect(page.locator("#tabs a[data-locale='en']")).not_to_contain_text("draft")
+    expect(page.locator("#tabs a[data-locale='en']")).to_contain_text("draft")
     downloads = page.locator("#en-brochure a[download]")
     expect(downloads.first).to_be_attached()
     urls = [urljoin(preview.url, downloads.nth(i).get_attribute("href")) for i in range(downloads.count())]
@@ -144,14 +145,34 @@ def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
 
 
 def test_editorial_warnings_are_listed_without_hiding_the_output(page: Page, preview: Preview):
-    warnings = [p for p in validate(preview.content) if p.severity == "warning"]
+    problems = validate(preview.content)
+    warnings = [p for p in problems if p.severity == "warning"]
+    heads_up = [p for p in problems if p.severity == "note"]
     notes = page.locator("#notes")
-    expect(notes.locator("summary")).to_contain_text(f"{len(warnings)} editorial warnings")
+    expect(notes.locator("summary")).to_contain_text(f"{len(warnings)} editorial warnings, {len(heads_up)} note")
     notes.locator("summary").click()
     expect(notes).to_contain_text("placeholder URL 'https://www.example.com/book-online'")
     expect(notes).to_contain_text("brand.yaml:12:10")
+    expect(notes.locator(".problem-note")).to_have_count(len(heads_up))
+    expect(notes.locator(".hint")).to_have_count(len({(p.code, p.hint) for p in warnings + heads_up if p.hint}))
     expect(page.frame_locator("#en-page iframe").get_by_text(RISK)).to_be_visible()
     expect(page.locator("#problems")).to_have_count(0)
+
+
+def test_reading_scores_of_the_approved_text_are_figures_beside_the_page(page: Page, preview: Preview):
+    from dncontent.report import build_report
+
+    assert not [p for p in validate(preview.content) if p.code == "reading-grade"]  # not validate lines
+    for report in build_report(preview.content, brochures=False):
+        page.locator(f"#tabs a[data-locale='{report.locale}']").click()
+        reading = page.locator(f"#{report.locale}-reading")
+        hard = sum(1 for s in report.sections if s.hard)
+        expect(reading.locator("summary")).to_contain_text(
+            f"Reading scores of the approved text: {report.readability_formula}, target {report.readability_target:g} "
+            f"({hard} of {len(report.sections)} sections miss it)")
+        reading.locator("summary").click()
+        rows = [" ".join(row.split()) for row in reading.locator("tbody tr").all_inner_texts()]
+        assert rows == [f"{s.id} {s.words} {s.readability:.1f}{' !' if s.hard else ''}" for s in report.sections]
 
 
 def test_edits_show_without_a_reload_and_problems_replace_the_output(page: Page, preview: Preview):

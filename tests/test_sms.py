@@ -90,19 +90,38 @@ def test_sidecar_numbers_agree_with_the_codec(sms_build):
     raw = (folder / "messages.json").read_bytes()
     sidecar = json.loads(raw)
     assert raw == (json.dumps(sidecar, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    assert list(sidecar) == ["locale", "sender", "messages"]
-    assert (sidecar["locale"], sidecar["sender"]) == ("en", SENDER)
+    assert list(sidecar) == ["locale", "status", "sender", "messages"]
+    # no clinician has signed off the English: a draft, and no message is ready to send
+    assert (sidecar["locale"], sidecar["status"], sidecar["sender"]) == ("en", "draft", SENDER)
     assert [entry["id"] for entry in sidecar["messages"]] == [m["id"] for m in SMS]
     for entry, message in zip(sidecar["messages"], SMS):
         text = (folder / f"{message['id']}.txt").read_text("utf-8")
         encoded = text.encode(GSM, "strict")
         assert list(entry) == ["id", "description", "encoding", "characters", "septets", "code_units", "segments",
-                               "budget", "text", "purpose", "consent", "frequency"]
+                               "budget", "ready_to_send", "text", "purpose", "consent", "frequency"]
         assert entry == {"id": message["id"], "description": message["description"], "encoding": "GSM-7",
                          "characters": len(text), "septets": len(encoded), "code_units": None,
-                         "segments": len(wire_segments(encoded)), "budget": message["segments"], "text": text,
+                         "segments": len(wire_segments(encoded)), "budget": message["segments"],
+                         "ready_to_send": False, "text": text,
                          "purpose": message["purpose"], "consent": entry["consent"],
                          "frequency": BRAND["sms"]["frequency"][message["purpose"]]}
+
+
+def test_messages_are_ready_to_send_only_while_a_sign_off_covers_them(content_copy, tmp_path):
+    signed = run_cli("signoff", "--locale", "en", "--by", "Dana Ruiz, PT, DPT", "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
+    out = tmp_path / "build"
+    assert build_sms(content_copy, out).returncode == 0
+    sidecar = json.loads((out / "sms" / "en" / "messages.json").read_text("utf-8"))
+    assert sidecar["status"] == "approved" and [m["ready_to_send"] for m in sidecar["messages"]] == [True] * 3
+    texts = {m["id"]: m["text"] for m in sidecar["messages"]}
+    # a short form is what the message says: changed after the sign-off, no message is ready any more
+    path = content_copy / "en" / "contraindications.yaml"
+    path.write_text(path.read_text("utf-8").replace("short: ", "short: any ", 1), "utf-8")
+    assert build_sms(content_copy, out).returncode == 0
+    sidecar = json.loads((out / "sms" / "en" / "messages.json").read_text("utf-8"))
+    assert sidecar["status"] == "draft" and [m["ready_to_send"] for m in sidecar["messages"]] == [False] * 3
+    assert texts["booking-invitation"] == sidecar["messages"][0]["text"]  # the texts themselves never say so
 
 
 def test_api_composes_what_the_build_writes(sms_build):
@@ -265,9 +284,21 @@ def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
     content = load_content(content_copy)
     joined = {locale: compose(page, page.sms[0]._replace(body="{contraindications}."))
               for locale, page in content.locales.items()}
-    assert "past reactions to needles lub pregnancy (current or planned)." in joined["pl"]
-    assert "past reactions to needles, or pregnancy (current or planned)." in joined["en"]
-    assert "reacciones previas a las agujas o embarazo (actual o planeado)." in joined["es"]
+    assert "past reactions to needles or injections lub pregnancy (current or planned)." in joined["pl"]
+    assert "past reactions to needles or injections, or pregnancy (current or planned)." in joined["en"]
+    assert "reacciones previas a agujas o inyecciones o embarazo (actual o planeado)." in joined["es"]
+
+
+def test_short_forms_say_what_the_approved_contraindications_say(content_copy):
+    content = load_content(content_copy)
+    english, spanish = (compose(content.locales[locale], content.locales[locale].sms[0]._replace(
+        body="{contraindications}.")) for locale in ("en", "es"))
+    for kept in ("a weak immune system or take immunosuppressant medications",  # not the immune system alone
+                 "past reactions to needles or injections", "a pacemaker or other electrical implant"):
+        assert kept in english
+    for kept in ("un sistema inmunitario débil o toma inmunosupresores", "reacciones previas a agujas o inyecciones",
+                 "un marcapasos u otro implante eléctrico"):
+        assert kept in spanish
 
 
 LOCALES = ("en", "es")

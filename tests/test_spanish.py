@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import subprocess
@@ -67,12 +68,14 @@ def test_spanish_keeps_the_ids_of_english(built):
     en, es = export(built, "en"), export(built, "es")
     for name in ("sections", "conditions", "risks", "contraindications", "session_phases", "cta"):
         assert [item["id"] for item in es[name]] == [item["id"] for item in en[name]], name
-    assert es["locale"] == "es" and es["review"]["status"] == "draft" and en["review"]["status"] == "approved"
+    # neither is signed off: the English is the clinic's published page, the Spanish a new translation
+    assert es["locale"] == "es" and es["review"]["status"] == "draft" and en["review"]["status"] == "draft"
     assert len(units(es)) == len(units(en)) and all(unit.strip() for unit in units(es))
 
 
 PAPER = {"letter": (612, 792), "a4": (595, 842)}  # PDF points
-MARGINS = (0.6 * 72, 0.8 * 72)  # top (the draft notice) and bottom (the footer): page furniture, not text
+MARGINS = (0.9 * 72, 0.8 * 72)  # top (a draft's notice) and bottom (the footer): page furniture, not text
+REVIEW_WORDS = ("Last reviewed", "Reviewed by", "Next review", "Última revisión", "Revisado por", "Próxima revisión")
 
 
 def body_text(path: Path, paper: str, *mode: str) -> str:
@@ -109,52 +112,130 @@ def test_the_spanish_brochure_stays_within_five_letter_pages_and_uses_only_the_b
         assert fonts and all("+Atkinson-Hyperlegible" in line and " yes yes " in line for line in fonts), fonts
 
 
-def test_the_draft_notice_shows_on_spanish_only(browser, built):
-    es, en = page_text(browser, built, "es"), page_text(browser, built, "en")
-    assert approved.normalize(DRAFT["es"]) in approved.normalize(es)
-    assert approved.normalize(DRAFT["en"]) not in approved.normalize(en)
-    assert approved.normalize(DRAFT["es"]) not in approved.normalize(en)
+def text_lines(path: Path) -> dict[int, list[tuple[float, float, str]]]:
+    """Per brochure page, the lines of text with where they are: (top, bottom) in points from the top edge."""
+    layout = pdftotext(path, "-bbox-layout")
+    out = {}
+    for number, page in enumerate(layout.split("<page ")[1:], start=1):
+        out[number] = [(float(top), float(bottom), html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))))
+                       for top, bottom, words in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
+                                                            r'yMax="([\d.]+)">(.*?)</line>', page, re.S)]
+    return out
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_draft_says_so_in_every_output_and_claims_no_review(browser, built, locale):
+    """Neither shipped locale is signed off: every output says it is a draft, and none shows a review date."""
+    notice = approved.normalize(DRAFT[locale])
+    page = page_text(browser, built, locale)
+    assert notice in approved.normalize(page)
+    source = (built / "html" / locale / "dry-needling.html").read_text("utf-8")
+    assert '<p class="dn-draft" role="note">' in source and "<time" not in source
+    assert not [word for word in REVIEW_WORDS if word in page]
+    metadata = json.loads(re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', source, re.S).group(1))
+    assert "lastReviewed" not in metadata and "reviewedBy" not in metadata
+    snippets = sorted((built / "html" / locale / "snippets").glob("*.html"))
+    assert len(snippets) == 7
+    for snippet in snippets:  # each one alone on a host page still says it is a draft, to screen readers too
+        text = snippet.read_text("utf-8")
+        found = re.search(r'<p class="dn-draft" role="note">(.*?)</p>', text, re.S)
+        assert found and approved.normalize(html.unescape(found.group(1))) == notice, snippet.name
+        assert not [word for word in REVIEW_WORDS if word in text]
     from pypdf import PdfReader
 
     for paper in ("letter", "a4"):
-        spanish = built / "pdf" / f"dry-needling.es.{paper}.pdf"
-        for number in range(1, len(PdfReader(spanish).pages) + 1):  # on every page of the brochure
-            text = approved.normalize(pdftotext(spanish, "-f", str(number), "-l", str(number)))
-            assert approved.normalize(DRAFT["es"]) in text, (paper, number)
-        english = approved.normalize(pdftotext(built / "pdf" / f"dry-needling.en.{paper}.pdf"))
-        assert approved.normalize(DRAFT["en"]) not in english and "Borrador" not in english
+        path = built / "pdf" / f"dry-needling.{locale}.{paper}.pdf"
+        lines = text_lines(path)
+        assert len(lines) == len(PdfReader(path).pages)
+        height = PAPER[paper][1]
+        for number, text in lines.items():  # on every page, inside the printable area (0.25 in from the trim)
+            joined = approved.normalize(" ".join(words for _, _, words in text))
+            assert notice in joined, (paper, number)
+            assert not [word for word in REVIEW_WORDS if word in joined], (paper, number)
+            assert all(0.25 * 72 <= top and bottom <= height - 0.25 * 72 for top, bottom, _ in text), (paper, number)
+    document = export(built, locale)
+    assert document["review"] == {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
+    assert document["labels"]["draft_notice"] == DRAFT[locale]
+    assert [document["labels"][key] for key in ("last_reviewed", "next_review", "reviewed_by")] == [None] * 3
+    entry = next(e for e in json.loads((built / "json" / "index.json").read_text("utf-8"))["exports"]
+                 if e["locale"] == locale)
+    assert entry["review"] == {"status": "draft", "last_reviewed": None, "next_review": None}
+    messages = json.loads((built / "sms" / locale / "messages.json").read_text("utf-8"))
+    assert messages["status"] == "draft"
+    assert [m["ready_to_send"] for m in messages["messages"]] == [False] * len(messages["messages"])
+    # the texts are what a patient would receive: the status travels beside them, never inside
+    assert not [m["id"] for m in messages["messages"] if re.search(r"draft|borrador", m["text"], re.I)]
 
 
-def test_approving_the_locale_removes_the_notice(content_copy, tmp_path):
-    page = content_copy / "es" / "page.yaml"
-    page.write_text(page.read_text("utf-8").replace("status: draft", "status: approved"), "utf-8")
+def test_the_english_is_recorded_as_the_clinics_published_page_not_as_a_review():
+    page = yaml.safe_load((CONTENT / "en" / "page.yaml").read_text("utf-8"))
+    assert "review" not in page and "signoff" not in page  # no clinician has signed it off
+    assert page["source"]["publisher"] == "Jubilant Therapy Services" and page["source"]["captured"] == "2026-11-20"
+    assert "not a review" in page["source"]["note"]
+    assert "published page" in DRAFT["en"] and "translation" not in DRAFT["en"]
+    assert "traducción" in DRAFT["es"]
+
+
+def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_copy, tmp_path):
+    signed = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-25",
+                     "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
-    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "html",
-                     "--format", "json", "--format", "pdf", "--locale", "es")
+    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--locale", "es")
     assert result.returncode == 0, result.stderr
-    assert DRAFT["es"] not in (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
-    assert "Borrador" not in pdftotext(out / "pdf" / "dry-needling.es.letter.pdf")
-    assert export(out, "es")["review"]["status"] == "approved"
+    source = (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
+    assert DRAFT["es"] not in source and 'class="dn-draft"' not in source
+    assert 'Última revisión: <time datetime="2026-11-25">25 de noviembre de 2026</time>' in source
+    assert "Revisado por Dana Ruiz, PT, DPT." in source and "Próxima revisión prevista: 25 de noviembre de 2027." in source
+    metadata = json.loads(re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', source, re.S).group(1))
+    assert metadata["lastReviewed"] == "2026-11-25"
+    assert metadata["reviewedBy"] == {"@type": "Person", "name": "Dana Ruiz, PT, DPT"}
+    assert not [s.name for s in (out / "html" / "es" / "snippets").glob("*.html")
+                if 'class="dn-draft"' in s.read_text("utf-8")]
+    from pypdf import PdfReader
+
+    for paper in ("letter", "a4"):
+        path = out / "pdf" / f"dry-needling.es.{paper}.pdf"
+        for number in range(1, len(PdfReader(path).pages) + 1):  # every page's footer
+            text = pdftotext(path, "-f", str(number), "-l", str(number))
+            assert "Última revisión: 25 de noviembre de 2026 · Revisado por Dana Ruiz, PT, DPT" in text, (paper, number)
+            assert "Borrador" not in text
+    assert export(out, "es")["review"] == {"status": "approved", "last_reviewed": "2026-11-25",
+                                           "next_review": "2027-11-25", "reviewed_by": "Dana Ruiz, PT, DPT"}
+    assert export(out, "es")["labels"]["last_reviewed"] == "Última revisión: 25 de noviembre de 2026"
+    messages = json.loads((out / "sms" / "es" / "messages.json").read_text("utf-8"))
+    assert messages["status"] == "approved" and all(m["ready_to_send"] for m in messages["messages"])
+
+    # a new SMS sender is something patients see: the sign-off no longer covers it, and every output says so
+    brand = content_copy / "brand.yaml"
+    brand.write_text(brand.read_text("utf-8").replace("sender: Jubilant PT", "sender: JubilantPT"), "utf-8")
+    again = run_cli("build", "--content", str(content_copy), "--out", str(out), "--locale", "es", "--format", "json",
+                    "--format", "html", "--format", "sms")
+    assert again.returncode == 0, again.stderr
+    source = (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
+    assert 'class="dn-draft"' in source and "Última revisión" not in source and "lastReviewed" not in source
+    assert export(out, "es")["review"]["status"] == "draft" and export(out, "es")["review"]["last_reviewed"] is None
+    messages = json.loads((out / "sms" / "es" / "messages.json").read_text("utf-8"))
+    assert messages["status"] == "draft" and not any(m["ready_to_send"] for m in messages["messages"])
 
 
 def test_strict_refuses_the_draft_at_its_line(content_copy):
     page = content_copy / "es" / "page.yaml"
-    line = next(i for i, text in enumerate(page.read_text("utf-8").splitlines(), 1) if "status: draft" in text)
+    line = next(i for i, text in enumerate(page.read_text("utf-8").splitlines(), 1) if text.startswith("id:"))
     result = run_cli("validate", "--strict", "--content", str(content_copy))
     assert result.returncode == 1
-    assert f"{page}:{line}:11: review.status: locale 'es' is a draft: no clinician has reviewed its text" in result.stdout
+    assert f"{page}:{line}:1: locale 'es' is a draft: no clinician has signed off its text" in result.stdout
     relaxed = run_cli("validate", "--content", str(content_copy))
-    assert f"{page}:{line}:11: warning: review.status: locale 'es' is a draft" in relaxed.stdout
+    assert f"{page}:{line}:1: warning: locale 'es' is a draft" in relaxed.stdout
 
 
 def test_dates_come_from_cldr_and_no_month_names_remain_in_content(built):
     for path in sorted(CONTENT.rglob("*.yaml")):
         text = path.read_text("utf-8")
         assert not re.search(rf"\b({'|'.join(MONTHS)})\b", text), path
-    assert "Last reviewed November 20, 2026" in (built / "html" / "en" / "dry-needling.html").read_text("utf-8")
-    spanish = (built / "html" / "es" / "dry-needling.html").read_text("utf-8")
-    assert "20 de noviembre de 2026" in spanish and "20 de noviembre de 2027" in spanish
-    assert "20 de noviembre de 2026" in pdftotext(built / "pdf" / "dry-needling.es.a4.pdf")
+    # the shipped locales are drafts, so no page shows a date; a signed-off one shows CLDR's (test above)
+    for locale in LOCALES:
+        assert not re.search(rf"\b({'|'.join(MONTHS)})\b", (built / "html" / locale / "dry-needling.html").read_text())
     assert "15\u201330" in pdftotext(built / "pdf" / "dry-needling.es.a4.pdf")  # the range, CLDR's way
 
 
@@ -203,7 +284,7 @@ def test_index_lists_every_export_with_its_hash(built):
         assert entry["title"] == document["title"] and entry["schema_version"] == document["schema_version"]
         assert entry["review"] == {k: document["review"][k] for k in ("status", "last_reviewed", "next_review")}
     assert [(e["locale"], e["translated_from"], e["review"]["status"]) for e in index["exports"]] == [
-        ("en", None, "approved"), ("es", "en", "draft")]
+        ("en", None, "draft"), ("es", "en", "draft")]
     manifest = {e["path"]: e for e in json.loads((built / "manifest.json").read_text("utf-8"))["artifacts"]}
     assert manifest["json/index.json"]["role"] == "index"
 
@@ -250,11 +331,11 @@ def test_report_scores_spanish_with_a_spanish_formula():
     assert en["readability_formula"] == "Flesch-Kincaid"
     assert es["readability_formula"] == "Szigriszt-Pazos, INFLESZ scale"
     assert all(0 < s["readability"] < 100 for s in es["sections"])
-    validate = run_cli("validate")
-    spanish = [line for line in validate.stdout.splitlines() if "/es/page.yaml" in line and "sections[" in line]
-    assert spanish and all("(Szigriszt-Pazos, INFLESZ scale)" in line for line in spanish)
-    english = [line for line in validate.stdout.splitlines() if "/en/page.yaml" in line and "sections[" in line]
-    assert english and all("(Flesch-Kincaid)" in line for line in english)
+    text = run_cli("report", "--no-brochures").stdout
+    assert "(scores: Szigriszt-Pazos, INFLESZ scale; ! misses the target of 55)" in text
+    assert "(scores: Flesch-Kincaid; ! misses the target of 8)" in text
+    # figures for the clinic's reviewers, not validate lines: the approved text is not the editors' to reword
+    assert not [line for line in run_cli("validate").stdout.splitlines() if "sections[" in line]
 
 
 # SMS: Spanish keeps its letters, costs UCS-2 prices, and agrees with an independent segment calculator

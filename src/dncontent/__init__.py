@@ -8,7 +8,8 @@
 from .errors import BuildError, ContentError, DncontentError, Problem, UsageError
 from .options import BuildOptions
 from .pipeline import BuildResult, build, load_content, validate
+from .release import ReleaseRefused
 
-__all__ = ["BuildError", "BuildOptions", "BuildResult", "ContentError", "DncontentError", "Problem", "UsageError",
-           "build", "load_content", "validate"]
+__all__ = ["BuildError", "BuildOptions", "BuildResult", "ContentError", "DncontentError", "Problem", "ReleaseRefused",
+           "UsageError", "build", "load_content", "validate"]
 __version__ = "0.1.0"

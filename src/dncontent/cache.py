@@ -411,6 +411,50 @@ def _own_files(root: int) -> Iterator[tuple[float, int, str, str]]:
 
 
 _current: contextvars.ContextVar[ArtifactCache | None] = contextvars.ContextVar("dncontent_cache", default=None)
+_from_scratch: contextvars.ContextVar[bool] = contextvars.ContextVar("dncontent_from_scratch", default=False)
+_checks_root: contextvars.ContextVar[tuple[Path | None] | None] = contextvars.ContextVar("dncontent_checks_root",
+                                                                                       default=None)
+
+
+def remembered() -> ArtifactCache:
+    """Where checks keep what they worked out and may look it up again (composed text messages, locale tags):
+    the artifact cache (the one a build uses, none with --no-cache), and none inside `from_scratch()`.
+
+    A cache of its own, not the build's: what checks remember is not counted among a build's files."""
+    chosen = _checks_root.get()
+    root = None if _from_scratch.get() else chosen[0] if chosen else default_dir()
+    if root not in _remembered:  # one per folder and process: the folder is checked, and the code hashed, once
+        _remembered[root] = ArtifactCache(root)
+    return _remembered[root]
+
+
+_remembered: dict[Path | None, ArtifactCache] = {}
+
+
+@contextmanager
+def checks_remember_in(root: Path | None):
+    """Let checks remember what they work out under `root` (None: nowhere), as a build's cache does."""
+    token = _checks_root.set((root,))
+    try:
+        yield
+    finally:
+        _checks_root.reset(token)
+
+
+def scratch() -> bool:
+    """Whether this is a run inside `from_scratch()`: it reads and writes no cache at all."""
+    return _from_scratch.get()
+
+
+@contextmanager
+def from_scratch():
+    """Work everything out afresh, reading and writing no cache (a release): a damaged or planted entry in
+    any cache can then never reach what is published."""
+    token = _from_scratch.set(True)
+    try:
+        yield
+    finally:
+        _from_scratch.reset(token)
 
 
 def current() -> ArtifactCache:
@@ -458,6 +502,24 @@ def environment() -> str:
     return digest.hexdigest()
 
 
+def _tree(root: Path) -> list[tuple[str, str, os.stat_result]]:
+    """(path under `root` with forward slashes, path, stat) of each file under `root`, sorted; no __pycache__.
+    Plain os.scandir: every command that checks the cache pays for this walk."""
+    found = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry.path, entry.stat()))
+
+    walk(str(root), "")
+    return sorted(found)
+
+
 def versions(names: Iterable[str]) -> str:
     """"name version" of each installed distribution, read from the names of their dist-info folders.
 
@@ -473,6 +535,8 @@ def versions(names: Iterable[str]) -> str:
         except OSError:
             continue
         for item in listing:
+            if not item.endswith(".dist-info"):
+                continue
             match = re.fullmatch(r"(.+?)-([^-]+)\.dist-info", item)
             if match:
                 key = re.sub(r"[-_.]+", "_", match.group(1)).lower()

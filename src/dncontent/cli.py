@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .channels import CHANNELS
-from .errors import DncontentError, Problem, UsageError
+from .errors import DncontentError, Problem, UsageError, hinted_once
 
 content_option = click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
                               show_default=True, help="Content folder to read.")
@@ -18,7 +18,7 @@ content_option = click.option("--content", "content", type=click.Path(path_type=
 
 def _fail(exc: DncontentError) -> None:
     problems = getattr(exc, "problems", [])
-    for problem in problems:
+    for problem in hinted_once(problems):
         click.echo(problem.format(), err=True)
     click.secho(f"error: {exc}", fg="red", err=True)
     sys.exit(exc.exit_code)
@@ -26,13 +26,14 @@ def _fail(exc: DncontentError) -> None:
 
 def _summary(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
     files = len({p.file for p in errors})
     parts = []
     if errors:
         parts.append(f"Found {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}")
-    if warnings:
-        parts.append(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}")
+    for severity in ("warning", "note"):
+        count = sum(1 for p in problems if p.severity == severity)
+        if count:
+            parts.append(f"{count} {severity}{'s' * (count != 1)}")
     if not errors:
         parts.insert(0, "Content is valid")
     return ", ".join(parts)
@@ -54,8 +55,17 @@ class _Commands(click.Group):
 def main() -> None:
     """Keep patient-education material as one verified source and publish it to every channel.
 
-    Edit the YAML in content/, check it with `dncontent validate`, then `dncontent build`
-    writes the web page and snippets, the brochure PDFs, the JSON export and the text messages into build/.
+    `dncontent build` writes the web page and snippets, the brochure PDFs, the JSON export and the text
+    messages into build/. Publishing, step by step:
+
+    \b
+    1. edit content/          (`dncontent preview` shows every channel as you save)
+    2. dncontent validate     fix the errors, act on the warnings
+    3. dncontent signoff      record a clinician's review of the English
+    4. dncontent i18n ...     translate; then sign off each translation
+    5. dncontent build --release
+                              refuses, listing every reason, until nothing blocks it
+    6. deploy build/          as the release wrote it
     """
 
 
@@ -64,16 +74,18 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per problem; json: records for CI and editor tooling.")
 @click.option("--strict", is_flag=True,
-              help="Treat editorial warnings (reading grade, review dates, placeholder URLs, SMS near budget) as errors.")
-@click.option("--quiet", "-q", is_flag=True, help="Show errors and warnings only, not the info lines.")
+              help="Treat warnings (what a release refuses) as errors; notes and info lines never are.")
+@click.option("--quiet", "-q", is_flag=True, help="Show errors, warnings and notes only, not the info lines.")
 def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> None:
     """Check every content file and report all problems at once.
 
-    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...). Once the content is valid,
-    editorial checks add warnings (reading grade above target, review overdue or due within 30 days,
-    placeholder URLs, SMS within 10% of its budget) and info lines (each section's reading grade, the
-    review status). Exits 0 when the content is valid, 1 when it has errors (or warnings, with --strict),
-    2 on a usage error.
+    Each problem is one line: FILE:LINE:COL: FIELD: MESSAGE (hint: ...), the hint on the first line of
+    its kind only. Once the content is valid, editorial checks add warnings, which are what to act on before
+    publishing (`build --release` refuses them): placeholder URLs, drafts, review overdue, stale or
+    untranslated text, changes since the sign-off, our wording above its reading target; notes, which
+    block nothing (a review due within 30 days, a message within 10% of its budget); and info lines (the
+    review status). Reading scores of the approved page text are in `dncontent report`. Exits 0 when the
+    content is valid, 1 when it has errors (or warnings, with --strict), 2 on a usage error.
     """
     from .pipeline import validate as run_validate
 
@@ -88,7 +100,7 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
         click.echo(json.dumps({"valid": not errors, "summary": _summary(problems),
                                "problems": [p.as_record() for p in problems]}, indent=2, ensure_ascii=False))
     else:
-        for problem in problems:
+        for problem in hinted_once(problems):
             click.echo(problem.format())
         click.echo(_summary(problems), err=True)
     sys.exit(1 if errors else 0)
@@ -108,19 +120,27 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
               help="Also write print-shop brochures with 3 mm / 0.125 in bleed and crop marks.")
 @click.option("--no-cache", is_flag=True,
               help="Render everything from scratch in this process: no artifact cache, no print server.")
+@click.option("--release", is_flag=True,
+              help="Publish: refuse (writing nothing) while any error, unwaived warning or draft remains, listing "
+                   "every reason; render from scratch; record each locale's status and sign-off in the manifest.")
+@click.option("--allow-draft", "allow_draft", multiple=True, metavar="LOCALE",
+              help="With --release: publish this draft locale anyway, with its draft notices (repeatable).")
 def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
-          keep_html: bool, print_marks: bool, no_cache: bool) -> None:
+          keep_html: bool, print_marks: bool, no_cache: bool, release: bool, allow_draft: tuple[str, ...]) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
 
     Nothing is written if the content is invalid; a failed or interrupted build leaves the
-    previous output exactly as it was. Files whose inputs have not changed since an earlier build
-    are taken from the artifact cache instead of being rendered again; the output is the same.
+    previous output exactly as it was. Without --release this is the development build: files whose
+    inputs have not changed since an earlier build are taken from the artifact cache instead of being
+    rendered again (the output is the same), and its last line counts the warnings and what a release
+    would refuse. With --release it is how content is published: see `dncontent --help`.
     """
     from .options import BuildOptions
     from .pipeline import build as run_build
 
     options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
-                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache)
+                           keep_html=keep_html, print_marks=print_marks, no_cache=no_cache, release=release,
+                           allow_draft=allow_draft)
     progress = Progress() if Progress.wanted() else None
     try:
         result = run_build(options, progress=progress, print_server=True)
@@ -142,6 +162,13 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     state = " (already up to date)" if result.up_to_date else ""
     click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/{state} in {result.seconds:.1f}s: "
                f"{len(result.rendered)} rendered, {len(result.reused)} reused")
+    if release:
+        statuses = ", ".join(f"{locale} ({entry['status']})" for locale, entry in result.manifest["locales"].items())
+        click.echo(f"Released {statuses}; {out}/manifest.json records each locale's status and sign-off")
+    else:
+        from .release import summary
+
+        click.echo(summary(result.warnings, list(result.would_refuse)))
 
 
 def _on_a_terminal() -> bool:
@@ -217,6 +244,28 @@ def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
 
 @main.command()
 @content_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port (0 picks a free one).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the studio in the default browser.")
+def studio(content: Path, port: int, open_browser: bool) -> None:
+    """Edit the content in the browser, with every channel live beside the form.
+
+    Forms are made from the schemas, English beside its translation, with stale and untranslated
+    text marked. Each change is checked against the whole content before it is written, and written
+    keeping the YAML's comments and layout; an invalid value is shown at its field and not written.
+    Listens on 127.0.0.1 only; every write needs the page's own token and origin.
+    """
+    from .studio import serve
+
+    try:
+        serve(content=content, port=port, open_browser=open_browser)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+
+
+@main.command()
+@content_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-brochures", is_flag=True, help="Skip rendering the brochures to count their pages (faster).")
 def report(content: Path, output_format: str, no_brochures: bool) -> None:
@@ -246,13 +295,15 @@ def report(content: Path, output_format: str, no_brochures: bool) -> None:
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the review (default: today).")
 @click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), help="When the next review is due (default: 12 months on).")
 def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
-    """Record a clinician's sign-off of a locale's text, with a fingerprint of every unit approved.
+    """Record a clinician's sign-off of a locale, with a fingerprint of everything approved.
 
-    Writes review.last_reviewed, review.next_review, review.reviewed_by (and review.status: approved,
-    where the page has a status) and the signoff record into the locale's page.yaml, keeping its comments
-    and layout. From then on `dncontent validate` warns about every unit changed, added or removed since.
-    Refuses content that does not validate. Run it only for a review that happened: it says a clinician
-    approved this text.
+    Writes the signoff record (by, date, next_review and a fingerprint of every unit) into the locale's
+    page.yaml, keeping its comments and layout. It covers what patients see: the text, labels and text
+    messages, and the session minutes, links, clinic name, phone, email and SMS sender. The record is
+    what makes a locale approved, and only while it matches: after any change the locale is a draft
+    again and `dncontent validate` warns at the changed line. Every output takes its review date and
+    reviewer from this record. Refuses content that does not validate. Run it only for a review that
+    happened: it says a clinician approved this material.
     """
     from .governance.signoff import signoff as run_signoff
 
@@ -264,8 +315,9 @@ def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
     except DncontentError as exc:
         _fail(exc)
     since = "first sign-off" if result.first else f"{result.changed} changed since the last sign-off"
+    held = "; it stays a draft while its page.yaml says review.status: draft" if result.held else ""
     click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
-               f"{result.next_review} ({result.page})")
+               f"{result.next_review} ({result.page}){held}")
 
 
 @main.group()

@@ -16,7 +16,9 @@ class Problem(NamedTuple):
     field: str
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    # "error": not valid; "warning": to act on before publishing (a release refuses it unless waived);
+    # "note": a heads-up that blocks nothing; "info": the state of the material
+    severity: str = "error"
     code: str = "content"
 
     def format(self) -> str:
@@ -28,6 +30,21 @@ class Problem(NamedTuple):
 
     def as_record(self) -> dict:
         return self._asdict()
+
+
+SEVERITIES = ("error", "warning", "note", "info")
+
+
+def hinted_once(problems: list[Problem]) -> list[Problem]:
+    """The problems as a list prints them: a hint on the first problem of its kind (same check, same hint) and
+    left off the others, which would only repeat it."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for problem in problems:
+        kind = (problem.code, problem.hint)
+        out.append(problem._replace(hint="") if kind in seen else problem)
+        seen.add(kind)
+    return out
 
 
 class DncontentError(Exception):

@@ -251,8 +251,9 @@ def _steer(name: str, node: dict, profile: str) -> None:
 
 
 def _tidy(document: dict, profile: str) -> dict:
-    """What a real export also guarantees: unique ids per list, known cta ids, dates and minutes in order, paths
-    named after the document id, roles that follow links, the text's direction, and the revision of it all."""
+    """What a real export also guarantees: unique ids per list, known cta ids, dates and minutes in order, a draft
+    without review dates, paths named after the document id, roles that follow links, the text's direction, and
+    the revision of it all."""
     for key in TOP_LISTS + ("cta", "sections"):
         _unique_ids(document[key])
     document["direction"] = "rtl" if profile == "rtl" else "ltr"
@@ -272,8 +273,16 @@ def _tidy(document: dict, profile: str) -> dict:
     for number, section in enumerate(document["sections"]):
         wanted = len(section["cta"]) if cta_ids else 0
         section["cta"] = [cta_ids[(number + k) % len(cta_ids)] for k in range(min(wanted, len(cta_ids)))]
-    review = document["review"]
-    review["last_reviewed"], review["next_review"] = sorted((review["last_reviewed"], review["next_review"]))
+    review, labels = document["review"], document["labels"]
+    if review["status"] == "draft" or review["last_reviewed"] is None or review["next_review"] is None:
+        # a draft has no review: no dates, no reviewer, and the notice to show with it
+        review.update(status="draft", last_reviewed=None, next_review=None, reviewed_by=None)
+        labels.update(last_reviewed=None, next_review=None, reviewed_by=None,
+                      draft_notice=labels["draft_notice"] or "Draft")
+    else:
+        review["last_reviewed"], review["next_review"] = sorted((review["last_reviewed"], review["next_review"]))
+        labels.update(last_reviewed=labels["last_reviewed"] or "Last reviewed",
+                      next_review=labels["next_review"] or "Next review", draft_notice=None)
     minutes = document["facts"]["session_minutes"]
     minutes["min"], minutes["max"] = sorted((minutes["min"], minutes["max"]))
     document["revision"] = revision(document)

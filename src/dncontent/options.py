@@ -15,3 +15,5 @@ class BuildOptions(NamedTuple):
     print_marks: bool = False  # also write print-shop brochures with bleed and crop marks
     no_cache: bool = False  # render everything, neither reading nor filling the artifact cache
     cache_dir: Path | None = None  # where the artifact cache lives; None: the default (see cache.py)
+    release: bool = False  # publish: refuse what may not ship yet, render from scratch (see release.py)
+    allow_draft: tuple[str, ...] = ()  # locales a release may publish as drafts, with their draft notices

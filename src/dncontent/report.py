@@ -34,10 +34,10 @@ class SmsRow:
 class LocaleReport:
     locale: str
     title: str
-    last_reviewed: str
-    next_review: str
+    last_reviewed: str | None  # the sign-off's date; None for a draft
+    next_review: str | None
     review_status: str
-    status: str  # draft or approved
+    status: str  # draft or approved, as the sign-off earns it
     readability_formula: str | None
     readability_target: float | None
     sections: list[SectionRow] = field(default_factory=list)
@@ -51,9 +51,11 @@ class LocaleReport:
     untranslated: list[dict] = field(default_factory=list)
 
 
-def review_status(next_review: str, today: datetime.date) -> str:
+def review_status(next_review: str | None, today: datetime.date) -> str:
     from .validate.lints import review_state
 
+    if next_review is None:
+        return "not signed off"
     state, days = review_state(next_review, today)
     return f"overdue by {-days} days" if state == "overdue" else f"{state}, due in {days} days"
 
@@ -61,8 +63,7 @@ def review_status(next_review: str, today: datetime.date) -> str:
 def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
                  today: datetime.date | None = None) -> list[LocaleReport]:
     from .model import sms
-    from .validate.lints import readability_target, section_texts
-    from .validate.readability import formula_for, misses, scores
+    from .validate.readability import formula_for, readability_target, section_scores
 
     content: Content = load_content(content_dir)
     today = today or datetime.date.today()
@@ -71,16 +72,13 @@ def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
     reports = []
     for locale in content.in_order():
         page = content.locales[locale]
-        texts = section_texts(page)
         formula = formula_for(locale)
         target = readability_target(page, formula) if formula else None
         report = LocaleReport(locale, page.title, page.review.last_reviewed, page.review.next_review,
                               review_status(page.review.next_review, today), page.review.status,
                               formula.name if formula else None, target)
-        found = scores([t for _, _, t in texts], formula) if formula else [None] * len(texts)
-        for (i, section_id, text), score in zip(texts, found):
-            report.sections.append(SectionRow(section_id, page.sections[i].heading, len(text.split()), score,
-                                              score is not None and misses(score, target, formula)))
+        for row in section_scores(page):
+            report.sections.append(SectionRow(row.id, page.sections[row.index].heading, row.words, row.score, row.hard))
         for message, _text, measured in sms.messages(page):
             report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.length,
                                      measured.unit, measured.segments, message.segments))
@@ -106,9 +104,10 @@ def as_records(reports: list[LocaleReport]) -> list[dict]:
 def format_text(reports: list[LocaleReport]) -> str:
     lines: list[str] = []
     for r in reports:
-        draft = " DRAFT: not reviewed by a clinician" if r.status == "draft" else ""
-        lines += [f"{r.title} [{r.locale}]{draft}",
-                  f"Review: {r.status}, last {r.last_reviewed}, next {r.next_review} ({r.review_status})", ""]
+        draft = " DRAFT: not signed off by a clinician" if r.status == "draft" else ""
+        review = (f"Review: {r.status}, last {r.last_reviewed}, next {r.next_review} ({r.review_status})"
+                  if r.last_reviewed else f"Review: {r.status} ({r.review_status})")
+        lines += [f"{r.title} [{r.locale}]{draft}", review, ""]
         lines.append(f"  {'Section':20} {'Heading':44} {'Words':>5} {'Score':>6}")
         for s in r.sections:
             flag = " !" if s.hard else ""

@@ -94,8 +94,8 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
         canonical=paths.page_url(content, page),
         logo=paths.relative(logo, page_path(content, locale)) if logo else None,
         health_metadata=json_ld(health_metadata(page, content)),
-        last_reviewed=page.date(page.review.last_reviewed),
-        next_review=page.date(page.review.next_review))
+        last_reviewed=None if page.is_draft else page.date(page.review.last_reviewed),
+        next_review=None if page.is_draft else page.date(page.review.next_review))
     yield Artifact(page_path(content, locale), NAME, locale, "page", html.encode("utf-8"))
     for name, sections in snippet_sections(page).items():
         snippet = env.get_template("snippet.html").render(
@@ -199,8 +199,10 @@ def health_metadata(page: LocaleContent, content: Content) -> dict:
         "name": page.title,
         "url": paths.page_url(content, page),
         "inLanguage": page.locale,
-        "lastReviewed": page.review.last_reviewed,
-        "reviewedBy": {"@type": "Person", "name": page.review.reviewed_by} if page.review.reviewed_by else None,
+        # a draft claims no review: only a clinician's recorded sign-off gives these
+        "lastReviewed": None if page.is_draft else page.review.last_reviewed,
+        "reviewedBy": None if page.is_draft or not page.review.reviewed_by else {"@type": "Person",
+                                                                                "name": page.review.reviewed_by},
         "medicalAudience": "https://schema.org/Patient",
         "about": {key: value for key, value in therapy.items() if value},
         "author": clinic,

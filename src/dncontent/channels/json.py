@@ -17,7 +17,7 @@ from .pdf import PAPERS  # the brochures' papers; WeasyPrint is not imported wit
 NAME = "json"
 DESCRIPTION = "versioned JSON export and its JSON Schema, for apps"
 # Semver of the export's shape (schemas/export.schema.json): major for breaking changes, minor for additions.
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "2.0.0"
 # The published schema's name. The project owns no domain, so an https:// $id would point at nothing (or at
 # someone else); a URN names the contract without suggesting a place to fetch it from. It changes only with
 # the major version, so an app's copy of the schema stays the schema of every export it can read.
@@ -65,10 +65,9 @@ def export(page: LocaleContent, content: Content) -> dict:
         "title": page.title,
         "topic": page.topic,
         "url": paths.page_url(content, page),
-        "review": {"status": page.review.status, "last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
-                   "reviewed_by": page.review.reviewed_by},
+        "review": review(page),
         "source": {"title": page.source.title, "publisher": page.source.publisher, "url": page.source.url,
-                   "note": page.source.note},
+                   "captured": page.source.captured, "note": page.source.note},
         "brand": {
             "name": brand.name,
             # this locale's addresses: brand.yaml's links with its own overrides, and `phone` as a tel: link
@@ -100,6 +99,14 @@ def export(page: LocaleContent, content: Content) -> dict:
     return document
 
 
+def review(page: LocaleContent) -> dict:
+    """The review as the sign-off has it: a draft's dates and reviewer are null, whatever was typed anywhere."""
+    if page.is_draft:
+        return {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
+    return {"status": "approved", "last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
+            "reviewed_by": page.review.reviewed_by}
+
+
 def revision(document: dict) -> str:
     """sha256: and the hex digest of the export's canonical JSON without `revision`: it changes when any value does."""
     rest = {key: value for key, value in document.items() if key != "revision"}
@@ -119,13 +126,15 @@ def labels(page: LocaleContent) -> dict:
     words = page.labels
     titles = {"risks": words.risks_title, "contraindications": words.contraindications_title}
     shown_by = {s.list: s.heading for s in page.sections if s.list}
-    review = page.review
+    signed = review(page)
     return {
         "lists": {name: titles.get(name) or shown_by.get(name) for name in LISTS},
         "session_length": words.fill(words.session_length, range=page.session_range),
-        "last_reviewed": words.fill(words.last_reviewed, date=page.date(review.last_reviewed)),
-        "next_review": words.fill(words.next_review, date=page.date(review.next_review)),
-        "reviewed_by": words.fill(words.reviewed_by, name=review.reviewed_by) if review.reviewed_by else None,
+        "last_reviewed": words.fill(words.last_reviewed, date=page.date(signed["last_reviewed"]))
+        if signed["last_reviewed"] else None,
+        "next_review": words.fill(words.next_review, date=page.date(signed["next_review"]))
+        if signed["next_review"] else None,
+        "reviewed_by": words.fill(words.reviewed_by, name=signed["reviewed_by"]) if signed["reviewed_by"] else None,
         "draft_notice": words.draft_notice if page.is_draft else None,
     }
 
@@ -149,9 +158,8 @@ def index(content: Content, exports: dict[str, bytes]) -> dict:
              "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
              "revision": json.loads(exports[alt["locale"]])["revision"],
              "title": content.locales[alt["locale"]].title,
-             "review": {"status": content.locales[alt["locale"]].review.status,
-                        "last_reviewed": content.locales[alt["locale"]].review.last_reviewed,
-                        "next_review": content.locales[alt["locale"]].review.next_review},
+             "review": {key: value for key, value in review(content.locales[alt["locale"]]).items()
+                        if key != "reviewed_by"},
              "schema_version": SCHEMA_VERSION,
              "translated_from": alt["translated_from"]}
             for alt in alternates(content)
@@ -173,7 +181,7 @@ def consumer_schema(strict: dict | None = None) -> dict:
     """The schema apps validate against (build/json/schema.json), derived from the strict one.
 
     It accepts properties it does not describe, anywhere, and any schema_version of the same major version,
-    so an app that validates today keeps validating every later 1.x export.
+    so an app that validates today keeps validating every later export of the same major version.
     """
     strict = strict_schema() if strict is None else strict
     major = SCHEMA_VERSION.split(".")[0]

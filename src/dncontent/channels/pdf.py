@@ -264,7 +264,7 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False) -> str
         "qr_alt": labels.fill(labels.qr_alt, url=booking.url),
         "session_length": labels.fill(labels.session_length, range=page.session_range),
         "draft_notice": labels.draft_notice if page.is_draft else None,
-        "contact_line": contact_line(page),
+        "footer": footer(page),
         "last_reviewed": review_line(page),
         "page_of": labels.page_of,
     }
@@ -289,13 +289,22 @@ def _refuse_undrawable(html: str) -> None:
                          f"run `dncontent validate` to see where the text is")
 
 
-def review_line(page: LocaleContent) -> str:
-    """When the text was last reviewed and, once a clinician has signed it off, by whom: for every page's footer."""
+def review_line(page: LocaleContent) -> str | None:
+    """When a clinician signed the text off, and who, for every page's footer; None for a draft, which claims no
+    review (its draft notice is on every page instead)."""
+    if page.is_draft:
+        return None
     labels = page.labels
     parts = [labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed))]
     if page.review.reviewed_by:
         parts.append(labels.fill(labels.reviewed_by, name=page.review.reviewed_by))
     return " \u00b7 ".join(parts)
+
+
+def footer(page: LocaleContent) -> Markup:
+    """Every page's footer as CSS content: the contact line and, once signed off, the review line under it."""
+    review = review_line(page)
+    return Markup(css_string(contact_line(page)) + (Markup(' "\\A" ') + css_string(review) if review else ""))
 
 
 def contact_line(page: LocaleContent) -> str:

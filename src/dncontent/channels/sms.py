@@ -2,7 +2,8 @@
 
 Per locale it writes `sms/<locale>/<message-id>.txt`, the exact text to send (UTF-8, no trailing newline,
 because a newline would be sent and counted as a character), and `sms/<locale>/messages.json`, the
-measurements, each message's purpose, the consent it needs and how often it may be sent; and
+measurements, the locale's review status, and each message's purpose, the consent it needs, how often it may
+be sent and whether it is ready to send; and
 `sms/<locale>/keywords.json`, the replies to STOP, HELP, START and the locale's own keywords. Shared by every
 locale, `sms/registration.json` and `sms/registration.md` gather what a 10DLC campaign registration asks for.
 Composition and segment arithmetic live in model/sms.py, which validation uses too. A text that is over its
@@ -28,16 +29,20 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
     """The measurements of a locale's messages, for whoever sends them. Key order is part of the contract.
 
     `septets` is the GSM-7 length (null for UCS-2), `code_units` the UCS-2 length in UTF-16 code units
-    (null for GSM-7).
+    (null for GSM-7). `status` is the locale's review status; while it is `draft`, no message is
+    `ready_to_send` (the texts themselves never say "draft": they are what a patient would receive).
     """
+    ready = not page.is_draft
     return {
         "locale": page.locale,
+        # approved only while a clinician's recorded sign-off covers this locale's messages as they are
+        "status": "approved" if ready else "draft",
         "sender": page.brand.sms_sender,
         "messages": [
             {"id": message.id, "description": message.description, "encoding": measurement.encoding,
              "characters": measurement.characters, "septets": measurement.septets,
              "code_units": measurement.code_units, "segments": measurement.segments,
-             "budget": message.segments, "text": text, "purpose": message.purpose,
+             "budget": message.segments, "ready_to_send": ready, "text": text, "purpose": message.purpose,
              "consent": PURPOSES[message.purpose].consent,
              "frequency": page.brand.sms_frequency.get(message.purpose)}
             for message, text, measurement in composed
@@ -46,15 +51,18 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
 
 
 def keywords(page: LocaleContent, composed: list) -> dict:
-    """The replies to the keywords patients text, with the keywords each answers and what it costs."""
+    """The replies to the keywords patients text, with the keywords each answers and what it costs; like the
+    messages, none is `ready_to_send` while the locale is a draft."""
+    ready = not page.is_draft
     return {
         "locale": page.locale,
+        "status": "approved" if ready else "draft",
         "sender": page.brand.sms_sender,
         "replies": {
             reply.id: {"keywords": list(reply.keywords), "encoding": measurement.encoding,
                        "characters": measurement.characters, "septets": measurement.septets,
                        "code_units": measurement.code_units, "segments": measurement.segments,
-                       "budget": reply.segments, "text": text}
+                       "budget": reply.segments, "ready_to_send": ready, "text": text}
             for reply, text, measurement in composed
         },
     }
@@ -117,9 +125,9 @@ def registration_markdown(packet: dict) -> str:
 
 def reads(page: LocaleContent) -> LocaleContent:
     """The part of a locale's model the messages draw on: their bodies, the clinic, the calls to action, the
-    contraindications, the session length and the labels. Not the page's prose or its other lists."""
-    return page._replace(title="", topic="", review=None, source=None, sections=(), conditions=(), risks=(),
-                         session_phases=())
+    contraindications, the session length, the labels and the review status. Not the page's prose or its other
+    lists."""
+    return page._replace(title="", topic="", source=None, sections=(), conditions=(), risks=(), session_phases=())
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:

@@ -1,4 +1,5 @@
-"""What `dncontent validate` says about governance: changes since the sign-off, stale and untranslated text, waivers.
+"""What `dncontent validate` says about governance: drafts, changes since the sign-off, stale and untranslated text,
+waivers.
 
 Runs on valid content only, as the other editorial checks do. Everything here is a warning (an error under
 --strict) except a waiver that names a check that cannot be waived, which is an error.
@@ -13,12 +14,15 @@ from typing import NamedTuple
 from ..errors import Problem
 from ..load.yaml_reader import format_path
 from .fingerprint import fingerprint, normalise
-from .units import Unit, docs_by_locale, locale_units, source_locale, subjects
+from .review import Assessment, assess, signoff_command
+from .units import Unit, brand_doc, docs_by_locale, source_locale, subjects
 
-WAIVABLE = ("reading-grade", "sms-budget")  # warnings about approved wording the clinic may accept for a while
+WAIVABLE = ("reading-grade",)  # a reading score of our wording the clinic may accept for a while
 # Never waivable: a placeholder URL or a draft is not publishable, and stale, untranslated or unreviewed text
 # is exactly what the sign-off and the translation memory exist to catch.
 NOT_WAIVABLE = ("placeholder-url", "draft", "stale", "untranslated", "changed-since-signoff")
+# Never a warning, so nothing to waive: a note (near its limit) blocks nothing, an error (over it) must be fixed.
+NEVER_WARNINGS = ("sms-budget", "review-due")
 URLISH = re.compile(r"https?://\S+|www\.\S+|mailto:\S+|tel:\S+|\S+@\S+\.\S+")
 LETTERS = re.compile(r"[^\W\d_]+")
 LANGUAGES = {"en": "English", "es": "Spanish"}  # how messages name a source language; others go by their code
@@ -43,38 +47,43 @@ class Finding(NamedTuple):
     key: bool = False  # locate the mapping key rather than its value
 
 
-def lint(files, problems: list[Problem], today: datetime.date) -> list[Problem]:
+def lint(files, problems: list[Problem], today: datetime.date, assessed: dict | None = None) -> list[Problem]:
     """`problems` (the other editorial checks) plus governance's own, with accepted warnings waived."""
     located = {(f.locale, f.kind): f for f in files}
-    found = [_locate(located, f) for f in findings(files)]
+    found = [_locate(located, f) for f in findings(files, assessed)]
     return apply_waivers(files, problems + found, today)
 
 
-def findings(files) -> list[Finding]:
-    """Every governance finding in valid content: sign-off changes, then stale and untranslated units."""
+def findings(files, assessed: dict | None = None) -> list[Finding]:
+    """Every governance finding in valid content: sign-off and draft status, then stale and untranslated units.
+
+    `assessed` is each locale's sign-off assessment (review.assess), when the caller has made it already.
+    """
+    assessed = assess(files) if assessed is None else assessed
     docs = docs_by_locale(files)
-    brand = next((f.doc.data for f in files if f.kind == "brand" and f.doc is not None), {}) or {}
+    brand = brand_doc(files)
     names = [n for n in (brand.get("name"), (brand.get("sms") or {}).get("sender")) if isinstance(n, str)]
     source = source_locale(docs)
-    units = {locale: locale_units(kinds) for locale, kinds in docs.items()}
     out: list[Finding] = []
     for locale in sorted(docs):
-        out += signoff_findings(locale, docs[locale].get("page") or {}, units[locale])
+        out += signoff_findings(assessed[locale])
         if locale != source and source in docs:
-            out += translation_findings(locale, docs[locale].get("translation"), units[locale], units[source],
-                                        source, names)
+            out += translation_findings(locale, docs[locale].get("translation"), assessed[locale].text,
+                                        assessed[source].text, source, names)
     return out
 
 
-def status(files) -> dict[str, dict]:
+def status(files, assessed: dict | None = None) -> dict[str, dict]:
     """Per locale, for the report: the sign-off, and the units changed since it, stale and untranslated."""
     located = {(f.locale, f.kind): f for f in files}
+    assessed = assess(files) if assessed is None else assessed
     out: dict[str, dict] = {}
-    for locale, kinds in docs_by_locale(files).items():
-        signoff = (kinds.get("page") or {}).get("signoff") or {}
-        out[locale] = {"signed_off_by": signoff.get("by"), "signed_off_on": signoff.get("date"),
+    for locale, assessment in assessed.items():
+        signoff = assessment.signoff
+        out[locale] = {"signed_off_by": signoff.by if signoff else None,
+                       "signed_off_on": signoff.date if signoff else None,
                        "changed_since_signoff": [], "stale": [], "untranslated": []}
-    for finding in findings(files):
+    for finding in findings(files, assessed):
         if finding.severity != "warning" or not finding.unit:
             continue
         problem = _locate(located, finding)
@@ -87,37 +96,48 @@ def status(files) -> dict[str, dict]:
 
 
 def _locate(located, finding: Finding) -> Problem:
-    file = located[(finding.locale, finding.kind)]
+    file = located[(None, "brand") if finding.kind == "brand" else (finding.locale, finding.kind)]
     line, col = file.doc.where(finding.yaml_path, key=finding.key)
     return Problem(file.display, line, col, format_path(finding.yaml_path), finding.message, finding.hint,
                    severity=finding.severity, code=finding.code)
 
 
-def signoff_findings(locale: str, page: dict, units: list[Unit]) -> list[Finding]:
-    signoff = page.get("signoff")
-    again = f'dncontent signoff --locale {locale} --by "NAME, CREDENTIALS"'
-    if not isinstance(signoff, dict) or not isinstance(signoff.get("units"), dict):
-        return [Finding(locale, "page", ("review",), "no sign-off recorded: changes to the approved text are not "
-                        "tracked", f"once a clinician has reviewed the text, record it: {again}", "signoff", "info")]
-    who = f"the sign-off by {signoff.get('by')} on {signoff.get('date')}"
+def signoff_findings(assessment: Assessment) -> list[Finding]:
+    """Whether the locale is a draft and why; each unit changed, added or removed since its sign-off, where it is.
+
+    Brand-level values (the clinic's name, phone, links) are in every locale's sign-off, so a change to one is
+    reported once per signed-off locale, at brand.yaml's line, naming the locale.
+    """
+    locale, signoff = assessment.locale, assessment.signoff
+    again = signoff_command(locale)
+    if signoff is None:
+        if assessment.typed == "approved":
+            return []  # the typed status is an error already (review.refusals), saying the same at the same line
+        return [Finding(locale, "page", ("review", "status") if assessment.typed else (),
+                        f"locale {locale!r} is a draft: no clinician has signed off its text, and every output says so",
+                        f"once a clinician has reviewed it, record the sign-off: {again}", "draft")]
+    who = f"the sign-off by {signoff.by} on {signoff.date}"
     hint = f"have a clinician review it, then record the sign-off: {again}"
-    approved: dict = signoff["units"]
     out = []
-    for unit in units:
-        if unit.path not in approved:
-            out.append(Finding(locale, unit.kind, unit.yaml_path, f"added since {who} ({unit.path})", hint,
-                               "changed-since-signoff", unit=unit.path))
-        elif approved[unit.path] != fingerprint(unit.text):
-            out.append(Finding(locale, unit.kind, unit.yaml_path, f"changed since {who} ({unit.path})", hint,
-                               "changed-since-signoff", unit=unit.path))
-    present = {unit.path for unit in units}
-    for path in approved:
-        if path not in present:
-            out.append(Finding(locale, "page", ("signoff", "units", path), f"{path} was removed since {who}", hint,
-                               "changed-since-signoff", unit=path, key=True))
-    if not out:
-        out.append(Finding(locale, "page", ("signoff",), f"signed off by {signoff.get('by')} on {signoff.get('date')}: "
-                           f"all {len(units)} units as approved", "", "signoff", "info"))
+    for change in assessment.changes:
+        since = who if change.unit is None or change.unit.kind != "brand" else f"the {locale} sign-off by " \
+            f"{signoff.by} on {signoff.date}"
+        if change.how == "removed":
+            out.append(Finding(locale, "page", ("signoff", "units", change.path), f"{change.path} was removed since "
+                               f"{since}", hint, "changed-since-signoff", unit=change.path, key=True))
+        else:
+            out.append(Finding(locale, change.unit.kind, change.unit.yaml_path, f"{change.how} since {since} "
+                               f"({change.path})", hint, "changed-since-signoff", unit=change.path))
+    if out:
+        out.append(Finding(locale, "page", ("signoff",), f"locale {locale!r} is a draft again: {len(out)} unit(s) "
+                           f"changed, added or removed since {who}", hint, "draft", key=True))
+    elif assessment.held:
+        out.append(Finding(locale, "page", ("review", "status"), f"locale {locale!r} is kept a draft by "
+                           f"review.status, though signed off by {signoff.by} on {signoff.date}",
+                           "remove `status: draft` to publish it as approved", "draft"))
+    else:
+        out.append(Finding(locale, "page", ("signoff",), f"signed off by {signoff.by} on {signoff.date}: "
+                           f"all {len(assessment.units)} units as approved", "", "signoff", "info"))
     return out
 
 
@@ -205,9 +225,12 @@ def apply_waivers(files, problems: list[Problem], today: datetime.date) -> list[
             check = waiver.get("check")
             if check not in WAIVABLE:
                 guess = difflib.get_close_matches(str(check), WAIVABLE, n=1)
-                why = ("must be fixed, not waived" if check in NOT_WAIVABLE else "is not a check that can be waived")
+                why = ("must be fixed, not waived" if check in NOT_WAIVABLE else
+                       "is never a warning: a note blocks nothing, an error must be fixed" if check in NEVER_WARNINGS
+                       else "is not a check that can be waived")
+                known = check in NOT_WAIVABLE or check in NEVER_WARNINGS
                 extra.append(_at(page, ("waivers", i, "check"), f"waiver: {check!r} {why}",
-                                 f"did you mean {guess[0]!r}?" if guess and check not in NOT_WAIVABLE else
+                                 f"did you mean {guess[0]!r}?" if guess and not known else
                                  f"waivable checks: {', '.join(WAIVABLE)}", "error", "waiver"))
             elif str(waiver.get("until")) < today.isoformat():
                 extra.append(_at(page, ("waivers", i, "until"), f"waiver for {check} on {waiver.get('unit')!r} expired "

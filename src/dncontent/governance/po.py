@@ -76,11 +76,17 @@ def _metadata(t: Translation, source_docs: dict) -> dict:
         plural_forms, team = "nplurals=2; plural=(n != 1);", t.locale
     # dates from the content, not the clock, so the same content always gives the same file
     return {"Project-Id-Version": "dncontent",
-            "POT-Creation-Date": f"{source_docs['page']['review']['last_reviewed']} 00:00+0000",
-            "PO-Revision-Date": f"{page['review']['last_reviewed']} 00:00+0000",
+            "POT-Creation-Date": f"{_content_date(source_docs['page'])} 00:00+0000",
+            "PO-Revision-Date": f"{_content_date(page)} 00:00+0000",
             "Language": t.locale, "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
             "Content-Transfer-Encoding": "8bit", "Plural-Forms": plural_forms, "Last-Translator": "",
             "Language-Team": team, "X-Source-Language": t.source}
+
+
+def _content_date(page: dict) -> str:
+    """The date a page's text was last settled: its sign-off, else the date it was captured from its source."""
+    signoff = page.get("signoff") if isinstance(page.get("signoff"), dict) else {}
+    return signoff.get("date") or page["source"].get("captured") or "1970-01-01"
 
 
 def _describe(unit: Unit, docs: dict, labels_schema: dict) -> str:

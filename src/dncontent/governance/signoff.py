@@ -1,9 +1,11 @@
-"""`dncontent signoff`: record that a clinician reviewed a locale's text, and a fingerprint of every unit approved.
+"""`dncontent signoff`: record that a clinician reviewed a locale, with a fingerprint of everything approved.
 
-It writes, in the locale's page.yaml: `review.last_reviewed`, `review.next_review` (12 months on unless
-given), `review.reviewed_by`, `review.status: approved` where the page has a status, and `signoff` (who, when,
-and unit path -> fingerprint). Signing off is the act of a clinician's review, so this command is the one
-place that marks a locale approved; nothing else in dncontent does.
+It writes one record in the locale's page.yaml, `signoff`: who (`by`), when (`date`), when the next review is
+due (`next_review`, 12 months on unless given) and `units`, unit path -> fingerprint of every unit the
+clinician approved: the text, and the values patients see with it (the session minutes, each link as this
+locale resolves it, the clinic's name, phone, email and SMS sender). Signing off is the act of a clinician's
+review, so this record is the only thing that makes a locale approved (governance/review.py), and only while
+it matches the content; the review date and reviewer every channel shows come from it.
 """
 from __future__ import annotations
 
@@ -16,8 +18,12 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..errors import ContentError, UsageError
 from .fingerprint import fingerprint
-from .units import docs_by_locale, locale_units
+from .review import DRAFT, one_year_after
+from .units import brand_doc, docs_by_locale, signed_units
 from .yamledit import Document, WriteRefused, set_text, write_all
+
+# What signing off resolves, so it does not stop a sign-off: `status: approved` typed before any sign-off.
+RESOLVED_BY_SIGNOFF = ("review-status",)
 
 
 class SignoffResult(NamedTuple):
@@ -26,13 +32,7 @@ class SignoffResult(NamedTuple):
     changed: int  # units whose fingerprint the sign-off changed, added or removed
     next_review: str
     first: bool  # no earlier sign-off was recorded
-
-
-def one_year_after(date: datetime.date) -> datetime.date:
-    try:
-        return date.replace(year=date.year + 1)
-    except ValueError:  # 29 February
-        return date.replace(year=date.year + 1, day=28)
+    held: bool = False  # page.yaml keeps the locale a draft (`review.status: draft`) all the same
 
 
 def signoff(content: Path | str, locale: str, by: str, date: datetime.date | None = None,
@@ -50,14 +50,14 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
     next_review = next_review or one_year_after(date)
     if next_review <= date:
         raise UsageError(f"--next-review {next_review} must be after the sign-off date {date}")
-    errors = [p for p in validate(root) if p.severity == "error"]
+    errors = [p for p in validate(root) if p.severity == "error" and p.code not in RESOLVED_BY_SIGNOFF]
     if errors:
         raise ContentError(errors)
     files, _ = check_content(root)
     docs = docs_by_locale(files)
     if locale not in docs:
         raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
-    units = locale_units(docs[locale])
+    units = signed_units(docs[locale], brand_doc(files))
     page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
     doc = Document(page_path, root)
     first = not isinstance(doc.data.get("signoff"), dict)
@@ -70,7 +70,9 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
             raise WriteRefused("the sign-off would leave content that does not validate; nothing was written",
                                problems)
         write_all([(page_path, text)], root)
-    return SignoffResult(page_path, len(units), changed, next_review.isoformat(), first)
+    review = doc.data.get("review")
+    held = isinstance(review, dict) and review.get("status") == DRAFT
+    return SignoffResult(page_path, len(units), changed, next_review.isoformat(), first, held)
 
 
 def reviewer(by: str) -> str:
@@ -93,18 +95,20 @@ def reviewer(by: str) -> str:
 
 
 def record(page, units: dict[str, str], by: str, date: datetime.date, next_review: datetime.date) -> int:
-    """Write the sign-off into a round-trip page document, touching only what differs. Returns units changed."""
-    review = page["review"]
-    _set(review, "last_reviewed", DoubleQuotedScalarString(date.isoformat()))
-    _set(review, "next_review", DoubleQuotedScalarString(next_review.isoformat()))
-    _set(review, "reviewed_by", by)
-    if "status" in review:
-        _set(review, "status", "approved")
+    """Write the sign-off into a round-trip page document, touching only what differs. Returns units changed.
+
+    Only the `signoff` record is written: the status follows from it, and `review.status: draft`, if the page
+    has it, is an editor's choice to keep the locale a draft, which a sign-off leaves as it is.
+    """
     if not isinstance(page.get("signoff"), dict):
         page["signoff"] = CommentedMap()
     signoff = page["signoff"]
     _set(signoff, "by", by)
     _set(signoff, "date", DoubleQuotedScalarString(date.isoformat()))
+    if "next_review" not in signoff:
+        signoff.insert(2, "next_review", DoubleQuotedScalarString(next_review.isoformat()))
+    else:
+        _set(signoff, "next_review", DoubleQuotedScalarString(next_review.isoformat()))
     if not isinstance(signoff.get("units"), dict):
         signoff["units"] = CommentedMap()
     approved = signoff["units"]

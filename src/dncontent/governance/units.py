@@ -4,6 +4,11 @@ A unit path reads like `risks/nerve-damage/label` or `sections/benefits/paragrap
 1). Paths are built from ids, never from list positions, so they survive reordering and name the same unit
 in every locale. Units are read from the validated documents, not the model, so any key a labels file holds
 is a unit (`labels/<key>`, or `labels/<key>/<n>` for a list of wordings), except the text direction.
+
+A sign-off covers more than the text: `signed_units` adds the values patients also see, which are not
+translated: the session minutes (`facts/session_minutes/min`), each link as the locale resolves it (`links/<id>`,
+at the locale's override in cta.yaml or else at brand.yaml), and the clinic's name, phone, email and SMS sender
+(`brand/name`, `brand/phone`, `brand/email`, `brand/sms_sender`, at brand.yaml).
 """
 from __future__ import annotations
 
@@ -24,10 +29,10 @@ NOT_TEXT_LABELS = ("direction",)  # ltr/rtl: a setting, not wording
 
 
 class Unit(NamedTuple):
-    """One approved, translatable piece of text and where it lives."""
+    """One approved piece of text (or value) and where it lives."""
 
     path: str  # e.g. risks/nerve-damage/label
-    kind: str  # the content file it is in: risks
+    kind: str  # the content file it is in: risks (brand: brand.yaml, shared by every locale)
     yaml_path: tuple  # where in that file: ("risks", 3, "label")
     text: str
 
@@ -63,6 +68,45 @@ def locale_units(docs: Mapping[str, dict]) -> list[Unit]:
             units += [Unit(f"labels/{key}/{n}", "labels", (key, n - 1), text)
                       for n, text in enumerate(value, start=1) if isinstance(text, str)]
     return units
+
+
+def value_units(docs: Mapping[str, dict], brand: Mapping | None) -> list[Unit]:
+    """What a locale shows patients besides its text: facts, links as this locale resolves them, the clinic's
+    name, phone, email and SMS sender. Values, not wording: signed off, never translated."""
+    units: list[Unit] = []
+    facts = (docs.get("session") or {}).get("facts")
+    minutes = facts.get("session_minutes") if isinstance(facts, dict) else None
+    for bound in ("min", "max"):
+        if isinstance(minutes, dict) and isinstance(minutes.get(bound), (int, float)):
+            units.append(Unit(f"facts/session_minutes/{bound}", "session", ("facts", "session_minutes", bound),
+                              str(minutes[bound])))
+    brand = brand if isinstance(brand, Mapping) else {}
+    overrides = {item["id"]: (i, item["url"]) for i, item in _items(docs.get("cta") or {}, "links")
+                 if isinstance(item.get("url"), str)}
+    for i, link in _items(brand, "links"):
+        if link["id"] in overrides:
+            j, url = overrides[link["id"]]
+            units.append(Unit(f"links/{link['id']}", "cta", ("links", j, "url"), url))
+        elif isinstance(link.get("url"), str):
+            units.append(Unit(f"links/{link['id']}", "brand", ("links", i, "url"), link["url"]))
+    sms = brand.get("sms") if isinstance(brand.get("sms"), Mapping) else {}
+    for name, value, yaml_path in (("name", brand.get("name"), ("name",)), ("phone", brand.get("phone"), ("phone",)),
+                                   ("email", brand.get("email"), ("email",)),
+                                   ("sms_sender", sms.get("sender"), ("sms", "sender"))):
+        if isinstance(value, str):
+            units.append(Unit(f"brand/{name}", "brand", yaml_path, value))
+    return units
+
+
+def signed_units(docs: Mapping[str, dict], brand: Mapping | None) -> list[Unit]:
+    """Everything a sign-off of one locale covers: its text units, then its values."""
+    return locale_units(docs) + value_units(docs, brand)
+
+
+def brand_doc(files) -> dict:
+    """brand.yaml's document, or {} when it is missing or not a mapping."""
+    doc = next((f.doc.data for f in files if f.locale is None and f.kind == "brand" and f.doc is not None), None)
+    return doc if isinstance(doc, dict) else {}
 
 
 def _items(doc: dict, field: str) -> Iterator[tuple[int, dict]]:

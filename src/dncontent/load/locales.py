@@ -20,8 +20,22 @@ def locale_problem(tag: str) -> tuple[str, str] | None:
     """None when `tag` is a usable locale tag; otherwise (message, hint) saying what to write instead.
 
     Babel parses the tag and must know the locale (its dates, lists and numbers come from CLDR), and the
-    folder name must be written the conventional way, so file names and the export's `locale` agree.
+    folder name must be written the conventional way, so file names and the export's `locale` agree. A tag
+    found usable is remembered in the artifact cache (under Babel's version), so `validate` need not load Babel.
     """
+    from .. import cache
+
+    store = cache.remembered()
+    key = store.key("locale-tag", tag)
+    if store.get(key, []) is not None:
+        return None
+    problem = _babel_problem(tag)
+    if problem is None:
+        store.put(key, [])
+    return problem
+
+
+def _babel_problem(tag: str) -> tuple[str, str] | None:
     from babel import Locale, UnknownLocaleError
     from babel.core import parse_locale
 

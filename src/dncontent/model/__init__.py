@@ -46,10 +46,16 @@ class Section(NamedTuple):
 
 
 class Review(NamedTuple):
-    last_reviewed: str
-    next_review: str
-    reviewed_by: str | None = None
-    status: str = "approved"  # draft: no clinician has reviewed this locale's text; channels say so
+    """A locale's review as the sign-off record has it (governance/review.py): never typed by hand.
+
+    approved: a clinician's recorded sign-off matches the text, so channels show its date and reviewer.
+    draft: no sign-off matches it; channels say so, and show no review date or reviewer.
+    """
+
+    status: str = "draft"
+    last_reviewed: str | None = None  # the sign-off's date, YYYY-MM-DD
+    next_review: str | None = None
+    reviewed_by: str | None = None  # the clinician who signed it off
 
 
 class Source(NamedTuple):
@@ -57,6 +63,7 @@ class Source(NamedTuple):
     publisher: str
     url: str | None = None
     note: str | None = None
+    captured: str | None = None  # when the text was taken from the source, YYYY-MM-DD
 
 
 class SessionMinutes(NamedTuple):
@@ -172,7 +179,7 @@ class LocaleContent(NamedTuple):
 
     @property
     def is_draft(self) -> bool:
-        return self.review.status == "draft"
+        return self.review.status != "approved"
 
     def date(self, iso: str) -> str:
         """An ISO date written the locale's way (CLDR): November 20, 2026; 20 de noviembre de 2026."""
@@ -257,13 +264,16 @@ def source_of_facts(locales) -> str | None:
     return SOURCE_LOCALE if SOURCE_LOCALE in locales else (locales[0] if locales else None)
 
 
-def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content:
+def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: dict[str, Review] | None = None
+                ) -> Content:
     """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed.
 
     Facts are typed once: the session length in the source locale's session.yaml, the phone number in
     brand.yaml. Every locale inherits them, and its text's fact placeholders are filled in here (model/facts.py),
-    so every channel shows the same values.
+    so every channel shows the same values. `reviews` is each locale's review as its sign-off earns it
+    (governance.review.assess); a locale without one is a draft.
     """
+    reviews = reviews or {}
     b = docs[(None, "brand")]
     phone = _phone(b)
     brand = Brand(
@@ -292,7 +302,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict]) -> Content
         locales[locale] = LocaleContent(
             locale=locale, brand=brand, id=page["id"], title=f(page["title"]), topic=f(page["topic"]),
             url=page.get("url"),
-            review=Review(**{key: page["review"][key] for key in Review._fields if key in page["review"]}), source=Source(**page["source"]),
+            review=reviews.get(locale, Review()), source=Source(**page["source"]),
             sections=tuple(Section(id=s["id"], heading=f(s.get("heading")),
                                    paragraphs=tuple(map(f, _t(s["paragraphs"]))), list=s.get("list"),
                                    closing=tuple(map(f, _t(s.get("closing")))), cta=_t(s.get("cta")))

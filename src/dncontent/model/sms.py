@@ -227,6 +227,39 @@ def _composed(page: LocaleContent, texts) -> list:
     return composed
 
 
+def remembered(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
+    """`messages(page)`, the texts taken from the artifact cache when nothing they are composed from has changed
+    (the locale's messages, names, links, short forms and session length, the template, dncontent's code and the
+    libraries' versions): `validate` and a build's checks then load neither the template engine nor CLDR's data.
+    Measured every time; composed afresh in a release (see `cache.from_scratch`)."""
+    return _remembered(page, "sms-text", page.sms, messages)
+
+
+def remembered_replies(page: LocaleContent) -> list[tuple[SmsReply, str, Measurement]]:
+    """`replies(page)`, cached as `remembered` caches the messages."""
+    return _remembered(page, "sms-reply", page.sms_replies, replies)
+
+
+def _remembered(page: LocaleContent, kind: str, texts, composed_afresh) -> list:
+    from .. import cache as artifacts
+
+    store = artifacts.remembered()
+    key = store.key(kind, page.locale, repr((texts, page.brand, page.labels, page.links,
+                                             page.session_minutes, page.cta, page.contraindications)))
+    entry = store.get(key, [(_text_path(page, kind, t), "sms", page.locale, "composed") for t in texts])
+    if entry is not None:
+        return [(text, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
+                for text, part in zip(texts, entry.parts)]
+    composed = composed_afresh(page)
+    store.put(key, [artifacts.Part(_text_path(page, kind, t), "sms", page.locale, "composed", text.encode("utf-8"))
+                    for t, text, _ in composed])
+    return composed
+
+
+def _text_path(page: LocaleContent, kind: str, message: SmsMessage | SmsReply) -> str:
+    return f"{kind}/{page.locale}/{message.id}"
+
+
 def problems(page: LocaleContent) -> list[Problem]:
     """One problem per message or keyword reply of the locale that cannot be sent as written."""
     return [found for entry in messages(page) + replies(page) if (found := check(page, *entry))]

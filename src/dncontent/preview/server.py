@@ -72,16 +72,28 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # one line per request would bury the rebuild messages
 
     def _handle(self, send_body: bool) -> None:
+        checked = self._checked_request(send_body)
+        if checked is not None:
+            self._route(*checked, send_body)
+
+    def _checked_request(self, send_body: bool):
+        """(path, the split URL) of a request from an allowed host with a plain path; else answers it and None."""
         if not self._host_allowed():
-            return self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost or 127.0.0.1, with its "
-                                                     "port, and only to its own pages.", send_body)
+            self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost or 127.0.0.1, with its "
+                                              "port, and only to its own pages.", send_body)
+            return None
         raw = self.path
         if not raw.startswith("/") or raw.startswith("//") or SUSPICIOUS.search(raw):
-            return self._error(HTTPStatus.BAD_REQUEST, "Bad path.", send_body)
+            self._error(HTTPStatus.BAD_REQUEST, "Bad path.", send_body)
+            return None
         parts = urlsplit(raw)
         path = unquote(parts.path)
         if any(segment in (".", "..") for segment in path.split("/")) or "\x00" in path:
-            return self._error(HTTPStatus.BAD_REQUEST, "Bad path.", send_body)
+            self._error(HTTPStatus.BAD_REQUEST, "Bad path.", send_body)
+            return None
+        return path, parts
+
+    def _route(self, path: str, parts, send_body: bool) -> None:
         snapshot = self.server.preview.snapshot
         if path in ("/", "/view"):
             render = self.server.render_page if path == "/" else self.server.render_view

@@ -27,6 +27,15 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How hard each section of a locale's approved prose is to read: figures for the clinic's reviewers."""
+
+    formula: str | None  # None: no formula for the language
+    target: float | None
+    sections: tuple = ()  # readability.SectionScore, in page order
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """One consistent view of the preview. Replaced whole, never changed, so readers need no lock."""
 
@@ -36,7 +45,8 @@ class Snapshot:
     locales: Mapping[str, str] = field(default_factory=dict)  # locale -> page title
     drafts: frozenset = frozenset()  # locales whose text no clinician has reviewed
     problems: tuple[Problem, ...] = ()
-    notes: tuple[Problem, ...] = ()  # editorial warnings from `dncontent validate` (reading grade, review, URLs)
+    notes: tuple[Problem, ...] = ()  # editorial warnings and notes from `dncontent validate` (what a release refuses)
+    reading: Mapping[str, "Reading"] = field(default_factory=dict)  # locale -> its sections' reading scores
     failures: tuple[Failure, ...] = ()
     failed: frozenset[str] = frozenset()  # channels that stopped on a problem: their panels say so
     background: str = "idle"  # idle | rendering | ready
@@ -59,6 +69,7 @@ class LivePreview:
         self.content = Path(content)
         self.options = BuildOptions(content=self.content)
         self.log = log
+        self.background_delay = BACKGROUND_DELAY
         self.snapshot = Snapshot()
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
@@ -72,11 +83,7 @@ class LivePreview:
         from ..pipeline import load_content
 
         started = time.monotonic()
-        with self._changed:
-            self._generation += 1
-            generation = self._generation
-            self._background_job = None
-            self._publish(rebuilding=True)
+        generation = self._begin()
         try:
             content = load_content(self.content)
         except Exception as exc:  # even a bug must not take the preview down; it is shown instead
@@ -84,13 +91,32 @@ class LivePreview:
             detail = str(exc) if isinstance(exc, DncontentError) else traceback.format_exc()
             failures = () if problems else (Failure("The content could not be read", detail),)
             self._log_problems(problems, failures)
-            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(),
+            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(), reading={},
                                  failures=failures,
                                  failed=frozenset(CHANNELS), background="idle", built_at=time.time())
+        return self._show(generation, content, editorial_warnings(self.content), started)
+
+    def show(self, content: Content, notes: tuple[Problem, ...]) -> Snapshot:
+        """Render content the caller has just loaded and validated (with its editorial warnings), as `rebuild`
+        would from the files: the studio saves this way without reading the content twice."""
+        started = time.monotonic()
+        return self._show(self._begin(), content, notes, started)
+
+    def _begin(self) -> int:
+        """Start a rebuild: say so, and make any brochure still rendering from older content stale."""
+        with self._changed:
+            self._generation += 1
+            self._background_job = None
+            self._publish(rebuilding=True)
+            return self._generation
+
+    def _show(self, generation: int, content: Content, notes: tuple[Problem, ...], started: float) -> Snapshot:
+        from ..channels import CHANNELS
+
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
         rendered = render_channels(fast, content, self.options)
         self._tell(rendered)
-        notes = editorial_warnings(self.content)
+        reading = reading_scores(content)
         seconds = time.monotonic() - started
         self._log_problems(rendered.problems, rendered.failures)
         self.log(f"updated {', '.join(fast)} in {seconds:.2f}s: {rendered.summary()}")
@@ -101,7 +127,7 @@ class LivePreview:
                 failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
                 locales={locale: content.locales[locale].title for locale in content.in_order()},
                 drafts=frozenset(locale for locale, page in content.locales.items() if page.is_draft),
-                built_at=time.time())
+                reading=reading, built_at=time.time())
 
     def wait_for_change(self, version: int | None, timeout: float) -> Snapshot:
         """The snapshot once its version differs from `version`, or the current one after `timeout` seconds."""
@@ -121,7 +147,7 @@ class LivePreview:
                 self._changed.wait_for(lambda: self._background_job is not None)
                 # Let the browser fetch the fast channels first (WeasyPrint holds the GIL for seconds), and let
                 # a burst of saves settle into one render.
-                while self._changed.wait_for(lambda: self._background_job is None, timeout=BACKGROUND_DELAY):
+                while self._changed.wait_for(lambda: self._background_job is None, timeout=self.background_delay):
                     self._changed.wait_for(lambda: self._background_job is not None)
                 generation, content = self._background_job
                 self._background_job = None
@@ -202,10 +228,27 @@ def render_channels(names: Iterable[str], content: Content, options: BuildOption
 
 
 def editorial_warnings(content: Path) -> tuple[Problem, ...]:
-    """What `dncontent validate` warns about in valid content; the preview lists these without stopping."""
+    """What `dncontent validate` warns about, and its notes, in valid content; the preview lists these without
+    stopping."""
     from ..pipeline import validate
 
     try:
-        return tuple(p for p in validate(content) if p.severity == "warning")
+        return tuple(p for p in validate(content) if p.severity in ("warning", "note"))
     except Exception:  # the checks are advice: the preview goes on without them
         return ()
+
+
+def reading_scores(content: Content) -> dict[str, Reading]:
+    """Each locale's section scores, as `dncontent report` shows them."""
+    from ..validate.readability import formula_for, readability_target, section_scores
+
+    out = {}
+    try:
+        for locale in content.in_order():
+            page = content.locales[locale]
+            formula = formula_for(locale)
+            out[locale] = Reading(formula.name if formula else None,
+                                  readability_target(page, formula) if formula else None, tuple(section_scores(page)))
+    except Exception:  # figures for reviewers: the preview goes on without them
+        return {}
+    return out

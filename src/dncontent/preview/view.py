@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from ..errors import hinted_once
 from ..write import Artifact
 from .state import Snapshot
 
@@ -50,6 +51,7 @@ class LocaleView:
     sms_note: str = ""
     json_text: str = ""
     json_file: Frame | None = None
+    reading: object = None  # state.Reading: the sections' reading scores
     keys: dict[str, str] = field(default_factory=dict)  # panel -> digest of what it shows, to skip unchanged ones
 
     def panel_ids(self) -> list[str]:
@@ -80,7 +82,7 @@ def _is_page(artifact: Artifact) -> bool:
 def locale_views(snapshot: Snapshot) -> list[LocaleView]:
     views = []
     for locale, title in snapshot.locales.items():
-        view = LocaleView(locale, title, locale in snapshot.drafts)
+        view = LocaleView(locale, title, locale in snapshot.drafts, reading=snapshot.reading.get(locale))
         mine = [a for a in snapshot.artifacts.values() if a.locale == locale]  # in the order channels made them
         html = [a for a in mine if a.format == "html" and a.path.endswith(".html")]
         # Stylesheets and fonts change how every page and snippet looks, so they count towards their keys.
@@ -97,7 +99,7 @@ def locale_views(snapshot: Snapshot) -> list[LocaleView]:
             view.json_text = _pretty(exports[0].data)
         failed = snapshot.failed
         view.keys = {
-            "page": _digest("html" in failed, *(a.data for a in html if _is_page(a)), *styles),
+            "page": _digest("html" in failed, view.reading, *(a.data for a in html if _is_page(a)), *styles),
             "sms": _digest("sms" in failed, *(a.data for a in sms)),
             "brochure": _digest("pdf" in failed, snapshot.background, *(a.data for a in pdfs)),
             "json": _digest("json" in failed, *(a.data for a in exports)),
@@ -163,7 +165,8 @@ def context(snapshot: Snapshot, content_label: str) -> dict:
         "background": snapshot.background,
         "locales": locales, "failed": snapshot.failed, "problems": snapshot.problems, "failures": snapshot.failures,
         "problems_key": _digest([p.format() for p in snapshot.problems], [f.detail for f in snapshot.failures]),
-        "notes": snapshot.notes, "notes_key": _digest([p.format() for p in snapshot.notes]),
+        "notes": hinted_once(snapshot.notes), "notes_key": _digest([p.format() for p in snapshot.notes]),
+        "warning_count": sum(1 for p in snapshot.notes if p.severity == "warning"),
         "layout": _digest(panels, sorted(snapshot.failed)),
         "shared": [_frame(a) for a in files if a.locale is None and a.format != "html"],
         "files": [(_frame(a), a.format, len(a.data)) for a in files],

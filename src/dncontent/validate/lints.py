@@ -1,11 +1,17 @@
-"""Editorial checks on valid content: reading grade, review dates, placeholder URLs, SMS budgets.
+"""Editorial checks on valid content: review dates, drafts, placeholder URLs, SMS budgets, the reading of our wording.
 
-They report warnings (errors under --strict) and, for reading grades and review dates, an info line, so
-editors see the state of the material on every save.
+A warning is something to act on before publishing: `dncontent build --release` refuses content with one that
+is not waived (and `--strict` makes them errors). A note is a heads-up that blocks nothing (a review due
+soon, a message near its budget). Info lines state the material's condition (the review dates).
+
+Reading scores of the approved page prose are figures in `dncontent report` and the preview, not lines here:
+no editor may reword the clinic's approved copy or its faithful translation. What we write ourselves around
+it (labels, SMS bodies, contraindication short forms) is held to the reading target.
 """
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,12 +19,17 @@ from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import format_path
 from ..model import Content, LocaleContent
-from .readability import Formula, describe, formula_for, misses, scores
+from .readability import describe, formula_for, misses, readability_target, scores
 
 DUE_SOON_DAYS = 30
-NEAR_BUDGET = 0.9  # warn when a message uses more than 90% of its segment budget
+NEAR_BUDGET = 0.9  # a note when a message uses more than 90% of its segment budget
 PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net", "localhost")
 PLACEHOLDER_SUFFIXES = (".example", ".test", ".invalid", ".localhost", ".example.com", ".example.org", ".example.net")
+# A readability formula averages over sentences: below this many words (a caption, a button, a short form, a
+# one-line message) its figure says nothing ("Patient information" alone scores grade 20), so it is not taken.
+MIN_WORDS = 20
+TEXT_PLACEHOLDER = re.compile(r"\{[^{}]*\}")  # {clinic}, {url:contact}, {date}: filled in with names and numbers
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 class _Locator:
@@ -31,54 +42,46 @@ class _Locator:
         return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
 
 
-def lint(files: list[ContentFile], content: Content, today: datetime.date | None = None) -> list[Problem]:
+def lint(files: list[ContentFile], content: Content, today: datetime.date | None = None, *,
+         assessed: dict | None = None) -> list[Problem]:
+    """The editorial checks, then governance's (`assessed`: each locale's sign-off assessment, if made already)."""
     where = _Locator(files)
     today = today or datetime.date.today()
     problems = list(_placeholder_urls(where, content))
     for page in content.locales.values():
-        problems += _reading_grades(where, page)
+        problems += _our_wording(where, page)
         problems += _review(where, page, today)
-        problems += _draft(where, page)
         problems += _sms_budgets(where, page)
     problems += _sms_costs(content)
-    from ..governance import checks  # sign-off, stale and untranslated text, waivers
+    from ..governance import checks  # sign-off, drafts, stale and untranslated text, waivers
 
-    return checks.lint(files, problems, today)
-
-
-def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:
-    """(index, section id, prose) for each section: its paragraphs, closing text and, for the session, phases."""
-    out = []
-    for i, section in enumerate(page.sections):
-        parts = list(section.paragraphs) + list(section.closing)
-        if section.list == "session_phases":
-            parts += [phase.text for phase in page.session_phases]
-        out.append((i, section.id, "\n".join(parts)))
-    return out
+    return checks.lint(files, problems, today, assessed)
 
 
-def readability_target(page: LocaleContent, formula: Formula) -> float:
-    return page.readability_targets.get(formula.target_field, formula.target)
+def our_wording(page: LocaleContent) -> list[tuple[str, tuple, str, str]]:
+    """(kind, path in its file, what it is, text) for the wording we write around the approved text: labels, SMS
+    bodies and contraindication short forms, placeholders taken out."""
+    texts = [("labels", (name,), f"label {name!r}", wording) for name, wording in page.labels._asdict().items()
+             if name != "direction"]
+    texts += [("sms", ("messages", i, "body"), f"message {message.id!r}", message.body)
+              for i, message in enumerate(page.sms)]
+    texts += [("contraindications", ("contraindications", i, "short"), f"short form of {item.id!r}", item.short)
+              for i, item in enumerate(page.contraindications) if item.short]
+    return [(kind, path, what, " ".join(TEXT_PLACEHOLDER.sub(" ", text).split())) for kind, path, what, text in texts]
 
 
-def _reading_grades(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
+def _our_wording(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     formula = formula_for(page.locale)
     if formula is None:
-        yield where.problem(page.locale, "page", (), f"no readability formula for locale {page.locale!r}; "
-                            f"sections are not scored", severity="info", code="reading-grade")
         return
-    sections = section_texts(page)
+    scored = [entry for entry in our_wording(page) if len(WORD.findall(entry[3])) >= MIN_WORDS]
     target = readability_target(page, formula)
-    for (i, section_id, _), score in zip(sections, scores([text for _, _, text in sections], formula)):
-        path = ("sections", i)
+    side = "above" if formula.lower_is_easier else "below"
+    for (kind, path, what, _), score in zip(scored, scores([text for *_, text in scored], formula)):
         if misses(score, target, formula):
-            side = "above" if formula.lower_is_easier else "below"
-            yield where.problem(page.locale, "page", path, f"section {section_id!r}: {describe(score, formula)} "
-                                f"is {side} the target of {target:g}",
-                                "approved text changes need the clinic's sign-off", code="reading-grade")
-        else:
-            yield where.problem(page.locale, "page", path, f"section {section_id!r}: {describe(score, formula)}",
-                                severity="info", code="reading-grade")
+            yield where.problem(page.locale, kind, path, f"{what}: {describe(score, formula)} is {side} the "
+                                f"target of {target:g}", "reword it in plainer words: this is our wording, not the "
+                                "clinic's approved text", code="reading-grade")
 
 
 def review_state(next_review: str, today: datetime.date) -> tuple[str, int]:
@@ -88,27 +91,26 @@ def review_state(next_review: str, today: datetime.date) -> tuple[str, int]:
 
 
 def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Iterator[Problem]:
+    """When a signed-off locale is next due for review. A draft has no review to be due (governance says it is
+    a draft)."""
     due = page.review.next_review
+    if page.is_draft or due is None:
+        return
     state, days = review_state(due, today)
-    path = ("review", "next_review")
+    signoff = where.files[(page.locale, "page")].doc.data.get("signoff") or {}
+    path = ("signoff", "next_review") if "next_review" in signoff else ("signoff", "date")
+    again = f'dncontent signoff --locale {page.locale} --by "NAME, CREDENTIALS"'
     if state == "overdue":
-        yield where.problem(page.locale, "page", path, f"review overdue: next_review was {due} ({-days} days ago)",
-                            "have the text reviewed, then update last_reviewed and next_review", code="review-overdue")
+        yield where.problem(page.locale, "page", path, f"review overdue: the next review was due {due} "
+                            f"({-days} days ago)", f"have a clinician review the text, then record it: {again}",
+                            code="review-overdue")
     elif state == "due soon":
-        yield where.problem(page.locale, "page", path, f"review due soon: next_review is {due} (in {days} days)",
-                            "plan the clinical review", code="review-due")
+        yield where.problem(page.locale, "page", path, f"review due soon: the next review is due {due} (in {days} days)",
+                            "plan the clinical review", severity="note", code="review-due")
     else:
         yield where.problem(page.locale, "page", path,
-                            f"review current: last reviewed {page.review.last_reviewed}, next due {due} (in {days} days)",
+                            f"review current: signed off {page.review.last_reviewed}, next due {due} (in {days} days)",
                             severity="info", code="review")
-
-
-def _draft(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
-    if page.is_draft:
-        yield where.problem(page.locale, "page", ("review", "status"),
-                            f"locale {page.locale!r} is a draft: no clinician has reviewed its text, and its page "
-                            f"and brochures say so", "have a clinician review it, then set `status: approved`",
-                            code="draft")
 
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
@@ -141,8 +143,8 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
 def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     from ..model import sms
 
-    texts = [(("messages", i, "body"), entry) for i, entry in enumerate(sms.messages(page))]
-    texts += [(("keywords", entry[0].id, "reply"), entry) for entry in sms.replies(page)]
+    texts = [(("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))]
+    texts += [(("keywords", entry[0].id, "reply"), entry) for entry in sms.remembered_replies(page)]
     for path, (message, text, measured) in texts:
         refused = sms.check(page, message, text, measured)
         if refused:  # over budget, UCS-2 without `encoding: ucs2`, against its purpose: the build would fail
@@ -154,7 +156,8 @@ def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
                                 f"{'message' if path[0] == 'messages' else 'reply'} {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
                                 f"({measured.length / capacity:.0%} of its {message.segments}-segment "
                                 f"{measured.encoding} budget)",
-                                "shorten it, or raise `segments` if the extra cost is intended", code="sms-budget")
+                                "shorten it, or raise `segments` if the extra cost is intended", severity="note",
+                                code="sms-budget")
 
 
 def _sms_costs(content: Content) -> Iterator[Problem]:

@@ -1,5 +1,8 @@
 """Readability scores per language (textstat), remembered between runs so `validate` on save stays fast.
 
+The approved page prose is scored for the report and the preview (figures for the clinic's reviewers: no
+editor may reword it); our own wording around it is held to the target by `validate` (see lints.py).
+
 Each language is scored with a formula made for it:
 
 - English: the Flesch-Kincaid grade level (a school grade; lower is easier). Target: at most grade 8.
@@ -17,7 +20,10 @@ import json
 import os
 import stat
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..model import LocaleContent
 
 _VERSION = "2"  # bump to invalidate cached scores when the way they are computed changes
 
@@ -89,8 +95,11 @@ def _key(formula: Formula, text: str) -> str:
 
 
 def scores(texts: list[str], formula: Formula) -> list[float]:
-    """The score of each text with `formula`, rounded to one decimal."""
-    path = _cache_file()
+    """The score of each text with `formula`, rounded to one decimal; computed afresh, the score cache neither
+    read nor written, inside `cache.from_scratch()` (a release)."""
+    from ..cache import scratch
+
+    path = None if scratch() else _cache_file()
     cache = _load(path)
     keys = [_key(formula, text) for text in texts]
     missing = [(key, text) for key, text in zip(keys, texts) if key not in cache]
@@ -108,6 +117,40 @@ def _score(text: str, formula: Formula) -> float:
     if formula.key == "flesch-kincaid":
         return round(float(textstat.flesch_kincaid_grade(text)), 1)
     return round(float(textstat.szigriszt_pazos(text)), 1)
+
+
+class SectionScore(NamedTuple):
+    index: int
+    id: str
+    words: int
+    score: float | None  # in the locale's formula's terms; None when its language has no formula
+    hard: bool  # harder to read than the target
+
+
+def section_texts(page: LocaleContent) -> list[tuple[int, str, str]]:
+    """(index, section id, prose) for each section: its paragraphs, closing text and, for the session, phases."""
+    out = []
+    for i, section in enumerate(page.sections):
+        parts = list(section.paragraphs) + list(section.closing)
+        if section.list == "session_phases":
+            parts += [phase.text for phase in page.session_phases]
+        out.append((i, section.id, "\n".join(parts)))
+    return out
+
+
+def readability_target(page: LocaleContent, formula: Formula) -> float:
+    return page.readability_targets.get(formula.target_field, formula.target)
+
+
+def section_scores(page: LocaleContent) -> list[SectionScore]:
+    """Each section's reading score against the locale's target, for the report and the preview."""
+    texts = section_texts(page)
+    formula = formula_for(page.locale)
+    if formula is None:
+        return [SectionScore(i, section_id, len(text.split()), None, False) for i, section_id, text in texts]
+    target = readability_target(page, formula)
+    return [SectionScore(i, section_id, len(text.split()), score, misses(score, target, formula))
+            for (i, section_id, text), score in zip(texts, scores([text for *_, text in texts], formula))]
 
 
 def grades(texts: list[str]) -> list[float]:

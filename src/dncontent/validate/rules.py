@@ -233,12 +233,12 @@ def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Proble
             if lst not in shown:
                 yield _problem(page, ("sections",), f"list {lst!r} is not shown by any section",
                                f"add `list: {lst}` to the section that introduces it", code="missing-section")
-    review = data.get("review")
-    if isinstance(review, dict):
-        last, nxt = review.get("last_reviewed"), review.get("next_review")
-        if isinstance(last, str) and isinstance(nxt, str) and _is_date(last) and _is_date(nxt) and nxt <= last:
-            yield _problem(page, ("review", "next_review"), f"next review {nxt} is not after the last review {last}",
-                           "set next_review to a later date", code="date-order")
+    signoff = data.get("signoff")
+    if isinstance(signoff, dict):
+        date, nxt = signoff.get("date"), signoff.get("next_review")
+        if isinstance(date, str) and isinstance(nxt, str) and _is_date(date) and _is_date(nxt) and nxt <= date:
+            yield _problem(page, ("signoff", "next_review"), f"next review {nxt} is not after the sign-off on {date}",
+                           "record the sign-off again with a later --next-review", code="date-order")
 
 
 def _is_date(value: str) -> bool:

@@ -38,12 +38,70 @@ def _registry() -> Registry:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     registry = _registry()
-    schema = registry.contents(f"{kind}.schema.json")
+    schema = _inline(registry.contents(f"{kind}.schema.json"), f"{kind}.schema.json", registry, ())
     return Draft202012Validator(schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+ANNOTATIONS = {"title", "description", "$comment", "examples"}
+
+
+def _inline(node, base: str, registry: Registry, seen: tuple):
+    """`node` with each `$ref` that has nothing but annotations beside it replaced by the definition it names.
+
+    The same checks, the same errors (their `schema` is the definition, as through the `$ref`), without a
+    reference lookup per value checked: most of a schema check's time went to those. Recursive references
+    and any others stay `$ref`s, resolved by the registry.
+    """
+    if isinstance(node, list):
+        return [_inline(item, base, registry, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and set(node) - {"$ref"} <= ANNOTATIONS:
+        name, _, pointer = ref.partition("#")
+        name = name or base
+        target = (name, pointer)
+        if target not in seen and (not pointer or pointer.startswith("/")):
+            try:
+                resolved = registry.contents(name)
+                for part in pointer.split("/")[1:]:
+                    resolved = resolved[part.replace("~1", "/").replace("~0", "~")]
+            except (LookupError, TypeError):
+                resolved = None
+            if isinstance(resolved, dict) and "$id" not in resolved:
+                return _inline(resolved, name, registry, seen + (target,))
+    return {key: _inline(value, base, registry, seen) for key, value in node.items()}
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+# Fields once typed by hand and now written by a command: a file that still has one is told where they went.
+_SIGNOFF = ('remove it; once a clinician has reviewed the text, `dncontent signoff --locale {locale} --by "NAME, '
+            'CREDENTIALS"` records the date, the reviewer and the next review')
+RETIRED = {
+    ("page", ("review",), "last_reviewed"): ("review dates come from the sign-off record now", _SIGNOFF),
+    ("page", ("review",), "next_review"): ("review dates come from the sign-off record now", _SIGNOFF),
+    ("page", ("review",), "reviewed_by"): ("the reviewer comes from the sign-off record now", _SIGNOFF),
+}
+
+
+def _unknown_fields(error: ValidationError, kind: str, locale: str | None) -> list[tuple[str, str, tuple]]:
+    """(message, hint, path) for each field an object may not have, each at its own line."""
+    path = tuple(error.absolute_path)
+    allowed = list(error.schema.get("properties", {}))
+    out = []
+    for key in [k for k in error.instance if k not in allowed]:
+        retired = RETIRED.get((kind, path, key))
+        if retired:
+            out.append((f"{key!r} is no longer typed by hand: {retired[0]}",
+                        retired[1].format(locale=locale or "LOCALE"), path + (key,)))
+            continue
+        guess = difflib.get_close_matches(str(key), allowed, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
+        out.append((f"unknown field {key!r}", hint, path + (key,)))
+    return out
 
 
 def _explain(error: ValidationError) -> tuple[str, str, tuple]:
@@ -56,13 +114,6 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         name = missing.group(1) if missing else "a field"
         title = error.schema.get("properties", {}).get(name, {}).get("description", "") if isinstance(error.schema, dict) else ""
         return f"missing required field {name!r}", title, path
-    if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in value if k not in allowed]
-        key = extras[0] if extras else ""
-        guess = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
-        return f"unknown field {key!r}", hint, path + (key,)
     if kind == "type":
         wanted = error.validator_value
         wanted = " or ".join(_TYPES.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
@@ -117,7 +168,10 @@ def check_file(file: ContentFile) -> list[Problem]:
         return []
     found = []  # (error, message, hint, path)
     for error in validator(file.kind).iter_errors(file.doc.data):
-        found.append((error, *_explain(error)))
+        if error.validator == "additionalProperties":
+            found += [(error, *explained) for explained in _unknown_fields(error, file.kind, file.locale)]
+        else:
+            found.append((error, *_explain(error)))
     # A misspelt field is reported once, as unknown with a "did you mean", not also as a missing field.
     suggested = {(path[:-1], hint) for error, _, hint, path in found if error.validator == "additionalProperties"}
     problems = []

@@ -47,8 +47,9 @@ class Writer:
     """
 
     def __init__(self, out: Path, content: Path | None = None, *, lock_timeout: float = LOCK_TIMEOUT,
-                 on_wait: Callable[[str], None] | None = None):
+                 on_wait: Callable[[str], None] | None = None, header: dict | None = None):
         shown = f"{Path(out)}/"
+        self.header = dict(header or {})  # what the manifest says about the build as a whole, before its artifacts
         self.out = _resolve(Path(out))
         check_output_place(self.out, content)
         self.staging = self.out.parent / f".{self.out.name}.staging"
@@ -95,7 +96,7 @@ class Writer:
         target.write_bytes(artifact.data)
 
     def manifest(self) -> dict:
-        return {"artifacts": sorted(self.entries, key=lambda e: e["path"])}
+        return {**self.header, "artifacts": sorted(self.entries, key=lambda e: e["path"])}
 
     def commit(self) -> None:
         data = (json.dumps(self.manifest(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
