@@ -239,10 +239,11 @@ def test_a_message_over_its_budget_fails_the_build_and_keeps_the_previous_one(co
     result = build_sms(content_copy, out)
     assert result.returncode == 1
     line = _line_of(sms, r"- id: aftercare")
-    assert result.stderr.startswith(
+    # refused by the checks a build runs first, with the other warnings and notes of the content around it
+    assert any(problem.startswith(
         f"{sms}:{line}:5: messages[2]: sms message 'aftercare' is {len(encoded)} septets as GSM-7 = 2 segments; "
-        f"its budget is 1 (hint: ")
-    assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
+        f"its budget is 1 (hint: ") for problem in result.stderr.splitlines())
+    assert result.stderr.endswith("error: 1 problem(s) in content\n")
     assert "Traceback" not in result.stderr
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging folder left behind
@@ -275,7 +276,7 @@ def test_a_character_from_the_clinic_name_fails_the_message_that_draws_it_in(con
     problems = [line for line in result.stderr.splitlines() if "'™' (U+2122 TRADE MARK SIGN)" in line]
     assert [re.search(r"sms message '([^']+)'", line).group(1) for line in problems] == ["aftercare"]
     assert all("the clinic's name" in line for line in problems)
-    assert result.stderr.endswith("error: 1 text message cannot be sent as written\n")
+    assert result.stderr.endswith("error: 1 problem(s) in content\n")
 
 
 def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
