@@ -431,3 +431,40 @@ def test_spanish_over_one_and_a_half_times_the_english_is_refused(content_copy):
     assert result.returncode == 1
     assert "es/sms.yaml:8:3: messages: the es messages cost 9 segments, more than 1.5 times the en messages' 5" \
         in result.stdout, result.stdout
+
+
+def test_keyword_replies_are_signed_off_and_tracked_for_translation_like_the_messages(content_copy, tmp_path):
+    import polib
+
+    signed = run_cli("signoff", "--locale", "en", "--by", "Dana Ruiz, PT, DPT", "--content", str(content_copy))
+    assert signed.returncode == 0, signed.stderr
+    out = tmp_path / "build"
+    assert build_sms(content_copy, out).returncode == 0
+    replies = json.loads((out / "sms" / "en" / "keywords.json").read_text("utf-8"))
+    assert replies["status"] == "approved" and all(r["ready_to_send"] for r in replies["replies"].values())
+    # a reply changed after the sign-off is no longer covered by it, and the Spanish reply is then stale
+    english = content_copy / "en" / "sms.yaml"
+    old = "You're unsubscribed and will get no more texts from us."
+    assert old in english.read_text("utf-8")
+    english.write_text(english.read_text("utf-8").replace(old, "You're unsubscribed, no more texts from us."), "utf-8")
+    assert build_sms(content_copy, out).returncode == 0
+    for name in ("keywords.json", "messages.json"):
+        document = json.loads((out / "sms" / "en" / name).read_text("utf-8"))
+        assert document["status"] == "draft"
+    validated = run_cli("validate", "--content", str(content_copy))
+    assert "keywords.stop.reply: stale translation:" in validated.stdout, validated.stdout
+    # the PO file carries it, fuzzy with the English it was made from; importing the corrected reply clears it
+    target = tmp_path / "es.po"
+    assert run_cli("i18n", "export", "--locale", "es", "--content", str(content_copy), "-o", str(target)).returncode == 0
+    po = polib.pofile(str(target))
+    (stop,) = [e for e in po if e.msgctxt == "sms/keywords/stop/reply"]
+    assert stop.fuzzy and old in stop.previous_msgid and "no more texts from us." in stop.msgid
+    assert [e.msgctxt for e in po if e.msgctxt.startswith("sms/keywords/")] == [
+        "sms/keywords/stop/reply", "sms/keywords/help/reply", "sms/keywords/start/reply"]
+    stop.msgstr, stop.previous_msgid = "Se ha dado de baja, no recibirá más mensajes. Responda START para volver.", None
+    stop.flags.remove("fuzzy")
+    po.save(str(target))
+    imported = run_cli("i18n", "import", str(target), "--content", str(content_copy))
+    assert imported.returncode == 0, imported.stderr
+    assert "reply: Se ha dado de baja, no recibirá más mensajes." in (content_copy / "es" / "sms.yaml").read_text("utf-8")
+    assert "stale translation" not in run_cli("validate", "--content", str(content_copy)).stdout
