@@ -78,7 +78,7 @@ def test_a_release_lists_every_reason_at_its_line_and_writes_nothing(content_cop
         "next_review was 2021-01-15",
         f"{c}/en/risks.yaml:{line_of(c / 'en' / 'risks.yaml', 'Nerve injury')}:12: risks[3].label: changed since the "
         f"sign-off by {REVIEWER} on 2020-01-15 (risks/nerve-damage/label)",
-        f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 231 septets as GSM-7 = 2 segments; "
+        f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 188 septets as GSM-7 = 2 segments; "
         "its budget is 1",
         f"{c}/es/page.yaml:11:11: review.status: locale 'es' is a draft",
         f"{c}/es/risks.yaml:{line_of(c / 'es' / 'risks.yaml', 'Bruising')}:12: risks[1].label: not translated: "
@@ -223,7 +223,7 @@ def test_notes_are_shown_and_never_refuse(content_copy: Path, tmp_path: Path):
     c = content_copy
     real_links(c)
     sign_off(c, "en", "--next-review", str(datetime.date.today() + datetime.timedelta(days=10)))
-    sign_off(c, "es")  # its three messages are within 10% of their budgets
+    sign_off(c, "es")  # its booking invitation and aftercare are within 10% of their budgets
 
     strict = cli("validate", "--strict", "--content", str(c))
 
@@ -231,9 +231,9 @@ def test_notes_are_shown_and_never_refuse(content_copy: Path, tmp_path: Path):
     notes = [line for line in strict.stdout.splitlines() if ": note: " in line]
     assert [line.split(": ")[0].removeprefix(f"{c}/") for line in notes] == [
         f"en/page.yaml:{line_of(c / 'en' / 'page.yaml', 'next_review:')}:16", "es/sms.yaml:13:11",
-        "es/sms.yaml:21:11", "es/sms.yaml:29:11"]
-    assert "review due soon" in notes[0] and "message 'before-your-visit' uses 198 of 201" in notes[2]
-    assert strict.stderr == "Content is valid, 4 notes\n"
+        "es/sms.yaml:29:11"]
+    assert "review due soon" in notes[0] and "message 'aftercare' uses 200 of 201" in notes[2]
+    assert strict.stderr == "Content is valid, 3 notes\n"
     release = cli("build", "--release", "--content", str(c), "--out", str(tmp_path / "build"), "--format", "json")
     assert release.returncode == 0, release.stderr
 
