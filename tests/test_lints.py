@@ -138,7 +138,7 @@ def test_sms_near_budget_is_a_note(content_copy):
             "(100% of its 3-segment UCS-2 budget)")
     assert lines_with(run_cli("validate", "--content", str(content_copy)), note)
     assert lines_with(run_cli("validate", "--strict", "--content", str(content_copy)), note)  # never an error
-    edit(content_copy / "es" / "sms.yaml", "Beba\n      mucha agua", "Beba\n      agua")
+    edit(content_copy / "es" / "sms.yaml", "cafeína. ¿Dudas? {url:contact}", "cafeína.")  # well within it
     assert not lines_with(run_cli("validate", "--content", str(content_copy)), "aftercare")
 
 
