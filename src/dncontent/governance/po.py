@@ -24,7 +24,7 @@ from .translation import Translation, current_memory, memory_text, open_translat
 from .units import Unit, placeholders
 
 ONLY = ("all", "stale", "untranslated")
-PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name",
+PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{page}": "the address of this page",
                        "{contraindications}": "the short forms of the contraindications, joined as a list",
                        **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
 
