@@ -54,6 +54,10 @@ def test_published_schema_is_the_strict_one_opened_up(exported):
     opened = json.loads(json.dumps(others), object_hook=lambda node: {
         k: v for k, v in node.items() if not (k == "additionalProperties" and v is False)})
     opened["properties"]["schema_version"] = schema["properties"]["schema_version"]
+    # `$schema` names the published file by name, or by an address that ends in it
+    assert schema["properties"]["$schema"]["pattern"] == "(^|/)schema\\.json$(?!\\n)"
+    opened["properties"]["$schema"] = schema["properties"]["$schema"]
+    opened["required"].remove("$schema")  # new in 1.2: 1.0 and 1.1 exports without it stay valid
     assert {k: v for k, v in schema.items() if k not in ("$id", "title", "description", "$schema")} == opened
 
 
@@ -146,8 +150,8 @@ def test_locale_pattern_takes_bcp47_tags(exported, tag):
 
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
-    assert list(d) == ["schema_version", "id", "revision", "locale", "direction", "title", "topic", "url", "review",
-                       "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
+    assert list(d) == ["$schema", "schema_version", "id", "revision", "locale", "direction", "title", "topic", "url",
+                       "review", "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
                        "session_phases", "cta", "brochures", "alternates"]
     assert d["id"] == "dry-needling" and d["direction"] == "ltr" and re.fullmatch(r"sha256:[0-9a-f]{64}", d["revision"])
     assert d["review"]["status"] == "approved"

@@ -52,7 +52,7 @@ def test_every_content_kind_has_a_schema():
     content_kinds = set(LOCALE_KINDS + OPTIONAL_LOCALE_KINDS + SHARED_KINDS)
     kinds = {p.name.removesuffix(".schema.json") for p in SCHEMAS}
     assert content_kinds <= kinds
-    assert kinds - content_kinds == {"common", "export"}
+    assert kinds - content_kinds == {"common", "export", "index"}
 
 
 def test_package_ships_templates_and_schemas(tmp_path):
