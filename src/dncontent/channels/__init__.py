@@ -21,6 +21,7 @@ CHANNELS = {
     "html": "dncontent.channels.html",
     "sms": "dncontent.channels.sms",
     "pdf": "dncontent.channels.pdf",
+    "fhir": "dncontent.channels.fhir",
 }
 
 
