@@ -16,7 +16,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from dncontent.channels.json import consumer_schema
+from dncontent.channels.json import SCHEMA_VERSION, consumer_schema
 from tests.conftest import ROOT, require
 
 SCHEMA_FILES = sorted((ROOT / "schemas").glob("*.schema.json"))
@@ -25,6 +25,7 @@ SCHEMAS["schema.json"] = consumer_schema()  # the published one, derived from ex
 
 URL_CLASS = r"[^\s\x00-\x1f\x7f-\x9f\ufeff"
 # What each pattern must accept: values as the content and the export hold them.
+MAJOR = SCHEMA_VERSION.split(".")[0]
 SAMPLES = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$(?!\n)": ["dry-needling", "neck-pain", "2"],
     rf"^(https://{URL_CLASS}/$.?#]{URL_CLASS}]*|tel:\+?[0-9()\-.]+|mailto:{URL_CLASS}@]+@{URL_CLASS}@]+)$(?!\n)": [
@@ -44,7 +45,8 @@ SAMPLES = {
     r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$(?!\n)": ["risks/bleeding/label", "title"],
     r"^[0-9a-f]{12}$(?!\n)": ["0123456789ab"],
     r"^[a-z]{2,3}(-[A-Z]{2})?$(?!\n)": ["en", "pt-BR"],
-    r"^1\.[0-9]+\.[0-9]+$(?!\n)": ["1.1.0", "1.12.3"],
+    rf"^{MAJOR}\.[0-9]+\.[0-9]+$(?!\n)": [f"{MAJOR}.0.0", f"{MAJOR}.12.3"],
+    r"^[A-Z]{2}$(?!\n)": ["US", "MX"],
     # Placeholders a label must contain, anywhere in it: line breaks around them are the label's own business
     r"\{date\}": ["Last reviewed {date}"],
     r"\{name\}": ["Reviewed by {name}"],

@@ -55,10 +55,9 @@ def line_of(path: Path, text: str) -> int:
 def test_a_release_lists_every_reason_at_its_line_and_writes_nothing(content_copy: Path, tmp_path: Path):
     c, site = content_copy, tmp_path / "site"
     assert cli("build", "--content", str(c), "--out", str(site / "build"), "--format", "json").returncode == 0
-    sign_off(c, "en", "--date", "2020-01-15", "--next-review", "2021-01-15")  # a review now overdue
-    edit(c / "en" / "risks.yaml", "label: Nerve damage", "label: Nerve injury")  # changed since; stale in Spanish
+    edit(c / "en" / "risks.yaml", "label: Nerve damage", "label: Nerve injury")  # stale in Spanish
+    sign_off(c, "en", "--date", "2020-01-15", "--next-review", "2021-01-15")  # signed off, its review now overdue
     edit(c / "es" / "risks.yaml", "label: Moretones", "label: Bruising")  # left in English
-    edit(c / "en" / "sms.yaml", "segments: 4", "segments: 3")  # over its budget
     conditions = c / "en" / "conditions.yaml"
     conditions.write_text(conditions.read_text("utf-8").split("\n", 1)[1], "utf-8")  # a warning of another kind
     before = snapshot(site)
@@ -73,12 +72,8 @@ def test_a_release_lists_every_reason_at_its_line_and_writes_nothing(content_cop
         f"{c}/brand.yaml:10:10: links[1].url: placeholder URL 'https://www.example.com/contact' for link 'contact'",
         f"{c}/brand.yaml:12:10: links[2].url: placeholder URL 'https://www.example.com/book-online' for link 'booking'",
         f"{c}/en/conditions.yaml:1:1: the first line does not name the file's schema",
-        f"{c}/en/page.yaml:{line_of(c / 'en' / 'page.yaml', 'next_review:')}:16: review.next_review: review overdue: "
-        "next_review was 2021-01-15",
-        f"{c}/en/risks.yaml:{line_of(c / 'en' / 'risks.yaml', 'Nerve injury')}:12: risks[3].label: changed since the "
-        f"sign-off by {REVIEWER} on 2020-01-15 (risks/nerve-damage/label)",
-        f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 514 septets as GSM-7 = 4 segments; "
-        "its budget is 3",
+        f"{c}/en/page.yaml:{line_of(c / 'en' / 'page.yaml', 'next_review:')}:16: signoff.next_review: review overdue: "
+        "the next review was due 2021-01-15",
         f"{c}/es/page.yaml:9:1: locale 'es' is a draft: no clinician has signed off its text",
         f"{c}/es/risks.yaml:{line_of(c / 'es' / 'risks.yaml', 'Bruising')}:12: risks[1].label: not translated: "
         "identical to the English (risks/bruising/label)",
@@ -87,8 +82,21 @@ def test_a_release_lists_every_reason_at_its_line_and_writes_nothing(content_cop
     ]
     for start in expected:
         assert len([line for line in reasons if line.startswith(start)]) == 1, (start, reasons)
-    assert last == REFUSED.format(n=len(reasons)) + DRAFTS
+    assert len(reasons) == len(expected) and last == REFUSED.format(n=len(reasons)) + DRAFTS
     assert snapshot(site) == before  # build/ as it was, and no lock or staging folder beside it
+
+
+def test_a_problem_in_content_stops_a_release_as_it_stops_any_build(content_copy: Path, tmp_path: Path):
+    c, site = content_copy, tmp_path / "site"
+    edit(c / "en" / "sms.yaml", "segments: 4", "segments: 3")  # over its budget: an error, not a reason
+    result = cli("build", "--release", "--content", str(c), "--out", str(site / "build"))
+    assert result.returncode == 1 and not site.exists()
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if ": warning: " not in line and ": note: " not in line] == [
+        f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 514 septets as GSM-7 = 4 segments; "
+        "its budget is 3 (hint: shorten the body or raise `segments`; as GSM-7 one message holds 160 septets, "
+        "a longer one 153 per segment)",
+        "error: 1 problem(s) in content"]
 
 
 def test_allow_draft_publishes_a_draft_with_its_draft_notices(content_copy: Path, tmp_path: Path):
@@ -133,20 +141,24 @@ def signoff_fingerprint(content: Path, locale: str) -> str:
 
 
 def plant(cache: Path, path: str, data: bytes) -> None:
-    """Rewrite the cache entry holding `path` so that it holds `data` instead, whole and with matching hashes:
+    """Rewrite the cache entry holding `path` so that it holds `data` instead, whole and with a matching hash:
     what a damaged disk cannot do, but someone with access to the cache could."""
+    from dncontent.cache import FORMAT
+
     for entry in sorted(cache.glob("*/*.entry")):
-        head, _, body = entry.read_bytes().partition(b"\n")
+        body = entry.read_bytes().partition(b"\n")[2]  # below the line with the format and the body's hash
+        head, _, rest = body.partition(b"\n")
         header = json.loads(head)
         if path not in [part["path"] for part in header["parts"]]:
             continue
         chunks, at = [], 0
         for part in header["parts"]:
-            chunk, at = body[at:at + part["bytes"]], at + part["bytes"]
+            chunk, at = rest[at:at + part["bytes"]], at + part["bytes"]
             if part["path"] == path:
-                chunk, part["bytes"], part["sha256"] = data, len(data), hashlib.sha256(data).hexdigest()
+                chunk, part["bytes"] = data, len(data)
             chunks.append(chunk)
-        entry.write_bytes(json.dumps(header).encode("utf-8") + b"\n" + b"".join(chunks))
+        body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(chunks)
+        entry.write_bytes(f"dncontent-cache {FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode("ascii") + body)
         return
     raise AssertionError(f"no cache entry holds {path}")
 

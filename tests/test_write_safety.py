@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,8 +46,12 @@ def build(content: Path, out: Path, *formats: str) -> subprocess.CompletedProces
 
 
 def killer(content: Path, out: Path, *options: str, formats=FAST) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(KILLER), *options, "--", "build", "--content", str(content),
-                           "--out", str(out), *formats], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    """A build under killing_build.py, with an artifact cache of its own that starts empty: every run makes
+    the same file operations in the same order (its cache entries among them), so the Nth is the same in each."""
+    with tempfile.TemporaryDirectory(prefix="dncontent-killer-cache-") as cache:
+        return subprocess.run([sys.executable, str(KILLER), *options, "--", "build", "--content", str(content),
+                               "--out", str(out), *formats], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "DNCONTENT_CACHE_DIR": cache})
 
 
 def operations(result: subprocess.CompletedProcess) -> list[tuple[str, list[str]]]:

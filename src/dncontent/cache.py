@@ -228,8 +228,10 @@ class ArtifactCache:
                 info = os.fstat(fd)
                 if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                     return None
-                with open(fd, "rb", closefd=False) as fh:
-                    data = fh.read(MAX_BYTES + 1)
+                with open(fd, "rb", closefd=False) as fh:  # its size, not the limit: a read allocates what it asks
+                    data = fh.read(info.st_size + 1)
+                if len(data) > MAX_BYTES:
+                    return None
                 with suppress(OSError):
                     os.utime(fd)  # most recently used: pruned last
                 return data
