@@ -235,6 +235,12 @@ def test_a_print_version_prints_to_the_same_bytes_again(print_build):
     [result] = printing.write_pdfs([printing.Job(brochure.html, str(pdf.templates_dir() / "pdf"),
                                                  brochure.identifier)], processes=1)
     assert result.pdf == standard(out, "en", "letter", "print.pdf").read_bytes()
+    # its dates are the text's (captured, in a draft), never the clock's, which PDF/X would otherwise take
+    captured = yaml.safe_load((CONTENT / "en" / "page.yaml").read_text("utf-8"))["source"]["captured"]
+    reader = PdfReader(standard(out, "en", "letter", "print.pdf"))
+    assert reader.metadata["/CreationDate"] == f"D:{captured.replace('-', '')}"
+    assert reader.metadata["/ModDate"] == reader.metadata["/CreationDate"]
+    assert f"<xmp:MetadataDate>{captured}</xmp:MetadataDate>".encode() in reader.xmp_metadata.stream.get_data()
 
 
 # pdfua: the machine-checkable subset of PDF/UA-1, on every screen PDF

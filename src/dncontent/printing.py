@@ -33,6 +33,7 @@ PDF_OPTIONS = {
     "pdf/x-4": {"pdf_variant": "pdf/x-4", "output_intent": "srgb", "pdf_tags": True},
 }
 SCREEN = "pdf/ua-1"
+UNDATED = "1980-01-01T00:00:00+00:00"  # a brochure with no date of its own: a fixed one, as zip files use
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def write_pdf(job: Job, font_config: FontConfiguration) -> Result:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()
                                    ).render(font_config=font_config)
         options = PDF_OPTIONS.get(document.metadata.custom.get("pdf-variant"), PDF_OPTIONS[SCREEN])
+        # PDF/X needs both dates; WeasyPrint takes the clock's for one the document does not give
+        document.metadata.created = document.metadata.created or UNDATED
+        document.metadata.modified = document.metadata.modified or UNDATED
         with _document_id(job.identifier):
             pdf = document.write_pdf(pdf_identifier=job.identifier, **options)
     return Result(pdf, tuple(messages), len(document.pages))

@@ -297,6 +297,8 @@ def compose(page: LocaleContent, paper: Paper, print_marks: bool = False, editio
         "draft_notice": labels.draft_notice if page.is_draft else None,
         "footer": footer(page),
         "last_reviewed": review_line(page),
+        # the file's own dates: the sign-off's, else the day the text was captured; never the day it was printed
+        "dated": page.review.last_reviewed or page.source.captured,
         "page_of": labels.page_of,
         "stylesheet": edition.stylesheet,
         "pdf_variant": "pdf/x-4" if print_marks else "pdf/ua-1",
