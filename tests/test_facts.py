@@ -120,7 +120,8 @@ def test_the_phone_is_printed_and_texted_for_people_and_dialled_as_tel(content_c
             assert dialled in brochure_links(path)  # the printed button dials the number the footer prints
         texts = {path.name: path.read_text("utf-8") for path in (out / "sms" / locale).glob("*.txt")}
         assert [name for name, text in texts.items() if "tel:" in text] == []
-        assert shown in texts["before-your-visit.txt"]
+        replies = json.loads((out / "sms" / locale / "keywords.json").read_text("utf-8"))["replies"]
+        assert shown in replies["help"]["text"] and "tel:" not in json.dumps(replies)  # {url:contact} as the number
         document = export(out, locale)
         assert document["brand"]["phone"] == shown
         assert {link["id"]: link["url"] for link in document["brand"]["links"]}["phone"] == dialled

@@ -52,17 +52,21 @@ def test_export_has_every_unit_and_gettext_accepts_it(content_copy, tmp_path):
     check = subprocess.run([msgfmt, "--check", "--statistics", "-o", "/dev/null", str(target)], capture_output=True,
                            text=True)
     assert check.returncode == 0 and "warning" not in check.stderr, check.stderr
-    assert check.stderr.startswith("10 translated messages, 82 untranslated messages.")
+    assert check.stderr.startswith("10 translated messages, 85 untranslated messages.")
     assert [e.msgctxt for e in po] == english_units(content_copy)
-    assert len(po) == 92 and {"sms/aftercare/body", "labels/qr_caption", "cta/book-online/description",
+    assert len(po) == 95 and {"sms/aftercare/body", "labels/qr_caption", "cta/book-online/description",
                                 "session/phases/during/text", "contraindications/pregnancy/short"} <= {e.msgctxt for e in po}
     nerve = entry(po, "risks/nerve-damage/label")
     assert (nerve.msgid, nerve.msgstr, nerve.fuzzy) == ("Nerve damage", "Daño a los nervios", False)
     assert nerve.comment == "Web page, brochure and app: list of risks and side effects"
     assert entry(po, "risks/fatigue/label").msgstr == ""  # still English in es: offered as untranslated
     sms = entry(po, "sms/before-your-visit/body")
-    assert "Keep the placeholders exactly as written: {contraindications} (the short forms of the contraindications, " \
-           "joined as a list), {url:contact} (the address of the call to action 'contact')" in " ".join(sms.comment.split())
+    assert "Keep the placeholders exactly as written: {page} (the address of this page)" in " ".join(sms.comment.split())
+    sms = entry(po, "sms/aftercare/body")
+    assert "Keep the placeholders exactly as written: {url:contact} (the address of the call to action 'contact')" \
+        in " ".join(sms.comment.split())
+    stop = entry(po, "sms/keywords/stop/reply")
+    assert " ".join(stop.comment.split()).startswith("Text message: the reply to the keyword STOP (stop). The sender is added before it")
     assert po.metadata["Language"] == "es" and po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
     assert po.metadata["PO-Revision-Date"] == "2026-11-20 00:00+0000"  # from the content, not the clock
     msgcat = require("msgcat", "gettext")
@@ -76,7 +80,7 @@ def test_only_stale_or_untranslated(content_copy, tmp_path):
     edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
     assert [e.msgctxt for e in export(content_copy, tmp_path / "stale.po", "--only", "stale")] == ["risks/bruising/label"]
     untranslated = export(content_copy, tmp_path / "untranslated.po", "--only", "untranslated")
-    assert len(untranslated) == 82 and all(e.msgstr == "" for e in untranslated)
+    assert len(untranslated) == 85 and all(e.msgstr == "" for e in untranslated)
 
 
 def test_after_an_english_change_the_entry_is_fuzzy_with_the_previous_msgid(content_copy, tmp_path):
@@ -104,7 +108,7 @@ def test_importing_a_corrected_entry_updates_the_spanish_and_clears_the_stale_wa
     before = (es / "risks.yaml").read_text("utf-8")
     result = import_po(content_copy, target)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("es: 1 unit updated, 9 unchanged, 82 left untranslated, 0 fuzzy taken; "
+    assert result.stdout == ("es: 1 unit updated, 9 unchanged, 85 left untranslated, 0 fuzzy taken; "
                              "translation memory recorded\n")
     after = (es / "risks.yaml").read_text("utf-8")
     assert after == before.replace("label: Moretones\n", "label: Moretones e hinchazón\n")  # comments, order intact
@@ -119,7 +123,7 @@ def test_importing_an_unchanged_export_records_the_memory_then_changes_nothing(c
     before = hashes(content_copy)
     first = import_po(content_copy, target)
     assert first.returncode == 0, first.stderr
-    assert first.stdout == "es: 0 units updated, 10 unchanged, 82 left untranslated, 0 fuzzy taken; translation memory recorded\n"
+    assert first.stdout == "es: 0 units updated, 10 unchanged, 85 left untranslated, 0 fuzzy taken; translation memory recorded\n"
     recorded = hashes(content_copy)
     assert set(recorded) - set(before) == {"es/translation.yaml"}
     assert {k: v for k, v in recorded.items() if k != "es/translation.yaml"} == before  # content byte-identical

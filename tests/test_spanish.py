@@ -365,7 +365,7 @@ def twilio(texts: list[str]) -> list[tuple[str, int]]:
 
 
 def test_spanish_messages_keep_their_letters_name_the_clinic_and_carry_a_spanish_stop_line(built):
-    clinic = yaml.safe_load((CONTENT / "brand.yaml").read_text("utf-8"))["name"]
+    sender = yaml.safe_load((CONTENT / "brand.yaml").read_text("utf-8"))["sms"]["sender"]
     opt_out = yaml.safe_load((CONTENT / "es" / "labels.yaml").read_text("utf-8"))["sms_opt_out"]
     assert "STOP" in opt_out
     sidecar = json.loads((built / "sms" / "es" / "messages.json").read_text("utf-8"))
@@ -375,7 +375,7 @@ def test_spanish_messages_keep_their_letters_name_the_clinic_and_carry_a_spanish
     letters = set()
     for entry in sidecar["messages"]:
         text = (built / "sms" / "es" / f"{entry['id']}.txt").read_text("utf-8")
-        assert text == entry["text"] and text.startswith(f"{clinic}: ") and text.endswith(f" {opt_out}")
+        assert text == entry["text"] and text.startswith(f"{sender}: ") and text.endswith(f" {opt_out}")
         assert entry["encoding"] == "UCS-2" and entry["septets"] is None
         assert entry["code_units"] == len(text.encode("utf-16-le")) // 2
         assert entry["segments"] <= entry["budget"]
@@ -410,7 +410,7 @@ def test_a_message_that_needs_ucs2_but_does_not_declare_it_is_refused_with_its_c
     problem = next(text for text in result.stdout.splitlines() if text.startswith(f"{sms}:{line}:11:"))
     assert "sms message 'booking-invitation' is not GSM-7, because of" in problem
     assert "'á' (U+00E1 LATIN SMALL LETTER A WITH ACUTE)" in problem
-    assert "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 4 segments" \
+    assert "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 3 segments" \
         in problem
 
 

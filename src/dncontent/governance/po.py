@@ -24,7 +24,7 @@ from .translation import Translation, current_memory, memory_text, open_translat
 from .units import Unit, placeholders
 
 ONLY = ("all", "stale", "untranslated")
-PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name",
+PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{page}": "the address of this page",
                        "{contraindications}": "the short forms of the contraindications, joined as a list",
                        **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
 
@@ -117,10 +117,16 @@ def _describe(unit: Unit, docs: dict, labels_schema: dict) -> str:
     elif unit.kind == "cta":
         where = (f"Web page and brochure: button text of the call to action '{parts[1]}'" if parts[2] == "label" else
                  f"Web page: accessible name of the link '{parts[1]}', read out by screen readers")
+    elif unit.kind == "sms" and unit.yaml_path[0] == "keywords":
+        reply = docs["sms"]["keywords"][parts[2]]
+        words = ", ".join(reply.get("keywords") or ())
+        where = (f"Text message: the reply to the keyword{'s' * (', ' in words)} {words} ({parts[2]}). The sender is "
+                 f"added before it; no opt-out line after it. Budget: {reply['segments']} SMS segment(s); keep the "
+                 f"keywords it names as written")
     elif unit.kind == "sms":
         message = next(m for m in docs["sms"]["messages"] if m["id"] == parts[1])
         note = f" ({message['description']})" if message.get("description") else ""
-        where = (f"Text message '{parts[1]}'{note}. The clinic's name is added before it and the opt-out line after "
+        where = (f"Text message '{parts[1]}'{note}. The sender and a colon are added before it and the opt-out line after "
                  f"it. Budget: {message['segments']} SMS segment(s); keep it as short as the English")
     else:
         about = labels_schema.get(parts[1], {})

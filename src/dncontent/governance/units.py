@@ -1,7 +1,7 @@
 """Units: every piece of text a clinician approves and a translator translates, named by a stable path of ids.
 
 A unit path reads like `risks/nerve-damage/label` or `sections/benefits/paragraphs/2` (paragraphs count from
-1). Paths are built from ids, never from list positions, so they survive reordering and name the same unit
+1); a keyword reply is `sms/keywords/<stop|help|start>/reply`. Paths are built from ids, never from list positions, so they survive reordering and name the same unit
 in every locale. Units are read from the validated documents, not the model, so any key a labels file holds
 is a unit (`labels/<key>`, or `labels/<key>/<n>` for a list of wordings), except the text direction.
 
@@ -60,6 +60,10 @@ def locale_units(docs: Mapping[str, dict]) -> list[Unit]:
             for name in ITEM_FIELDS[field]:
                 if isinstance(item.get(name), str):
                     units.append(Unit(f"{prefix}/{item['id']}/{name}", kind, (field, i, name), item[name]))
+    replies = (docs.get("sms") or {}).get("keywords") if isinstance(docs.get("sms"), dict) else None
+    for key, reply in (replies.items() if isinstance(replies, dict) else ()):
+        if isinstance(reply, dict) and isinstance(reply.get("reply"), str):  # what STOP, HELP, START answer
+            units.append(Unit(f"sms/keywords/{key}/reply", "sms", ("keywords", key, "reply"), reply["reply"]))
     for key, value in (docs.get("labels") or {}).items():
         if key in NOT_TEXT_LABELS:
             continue

@@ -80,6 +80,21 @@ class SmsMessage(NamedTuple):
     body: str  # with placeholders, see model/sms.py
     description: str | None = None
     encoding: str = "gsm7"  # gsm7, or ucs2 for languages whose letters GSM-7 lacks
+    purpose: str = "care"  # care (healthcare exemption) or marketing (prior express written consent): model/sms.py
+    opt_out: bool = True  # the locale's opt-out line ends it; a keyword reply says what it must itself
+
+
+class SmsReply(NamedTuple):
+    """The reply to a keyword a patient texts (stop, help, start), in the locale's language."""
+
+    id: str  # stop | help | start
+    keywords: tuple[str, ...]  # what patients may text, in capitals: STOP, ALTO
+    segments: int
+    body: str  # with placeholders, like a message's
+    encoding: str = "gsm7"
+    description: str | None = None
+    purpose: str = "reply"
+    opt_out: bool = False
 
 
 class Colors(NamedTuple):
@@ -103,6 +118,8 @@ class Brand(NamedTuple):
     base_url: str | None = None  # where build/ is published (brand.yaml site.base_url), ending in /
     phone_uri: str | None = None  # the same number as a link, tel:+12125550123 (RFC 3966)
     country: str = "US"  # brand.yaml `country`: how numbers without +code are read, and which are shown nationally
+    sms_frequency: dict[str, dict[str, int]] = {}  # purpose -> {per_day, per_week, per_month}: brand.yaml sms.frequency
+    sms_registration: dict[str, str] = {}  # brand.yaml sms.registration: use_case, description, opt_in
 
 
 class Labels(NamedTuple):
@@ -158,6 +175,7 @@ class LocaleContent(NamedTuple):
     links: dict[str, str] = {}
     readability_targets: dict[str, float] = {}  # reading_grade_target / reading_ease_target from page.yaml
     files: dict[str, Path] = {}  # kind -> source file
+    sms_replies: tuple[SmsReply, ...] = ()  # sms.yaml `keywords`: the replies to stop, help and start
 
     @property
     def is_draft(self) -> bool:
@@ -264,6 +282,8 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: d
         logo=(root / b["logo"]) if b.get("logo") else None, phone=phone.shown if phone else None,
         email=b.get("email"), base_url=_folder((b.get("site") or {}).get("base_url")),
         phone_uri=phone.uri if phone else None, country=b.get("country") or Brand._field_defaults["country"],
+        sms_frequency={purpose: dict(limits) for purpose, limits in (b["sms"].get("frequency") or {}).items()},
+        sms_registration=dict(b["sms"].get("registration") or {}),
     )
     names = sorted({loc for loc, _ in docs if loc})
     shared = docs[(source_of_facts(names), "session")]["facts"]["session_minutes"] if names else None
@@ -300,6 +320,9 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: d
             readability_targets={key: page[key] for key in ("reading_grade_target", "reading_ease_target")
                                  if key in page},
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
+            sms_replies=tuple(SmsReply(id=key, keywords=tuple(reply["keywords"]), segments=int(reply["segments"]),
+                                       body=reply["reply"], encoding=reply.get("encoding", "gsm7"))
+                              for key, reply in (d("sms").get("keywords") or {}).items()),
         )
     source = SOURCE_LOCALE if SOURCE_LOCALE in locales else next(iter(locales), SOURCE_LOCALE)
     return Content(root=root, brand=brand, locales=locales, source_locale=source)

@@ -9,6 +9,10 @@ Otherwise it is sent as UCS-2: 70 UTF-16 code units in one segment, 67 per segme
 and a character outside the Basic Multilingual Plane (an emoji) takes two. Carriers never split an
 escape pair or a surrogate pair across segments. A message must declare `encoding: ucs2` to be allowed
 to cost UCS-2 prices; Spanish needs it for á, í, ó and ú.
+
+Every text starts with the brand's sender and a colon. A message has a purpose, which decides what it may
+say and who may receive it (PURPOSES); the replies to the keywords patients text (STOP, HELP, START and
+the locale's own, such as ALTO) are composed and measured the same way.
 """
 from __future__ import annotations
 
@@ -23,14 +27,32 @@ from ..errors import BuildError, Problem
 from ..load.files import display_path
 from ..load.yaml_reader import format_path, read_yaml
 from ..resources import templates_dir
-from . import LocaleContent, SmsMessage, facts
+from . import LocaleContent, SmsMessage, SmsReply, facts
 
 TEMPLATE = "sms/message.txt.j2"
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 # and url:CTA-ID; the facts ({session_minutes}, {session_minutes.min}, {session_minutes.max}, {phone}) are
 # filled in as in prose (model/facts.py)
-NAMES = ("clinic", "contraindications") + facts.NAMES
-HINT = "placeholders: {clinic}, {url:CTA-ID}, {contraindications}, " + facts.placeholder_list()
+NAMES = ("clinic", "page", "contraindications") + facts.NAMES
+HINT = "placeholders: {clinic}, {page}, {url:CTA-ID}, {contraindications}, " + facts.placeholder_list()
+MOST_SEGMENTS = 3  # no text may cost more, in any locale (the schema caps budgets at it too)
+COST_RATIO = 1.5  # a translation's messages may cost at most this many times the source locale's segments
+
+
+class Purpose(NamedTuple):
+    """What a message's purpose allows, as the US TCPA and carriers read it."""
+
+    name: str
+    consent: str  # what the patient must have given before the first text
+    promotion: bool  # whether it may invite the patient to book
+
+
+PURPOSES = {
+    # the healthcare exemption: names the provider, concise, opt-out, no marketing, within frequency limits
+    "care": Purpose("care", "prior express consent: the patient gave this number to the clinic", False),
+    "marketing": Purpose("marketing", "prior express written consent, required before the first text", True),
+}
+KEYWORD_REPLIES = {"stop": "STOP", "help": "HELP", "start": "START"}  # every locale answers these keywords
 
 GSM = "gsm03.38"
 ESCAPE = 0x1B  # the codec writes an extension character as ESCAPE + code: two septets
@@ -125,18 +147,29 @@ def _segments(units: list[int], single: int, part: int) -> int:
     return segments
 
 
-def compose(page: LocaleContent, message: SmsMessage) -> str:
+def compose(page: LocaleContent, message: SmsMessage | SmsReply) -> str:
     """The text to send: placeholders filled in, wrapped by the template, typography made plain, spaces collapsed."""
     body = PLACEHOLDER.sub(lambda match: _placeholder(page, message, match.group(1)), message.body)
     text = _environment().get_template(TEMPLATE).render(
-        clinic=page.brand.name, body=body, opt_out=page.labels.sms_opt_out)
+        sender=page.brand.sms_sender, body=body, opt_out=page.labels.sms_opt_out if message.opt_out else "")
     return " ".join(text.translate(TYPOGRAPHIC).split())
+
+
+def page_address(page: LocaleContent) -> str:
+    """Where the page itself is read: its `url`, else where site.base_url publishes it, else the clinic's website."""
+    if page.url:
+        return page.url
+    if page.brand.base_url:
+        return page.brand.base_url + f"html/{page.locale}/{page.id}.html"  # as channels/paths.page_path
+    return page.links.get("website") or page.brand.links.get("website", "")
 
 
 def _placeholder(page: LocaleContent, message: SmsMessage, placeholder: str) -> str:
     name, _, argument = placeholder.partition(":")
     if name == "clinic":
         return page.brand.name
+    if name == "page" and not argument and page_address(page):
+        return page_address(page)
     if name in facts.NAMES and not argument:
         known = facts.values(page.locale, page.session_minutes.min, page.session_minutes.max, page.brand.phone)
         if name in known:
@@ -172,8 +205,17 @@ def _environment():
 
 def messages(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
     """Every message of a locale, composed and measured, in content order."""
+    return _composed(page, page.sms)
+
+
+def replies(page: LocaleContent) -> list[tuple[SmsReply, str, Measurement]]:
+    """The locale's keyword replies (stop, help, start), composed and measured."""
+    return _composed(page, page.sms_replies)
+
+
+def _composed(page: LocaleContent, texts) -> list:
     composed, found = [], []
-    for message in page.sms:
+    for message in texts:
         try:
             text = compose(page, message)
         except BuildError as exc:
@@ -190,32 +232,43 @@ def remembered(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]
     (the locale's messages, names, links, short forms and session length, the template, dncontent's code and the
     libraries' versions): `validate` and a build's checks then load neither the template engine nor CLDR's data.
     Measured every time; composed afresh in a release (see `cache.from_scratch`)."""
+    return _remembered(page, "sms-text", page.sms, messages)
+
+
+def remembered_replies(page: LocaleContent) -> list[tuple[SmsReply, str, Measurement]]:
+    """`replies(page)`, cached as `remembered` caches the messages."""
+    return _remembered(page, "sms-reply", page.sms_replies, replies)
+
+
+def _remembered(page: LocaleContent, kind: str, texts, composed_afresh) -> list:
     from .. import cache as artifacts
 
     store = artifacts.remembered()
-    key = store.key("sms-text", page.locale, repr((page.sms, page.brand, page.labels, page.links,
-                                                   page.session_minutes, page.cta, page.contraindications)))
-    entry = store.get(key, [(_text_path(page, m), "sms", page.locale, "composed") for m in page.sms])
+    key = store.key(kind, page.locale, repr((texts, page.brand, page.labels, page.links,
+                                             page.session_minutes, page.cta, page.contraindications)))
+    entry = store.get(key, [(_text_path(page, kind, t), "sms", page.locale, "composed") for t in texts])
     if entry is not None:
-        return [(message, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
-                for message, part in zip(page.sms, entry.parts)]
-    composed = messages(page)
-    store.put(key, [artifacts.Part(_text_path(page, message), "sms", page.locale, "composed", text.encode("utf-8"))
-                    for message, text, _ in composed])
+        return [(text, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
+                for text, part in zip(texts, entry.parts)]
+    composed = composed_afresh(page)
+    store.put(key, [artifacts.Part(_text_path(page, kind, t), "sms", page.locale, "composed", text.encode("utf-8"))
+                    for t, text, _ in composed])
     return composed
 
 
-def _text_path(page: LocaleContent, message: SmsMessage) -> str:
-    return f"sms-text/{page.locale}/{message.id}"
+def _text_path(page: LocaleContent, kind: str, message: SmsMessage | SmsReply) -> str:
+    return f"{kind}/{page.locale}/{message.id}"
 
 
 def problems(page: LocaleContent) -> list[Problem]:
-    """One problem per message of the locale that cannot be sent as written."""
-    return [found for entry in messages(page) if (found := check(page, *entry))]
+    """One problem per message or keyword reply of the locale that cannot be sent as written."""
+    return [found for entry in messages(page) + replies(page) if (found := check(page, *entry))]
 
 
-def check(page: LocaleContent, message: SmsMessage, text: str, measurement: Measurement) -> Problem | None:
-    """Why a composed message cannot be sent: UCS-2 without `encoding: ucs2`, or over budget. None if it can."""
+def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str,
+          measurement: Measurement) -> Problem | None:
+    """Why a composed text cannot be sent: UCS-2 without `encoding: ucs2`, over budget, not starting with the
+    sender, or saying what its purpose forbids. None if it can."""
     budget = f"its budget is {message.segments}"
     if measurement.encoding == "UCS-2" and message.encoding != "ucs2":
         found = [ch for ch in dict.fromkeys(text) if not _is_gsm(ch)]
@@ -238,7 +291,55 @@ def check(page: LocaleContent, message: SmsMessage, text: str, measurement: Meas
             f"{_plural(measurement.segments, 'segment')}; {budget}",
             f"shorten the body or raise `segments`; as {measurement.encoding} one message holds {single} "
             f"{measurement.unit}, a longer one {part} per segment", code="sms-budget")
-    return None
+    sender = f"{page.brand.sms_sender}:"
+    if not text.startswith(sender + " "):
+        return _problem(page, message, None, f"sms message {message.id!r} does not start with the sender {sender!r}",
+                        f"keep templates/{TEMPLATE} starting with the sender and a colon", code="sms-sender")
+    return _purpose_problem(page, message, text)
+
+
+def _purpose_problem(page: LocaleContent, message: SmsMessage | SmsReply, text: str) -> Problem | None:
+    """What a care message may not leave out or put in; what a keyword reply must say."""
+    found = []
+    if isinstance(message, SmsReply):
+        if message.id in ("stop", "start", "help") and page.brand.sms_sender not in text \
+                and page.brand.name not in text:
+            found.append(("it does not name the clinic", "start it with the sender"))
+        if message.id == "help":
+            stops = next((r.keywords for r in page.sms_replies if r.id == "stop"), ("STOP",))
+            if not any(re.search(rf"\b{re.escape(word)}\b", text) for word in stops):
+                found.append(("it does not say how to stop", f"name a stop keyword: {', '.join(stops)}"))
+            if not re.search(r"\{(url:[^{}]+|phone)\}", message.body):
+                found.append(("it gives no contact", "add {url:contact} or {phone}"))
+    elif not PURPOSES[message.purpose].promotion:
+        if page.brand.sms_sender not in text and page.brand.name not in text:
+            found.append(("a care message must name the clinic", "keep the sender first"))
+        if page.labels.sms_opt_out not in text:
+            found.append(("a care message must say how to opt out", "keep the opt-out line (labels.yaml sms_opt_out)"))
+        booking = [cta for cta in page.cta if cta.link == "booking"]
+        for cta in booking:
+            if cta.url in text or cta.label.casefold() in text.casefold():
+                found.append((f"a care message may not invite the patient to book ({cta.label!r}, {cta.url})",
+                              "send invitations as `purpose: marketing`, to patients who agreed to them in writing"))
+    if not found:
+        return None
+    kind = "reply" if isinstance(message, SmsReply) else f"{message.purpose} message"
+    return _problem(page, message, "purpose" if isinstance(message, SmsMessage) else None,
+                    f"sms {kind} {message.id!r}: " + "; ".join(why for why, _ in found),
+                    "; ".join(hint for _, hint in found), code="sms-purpose")
+
+
+def cost_problem(source: LocaleContent, page: LocaleContent) -> Problem | None:
+    """A translation whose messages cost more than COST_RATIO times the source locale's, in segments."""
+    mine = sum(measured.segments for *_, measured in messages(page))
+    theirs = sum(measured.segments for *_, measured in messages(source))
+    if page.locale == source.locale or not theirs or mine <= COST_RATIO * theirs:
+        return None
+    return _problem(page, None, None,
+                    f"the {page.locale} messages cost {mine} segments, more than {COST_RATIO:g} times the "
+                    f"{source.locale} messages' {theirs}",
+                    "write shorter texts: link to the page rather than listing, and keep to the sender",
+                    code="sms-cost")
 
 
 def _is_gsm(ch: str) -> bool:
@@ -258,12 +359,15 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
 
 
-def _problem(page: LocaleContent, message: SmsMessage, field: str | None, text: str, hint: str,
+def _problem(page: LocaleContent, message: SmsMessage | SmsReply | None, field: str | None, text: str, hint: str,
              code: str = "sms") -> Problem:
     """A problem located at the message in its sms.yaml (or at its `field`), read again only when something failed."""
     source = page.files.get("sms")
-    index = next((i for i, m in enumerate(page.sms) if m.id == message.id), None)
-    path = ("messages",) if index is None else ("messages", index) + ((field,) if field else ())
+    if isinstance(message, SmsReply):
+        path = ("keywords", message.id) + ((field,) if field else ())
+    else:
+        index = next((i for i, m in enumerate(page.sms) if message and m.id == message.id), None)
+        path = ("messages",) if index is None else ("messages", index) + ((field,) if field else ())
     if source is None:
         return Problem(f"{page.locale}/sms.yaml", 1, 1, format_path(path), text, hint, code=code)
     display = display_path(source)

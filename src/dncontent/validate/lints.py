@@ -52,6 +52,7 @@ def lint(files: list[ContentFile], content: Content, today: datetime.date | None
         problems += _our_wording(where, page)
         problems += _review(where, page, today)
         problems += _sms_budgets(where, page)
+    problems += _sms_costs(content)
     from ..governance import checks  # sign-off, drafts, stale and untranslated text, waivers
 
     return checks.lint(files, problems, today, assessed)
@@ -142,16 +143,28 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
 def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     from ..model import sms
 
-    for i, (message, text, measured) in enumerate(sms.remembered(page)):
+    texts = [(("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))]
+    texts += [(("keywords", entry[0].id, "reply"), entry) for entry in sms.remembered_replies(page)]
+    for path, (message, text, measured) in texts:
         refused = sms.check(page, message, text, measured)
-        if refused:  # over budget, or UCS-2 without `encoding: ucs2`: an error, as the build would fail
+        if refused:  # over budget, UCS-2 without `encoding: ucs2`, against its purpose: the build would fail
             yield refused
             continue
         capacity = sms.capacity(message.segments, measured.encoding)
         if measured.length > NEAR_BUDGET * capacity:
-            yield where.problem(page.locale, "sms", ("messages", i, "body"),
-                                f"message {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
+            yield where.problem(page.locale, "sms", path,
+                                f"{'message' if path[0] == 'messages' else 'reply'} {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
                                 f"({measured.length / capacity:.0%} of its {message.segments}-segment "
                                 f"{measured.encoding} budget)",
                                 "shorten it, or raise `segments` if the extra cost is intended", severity="note",
                                 code="sms-budget")
+
+
+def _sms_costs(content: Content) -> Iterator[Problem]:
+    """A translation's messages may cost at most COST_RATIO times the source locale's, in segments."""
+    from ..model import sms
+
+    source = content.locales.get(content.source_locale)
+    for page in content.locales.values():
+        if source is not None and page.sms and (found := sms.cost_problem(source, page)):
+            yield found

@@ -252,13 +252,15 @@ def _is_date(value: str) -> bool:
 
 
 def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
-    for i, message in _items(sms, "messages"):
-        body = message.get("body")
+    keywords = sms.doc.data.get("keywords") if isinstance(sms.doc.data, dict) else None
+    replies = [(("keywords", key, "reply"), reply.get("reply")) for key, reply in keywords.items()
+               if isinstance(reply, dict)] if isinstance(keywords, dict) else []
+    texts = [(("messages", i, "body"), message.get("body")) for i, message in _items(sms, "messages")]
+    for path, body in texts + replies:
         if not isinstance(body, str):
             continue
         for match in SMS_PLACEHOLDER.finditer(body):
             name, _, arg = match.group(1).partition(":")
-            path = ("messages", i, "body")
             if name == "url":
                 if cta_ids is not None and arg not in cta_ids:
                     yield _unknown(sms, path, "call to action", arg, cta_ids, "cta.yaml")
@@ -268,7 +270,7 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
                                f"did you mean {{{guess[0]}}}?" if guess else SMS_HINT, code="placeholder")
         stray = re.search(r"[{}]", SMS_PLACEHOLDER.sub("", body))
         if stray:  # a half-typed placeholder would reach patients as written
-            yield _problem(sms, ("messages", i, "body"), f"stray brace {stray.group()!r} in the message",
+            yield _problem(sms, path, f"stray brace {stray.group()!r} in the message",
                            "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
                            "messages cannot show braces", code="placeholder")
 
