@@ -34,7 +34,7 @@ def test_manifest_lists_every_file_with_its_hash(built):
         data = (built / path).read_bytes()
         assert entry["sha256"] == files[path] and entry["bytes"] == len(data)
         assert set(entry) == {"path", "format", "locale", "role", "bytes", "sha256"}
-        assert entry["format"] in {"json", "html", "sms", "pdf"}
+        assert entry["format"] in {"json", "html", "sms", "pdf", "fhir"}
     assert [e["path"] for e in manifest["artifacts"]] == sorted(listed)
 
 
