@@ -86,6 +86,22 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+FIXTURE_FOLDERS = 20  # `dncontent fixtures` folders the app contract tests read, 5 exports each (every profile)
+
+
+@pytest.fixture(scope="session")
+def fixture_folders(tmp_path_factory) -> list[Path]:
+    """Twenty json/ folders written by `dncontent fixtures`, each from its own seed."""
+    base = tmp_path_factory.mktemp("fixture-folders")
+    folders = []
+    for seed in range(1, FIXTURE_FOLDERS + 1):
+        folder = base / f"seed-{seed}"
+        result = run_cli("fixtures", "--count", "5", "--seed", str(seed), "-o", str(folder))
+        assert result.returncode == 0, result.stderr
+        folders.append(folder)
+    return folders
+
+
 @pytest.fixture(scope="session")
 def print_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """A second build, of the PDF channel alone, with the print-shop versions, the large print and the kept HTML."""

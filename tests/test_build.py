@@ -34,7 +34,7 @@ def test_manifest_lists_every_file_with_its_hash(built):
         data = (built / path).read_bytes()
         assert entry["sha256"] == files[path] and entry["bytes"] == len(data)
         assert set(entry) == {"path", "format", "locale", "role", "bytes", "sha256"}
-        assert entry["format"] in {"json", "html", "sms", "pdf"}
+        assert entry["format"] in {"json", "html", "sms", "pdf", "fhir"}
     assert [e["path"] for e in manifest["artifacts"]] == sorted(listed)
 
 
@@ -74,7 +74,7 @@ def test_repeated_formats_are_built_once(tmp_path):
     result = run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "--format", "json",
                      "--format", "json")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 4 files (4 json;")  # the schema, the index and one export per locale
+    assert result.stdout.startswith("Built 6 files (6 json;")  # two schemas, the types, the index, two exports
 
 
 def test_first_build_of_invalid_content_creates_no_output(content_copy, tmp_path):
@@ -127,7 +127,7 @@ def test_unknown_locale_is_a_usage_error(tmp_path):
 def test_build_summary(tmp_path):
     result = build_json(CONTENT, tmp_path / "b")
     assert result.returncode == 0
-    assert result.stdout.startswith("Built 4 files (4 json;")
+    assert result.stdout.startswith("Built 6 files (6 json;")
 
 
 def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def types(build, tmp_path_factory) -> str:
     assert result.returncode == 0, result.stderr
     declarations = target.read_text("utf-8")
     assert "export interface DncontentExport {" in declarations
-    assert "[k: string]: unknown;" in declarations  # open to fields a later 1.x adds
+    assert "[k: string]: unknown;" in declarations  # open to fields a later 2.x adds
     return declarations
 
 
@@ -110,3 +111,88 @@ def test_broken_exports_fail_the_type_check(build, types, tmp_path):
     assert sorted(errors) == sorted(BREAKAGES), result.stdout
     for name, (_, message) in BREAKAGES.items():
         assert any(message in line for line in errors[name]), (name, errors[name])
+
+
+# The declarations the build ships (build/json/types.d.ts) ------------------------------------------------------
+
+def shipped_check(folder: Path, declarations: str, documents: dict[str, tuple[str, dict]]) -> subprocess.CompletedProcess:
+    """As type_check, with the shipped types.d.ts and each document's (type name, JSON)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "types.d.ts").write_text(declarations, "utf-8")
+    for name, (type_name, document) in documents.items():
+        literal = json.dumps(document, indent=2, ensure_ascii=False)
+        (folder / f"{name}.ts").write_text(f'import type {{ {type_name} }} from "./types";\n\n'
+                                           f"export const doc: {type_name} = {literal};\n", "utf-8")
+    (folder / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [f"{n}.ts" for n in documents]}), "utf-8")
+    return subprocess.run([str(node_tool("tsc")), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True,
+                          timeout=600)
+
+
+def json_folder(folder: Path, prefix: str) -> dict[str, tuple[str, dict]]:
+    """Every document of a json/ folder, as the shipped type it must have: the index and the exports."""
+    found = {}
+    for path in sorted(folder.glob("*.json")):
+        if path.name.endswith("schema.json"):
+            continue
+        name = f"{prefix}_{path.stem.replace('.', '_').replace('-', '_')}"
+        found[name] = ("DncontentIndex" if path.name == "index.json" else "DncontentExport",
+                       json.loads(path.read_text("utf-8")))
+    return found
+
+
+def test_shipped_types_accept_every_build_output_and_fixture_folder(built, fixture_folders, tmp_path):
+    """types.d.ts ships beside the exports (the same in every fixture folder) and types them all, `tsc --strict`."""
+    declarations = (built / "json" / "types.d.ts").read_text("utf-8")
+    documents = json_folder(built / "json", "build")
+    for number, folder in enumerate(fixture_folders):
+        assert (folder / "types.d.ts").read_text("utf-8") == declarations
+        documents |= json_folder(folder, f"fixtures{number}")
+    assert len(documents) == 3 + len(fixture_folders) * 6
+    result = shipped_check(tmp_path, declarations, documents)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_shipped_type_names_are_the_schema_titles(built):
+    """Names chosen in the schemas, never numbered: an app's imports survive a new schema version."""
+    from dncontent.channels.typescript import type_name
+
+    declarations = (built / "json" / "types.d.ts").read_text("utf-8")
+    names = re.findall(r"^export interface (\w+) \{", declarations, re.M)
+    assert names[:2] == ["DncontentExport", "Review"] and "DncontentIndex" in names and "CallToAction" in names
+    titles = set()
+    for schema_file in ("schema.json", "index.schema.json"):
+        schema = json.loads((built / "json" / schema_file).read_text("utf-8"))
+        titles |= {type_name(node["title"]) for node in _objects(schema)}
+    assert sorted(names) == sorted(titles)
+    assert [name for name in names if re.search(r"[0-9]$", name)] == []
+    assert "[k: string]: unknown;" in declarations  # open to fields a later 2.x adds
+
+
+def _objects(node):
+    if isinstance(node, dict):
+        if node.get("type") == "object" and "properties" in node:
+            yield node
+        for key, value in node.items():
+            if key != "contains":  # a condition on a list, not a shape of its own
+                yield from _objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _objects(value)
+
+
+def test_broken_documents_fail_against_the_shipped_types(built, tmp_path):
+    declarations = (built / "json" / "types.d.ts").read_text("utf-8")
+    document = json.loads((built / "json" / "dry-needling.en.json").read_text("utf-8"))
+    index = json.loads((built / "json" / "index.json").read_text("utf-8"))
+    breakages = {name: breakage for name, (breakage, _) in BREAKAGES.items()}
+    breakages["empty_cta"] = lambda d: d.update(cta=[])
+    documents = {"intact": ("DncontentExport", document), "intact_index": ("DncontentIndex", index)}
+    for name, breakage in breakages.items():
+        broken = copy.deepcopy(document)
+        breakage(broken)
+        documents[name] = ("DncontentExport", broken)
+    no_exports = copy.deepcopy(index) | {"exports": []}
+    documents["index_without_exports"] = ("DncontentIndex", no_exports)
+    result = shipped_check(tmp_path, declarations, documents)
+    failed = {line.split("(", 1)[0].removesuffix(".ts") for line in result.stdout.splitlines() if ": error TS" in line}
+    assert sorted(failed) == sorted([*breakages, "index_without_exports"]), result.stdout

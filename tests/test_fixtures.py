@@ -1,6 +1,7 @@
 """`dncontent fixtures`: random exports for app teams, valid against the published schema, the same for a seed."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from dncontent.channels.json import SCHEMA_VERSION, consumer_schema
 from tests.conftest import run_cli
 
 COUNT = 10
+PUBLISHED = ["index.json", "index.schema.json", "schema.json", "types.d.ts"]  # beside the exports, as in a build
 RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 OTHER_SCRIPTS = {"Cyrillic": r"[\u0400-\u04ff]", "CJK": r"[\u4e00-\u9fff]", "Arabic": r"[\u0600-\u06ff]",
                  "Hebrew": r"[\u0590-\u05ff]"}
@@ -23,13 +25,14 @@ def written(tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("fixtures") / "a"
     result = run_cli("fixtures", "--count", str(COUNT), "--seed", "42", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"Wrote {COUNT} fixtures into {out}/ (seed 42, sha256 ")
+    assert result.stdout.startswith(f"Wrote {COUNT} fixtures, index.json, the schemas and types.d.ts into {out}/ "
+                                    "(seed 42, sha256 ")
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
 @pytest.fixture(scope="module")
 def documents(written) -> list[dict]:
-    return [json.loads(data) for data in written.values()]
+    return [json.loads(data) for name, data in written.items() if name.startswith("fixture-")]
 
 
 def _strings(value):
@@ -43,8 +46,8 @@ def _strings(value):
             yield from _strings(v)
 
 
-def test_writes_n_files_and_nothing_else(written):
-    assert list(written) == [f"fixture-{n:03d}.json" for n in range(1, COUNT + 1)]
+def test_writes_a_json_folder_and_nothing_else(written):
+    assert list(written) == sorted([f"fixture-{n:03d}.json" for n in range(1, COUNT + 1)] + PUBLISHED)
     for data in written.values():
         assert data.endswith(b"}\n") and b"\r" not in data
         data.decode("utf-8")  # no lone surrogates or other text that is not UTF-8
@@ -55,7 +58,27 @@ def test_every_fixture_is_valid_against_the_published_schema(documents):
     for number, document in enumerate(documents, start=1):
         assert [e.message for e in validator.iter_errors(document)] == [], number
         assert document["schema_version"] == SCHEMA_VERSION
-        assert list(document)[:4] == ["schema_version", "id", "revision", "locale"]  # the documented key order
+        assert list(document)[:5] == ["$schema", "schema_version", "id", "revision", "locale"]  # the documented order
+
+
+def test_the_folder_reads_as_a_builds_json_folder(written, documents):
+    """index.json lists every export with its hash, each document names its schema, every export has its booking
+    call to action, and the schemas and types are the ones a build publishes."""
+    from dncontent.channels.json import consumer_index_schema, contract_files
+
+    index = json.loads(written["index.json"])
+    validator = Draft202012Validator(consumer_index_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert [e.message for e in validator.iter_errors(index)] == []
+    assert index["$schema"] == "index.schema.json" and index["source_locale"] == documents[0]["locale"]
+    assert [entry["path"] for entry in index["exports"]] == [f"fixture-{n:03d}.json" for n in range(1, COUNT + 1)]
+    for entry, document in zip(index["exports"], documents):
+        assert entry["sha256"] == hashlib.sha256(written[entry["path"]]).hexdigest()
+        assert (entry["revision"], entry["locale"], entry["title"]) == (
+            document["revision"], document["locale"], document["title"])
+        assert document["$schema"] == "schema.json"
+        assert [c["role"] for c in document["cta"]].count("booking") >= 1
+    assert {name: data for name, _, data in contract_files()} == {
+        name: written[name] for name in ("schema.json", "index.schema.json", "types.d.ts")}
 
 
 def test_fixtures_are_realistic_enough_to_render(documents):
@@ -129,23 +152,23 @@ def test_another_seed_writes_other_fixtures(written, tmp_path):
     result = run_cli("fixtures", "--count", "3", "--seed", "43", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     others = {p.name: p.read_bytes() for p in sorted(tmp_path.iterdir())}
-    assert list(others) == ["fixture-001.json", "fixture-002.json", "fixture-003.json"]
-    assert all(others[name] != written[name] for name in others)
+    assert list(others) == sorted(["fixture-001.json", "fixture-002.json", "fixture-003.json"] + PUBLISHED)
+    assert all(others[name] != written[name] for name in others if name.startswith("fixture-"))
 
 
 def test_fewer_fixtures_are_the_first_ones_of_more(written, tmp_path):
     """Fixture i depends on the seed and i alone, so --count 3 writes the first three of --count 10."""
     from dncontent.fixtures import write_fixtures
 
-    assert {p.name: p.read_bytes() for p in write_fixtures(tmp_path, 3, seed=42)} == \
-        {name: written[name] for name in ("fixture-001.json", "fixture-002.json", "fixture-003.json")}
+    fewer = {p.name: p.read_bytes() for p in write_fixtures(tmp_path, 3, seed=42) if p.name.startswith("fixture-")}
+    assert fewer == {name: written[name] for name in ("fixture-001.json", "fixture-002.json", "fixture-003.json")}
 
 
 def test_other_files_in_the_folder_are_left_alone(tmp_path):
     (tmp_path / "notes.txt").write_text("mine", "utf-8")
     result = run_cli("fixtures", "--count", "1", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fixture-001.json", "notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["fixture-001.json", "notes.txt"] + PUBLISHED)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -54,6 +54,9 @@ def test_published_schema_is_the_strict_one_opened_up(exported):
     opened = json.loads(json.dumps(others), object_hook=lambda node: {
         k: v for k, v in node.items() if not (k == "additionalProperties" and v is False)})
     opened["properties"]["schema_version"] = schema["properties"]["schema_version"]
+    # `$schema` names the published file by name, or by an address that ends in it
+    assert schema["properties"]["$schema"]["pattern"] == "(^|/)schema\\.json$(?!\\n)"
+    opened["properties"]["$schema"] = schema["properties"]["$schema"]
     assert {k: v for k, v in schema.items() if k not in ("$id", "title", "description", "$schema")} == opened
 
 
@@ -106,6 +109,8 @@ def test_a_later_minor_version_with_new_fields_validates_for_apps(exported):
 
 BREAKAGES = {
     "missing schema_version": lambda d: d.pop("schema_version"),
+    "missing $schema": lambda d: d.pop("$schema"),  # every 2.x export names its schema
+    "$schema naming the index's": lambda d: d.update({"$schema": "index.schema.json"}),
     "risk without id": lambda d: d["risks"][0].pop("id"),
     "risk without label": lambda d: d["risks"][0].pop("label"),
     "bad id": lambda d: d["conditions"][0].update(id="Neck Pain"),
@@ -147,8 +152,8 @@ def test_locale_pattern_takes_bcp47_tags(exported, tag):
 
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
-    assert list(d) == ["schema_version", "id", "revision", "locale", "direction", "title", "topic", "url", "review",
-                       "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
+    assert list(d) == ["$schema", "schema_version", "id", "revision", "locale", "direction", "title", "topic", "url",
+                       "review", "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
                        "session_phases", "cta", "brochures", "alternates"]
     assert d["id"] == "dry-needling" and d["direction"] == "ltr" and re.fullmatch(r"sha256:[0-9a-f]{64}", d["revision"])
     # the English is the clinic's published page, captured: a source, not a review, so it is a draft

@@ -16,12 +16,13 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from dncontent.channels.json import SCHEMA_VERSION, consumer_schema
+from dncontent.channels.json import SCHEMA_VERSION, consumer_index_schema, consumer_schema
 from tests.conftest import ROOT, require
 
 SCHEMA_FILES = sorted((ROOT / "schemas").glob("*.schema.json"))
 SCHEMAS = {path.name: json.loads(path.read_text("utf-8")) for path in SCHEMA_FILES}
-SCHEMAS["schema.json"] = consumer_schema()  # the published one, derived from export.schema.json in code
+SCHEMAS["schema.json"] = consumer_schema()  # the published ones, derived from the strict schemas in code
+SCHEMAS["published.index.schema.json"] = consumer_index_schema()
 
 URL_CLASS = r"[^\s\x00-\x1f\x7f-\x9f\ufeff"
 # What each pattern must accept: values as the content and the export hold them.
@@ -47,6 +48,10 @@ SAMPLES = {
     r"^[a-z]{2,3}(-[A-Z]{2})?$(?!\n)": ["en", "pt-BR"],
     rf"^{MAJOR}\.[0-9]+\.[0-9]+$(?!\n)": [f"{MAJOR}.0.0", f"{MAJOR}.12.3"],
     r"^[A-Z]{2}$(?!\n)": ["US", "MX"],
+    r"^[0-9a-f]{64}$(?!\n)": ["0123456789abcdef" * 4],
+    # `$schema` in a published document: the schema's file name, alone or at the end of an address
+    r"(^|/)schema\.json$(?!\n)": ["schema.json", "https://clinic.example.org/patient-info/json/schema.json"],
+    r"(^|/)index\.schema\.json$(?!\n)": ["index.schema.json", "https://clinic.example.org/json/index.schema.json"],
     # Placeholders a label must contain, anywhere in it: line breaks around them are the label's own business
     r"\{date\}": ["Last reviewed {date}"],
     r"\{name\}": ["Reviewed by {name}"],
@@ -156,6 +161,6 @@ def test_samples_pass_and_a_final_line_break_is_refused(verdicts, ref, pattern):
     for name, by_location in verdicts.items():
         verdict = dict(zip(instances, by_location[ref]))
         assert [value for value in SAMPLES[pattern] if not verdict[value]] == [], (name, ref)
-        if pattern.startswith("^"):  # the pattern holds the whole value
+        if pattern.startswith(("^", "(^|")):  # the pattern holds the whole value (or its end)
             accepted = [good + end for good in SAMPLES[pattern] for end in LINE_BREAKS if verdict[good + end]]
             assert accepted == [], (name, ref)

@@ -91,6 +91,6 @@ def test_make_build_installs_only_what_building_needs_and_make_test_adds_the_tes
     assert "-e '.[dev]'" in planned and "-m venv" not in planned, planned
     tools = make(".venv/.installed-dev")
     assert tools.returncode == 0, tools.stderr
-    assert subprocess.run([python, "-c", "import pytest, playwright, pypdf"]).returncode == 0
+    assert subprocess.run([python, "-c", "import pytest, playwright, pypdf, fhir.resources.R4B"]).returncode == 0
     for target in ("test", "golden", "bench"):  # nothing left to install before they run
         assert "pip install" not in make("-n", target).stdout, target

@@ -61,7 +61,7 @@ def page_text(browser, built: Path, locale: str) -> str:
 def test_every_channel_is_built_for_both_locales(built):
     manifest = json.loads((built / "manifest.json").read_text("utf-8"))["artifacts"]
     by_locale = {locale: {e["format"] for e in manifest if e["locale"] == locale} for locale in LOCALES}
-    assert by_locale == {"en": {"json", "html", "sms", "pdf"}, "es": {"json", "html", "sms", "pdf"}}
+    assert by_locale == {"en": {"json", "html", "sms", "pdf", "fhir"}, "es": {"json", "html", "sms", "pdf", "fhir"}}
 
 
 def test_spanish_keeps_the_ids_of_english(built):

@@ -101,6 +101,9 @@ class ArtifactCache:
         self.rendered: list[str] = []  # paths of the artifacts made this run
         self.reused: list[str] = []  # paths of the artifacts taken from the cache this run
         self.used: set[str] = set()
+        # each channel's artifacts this run, by channel name, with the content and options they were rendered
+        # from: a channel that points at others' files (fhir) reads them here rather than rendering them again
+        self.produced: dict[str, tuple] = {}
         self.progress = None  # called with a line about what is being rendered, when someone is watching
         self.print_server = False  # whether brochures may go to a print server (builds; not the preview)
         self._folder: tuple[int, int] | None = None  # (device, inode) of the root as it was checked

@@ -461,12 +461,13 @@ def print_server_stop() -> None:
 @click.option("--out", "-o", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
               help="Folder to write fixture-001.json ... into; created if needed. Other files are left alone.")
 def fixtures(count: int, seed: int, out: Path) -> None:
-    """Write random JSON exports, valid against the published schema, for testing apps.
+    """Write a json/ folder of random exports, valid against the published schema, for testing apps.
 
     Each fixture is a whole export document as `dncontent build` would write one, filled with
     generated content: text in other scripts, right-to-left text, long strings, empty lists and
-    nulls, and lists of many items, in turn. Point an app's tests at them to see it render more
-    than the one real page.
+    nulls, and lists of many items, in turn. Beside them go the index.json that lists them and
+    the schemas and types.d.ts a build publishes, so an app reads the folder as it reads
+    build/json/. Point an app's tests at it to see it render more than the one real page.
     """
     from .fixtures import fingerprint, write_fixtures
 
@@ -478,7 +479,8 @@ def fixtures(count: int, seed: int, out: Path) -> None:
     finally:
         if counter:
             counter.stop()
-    click.echo(f"Wrote {len(paths)} fixtures into {out}/ (seed {seed}, sha256 {fingerprint(paths)[:12]})")
+    click.echo(f"Wrote {count} fixtures, index.json, the schemas and types.d.ts into {out}/ "
+               f"(seed {seed}, sha256 {fingerprint(paths)[:12]})")
 
 
 class Counter:

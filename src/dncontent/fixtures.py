@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from random import Random
 
-from .channels.json import consumer_schema, dumps, revision, role, strict_schema
+from .channels.json import (INDEX_REVIEW, INDEX_SCHEMA_FILE, SCHEMA_VERSION, consumer_schema, contract_files, dumps,
+                            revision, role, strict_schema)
 
 PROFILES = ("scripts", "rtl", "long", "empty", "many")
 
@@ -73,20 +74,45 @@ def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
 
 def write_fixtures(out: Path, count: int, seed: int = 0,
                    progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Write fixture-001.json ... into `out` (created if needed); nothing else is written or removed.
+    """Write a whole json/ folder into `out` (created if needed): fixture-001.json ..., the index.json that lists
+    them, and the schemas and types a build publishes beside them. Nothing else is written or removed.
 
-    `progress(written, count)` is called after each file.
+    `progress(written, count)` is called after each export.
     """
     out.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(count)))
-    written = []
+    written, exports = [], {}
     for number, document in enumerate(export_fixtures(count, seed), start=1):
         path = out / f"fixture-{number:0{width}d}.json"
-        path.write_bytes(dumps(document))
+        data = dumps(document)
+        path.write_bytes(data)
         written.append(path)
+        exports[path.name] = (document, data)
         if progress:
             progress(number, count)
-    return written
+    for name, _, data in contract_files():
+        (out / name).write_bytes(data)
+        written.append(out / name)
+    (out / "index.json").write_bytes(dumps(fixture_index(exports)))
+    return written + [out / "index.json"]
+
+
+def fixture_index(exports: dict[str, tuple[dict, bytes]]) -> dict:
+    """index.json for fixture exports, by file name: the first is the source locale, the rest its translations.
+
+    The fixtures are unrelated documents, so the index takes its id and source locale from the first.
+    """
+    first = next(iter(exports.values()))[0] if exports else {"id": "fixtures", "locale": "en"}
+    return {
+        "$schema": INDEX_SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "id": first["id"],
+        "source_locale": first["locale"],
+        "exports": [{"locale": document["locale"], "path": name, "sha256": hashlib.sha256(data).hexdigest(),
+                     "revision": document["revision"], "title": document["title"],
+                     "review": {key: document["review"][key] for key in INDEX_REVIEW},
+                     "schema_version": document["schema_version"],
+                     "translated_from": None if number == 0 else first["locale"]}
+                    for number, (name, (document, data)) in enumerate(exports.items())],
+    }
 
 
 def _draw(strategy, seed: int, index: int):
@@ -194,6 +220,7 @@ def _text(st, profile: str):
 def _generation_schema(profile: str) -> dict:
     """The strict schema, steered: our strategies for text, ids, URLs, locales and dates; list sizes per profile."""
     schema = copy.deepcopy(strict_schema())
+    schema["properties"]["cta"].pop("contains")  # _tidy makes one call to action the booking one
     for name, node in _subschemas(schema):
         _steer(name, node, profile)
     schema["properties"]["facts"]["properties"]["session_minutes"]["properties"]["min"]["maximum"] = 120
@@ -258,6 +285,8 @@ def _tidy(document: dict, profile: str) -> dict:
         _unique_ids(document[key])
     document["direction"] = "rtl" if profile == "rtl" else "ltr"
     doc_id, locale = document["id"], document["locale"]
+    if not any(role(cta["link"], cta["url"]) == "booking" for cta in document["cta"]):
+        document["cta"][0]["link"] = "booking"  # every export has its booking call to action
     for cta in document["cta"]:
         cta["role"] = role(cta["link"], cta["url"])
     papers = {b["paper"]: b for b in document["brochures"]}  # one brochure per paper

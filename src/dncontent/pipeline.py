@@ -107,7 +107,7 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None, starte
            print_server: bool) -> BuildResult:
     from . import release
     from .cache import checks_remember_in
-    from .channels import CHANNELS, render_cached
+    from .channels import CHANNELS, build_order, render_cached
     from .write import Writer
 
     store = artifact_cache(options)
@@ -128,7 +128,8 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None, starte
         header = {"release": True, "locales": release.locale_records(files, content, options.allow_draft)}
     else:
         header = {"release": False}
-    formats = tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS)  # each once, in the order asked
+    # each once, in the order asked, but after the channels whose files it reads (fhir after html, pdf and json)
+    formats = build_order(tuple(dict.fromkeys(options.formats)) or tuple(CHANNELS))
     store.progress = progress
     store.print_server = print_server and not options.no_cache  # from scratch: no warm renderer either
     try:

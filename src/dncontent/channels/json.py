@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+import re
 from collections.abc import Iterator
 from functools import cache
 
@@ -22,6 +23,11 @@ SCHEMA_VERSION = "2.0.0"
 # someone else); a URN names the contract without suggesting a place to fetch it from. It changes only with
 # the major version, so an app's copy of the schema stays the schema of every export it can read.
 SCHEMA_ID = f"urn:dncontent:export:v{SCHEMA_VERSION.split('.')[0]}"
+INDEX_SCHEMA_ID = f"urn:dncontent:index:v{SCHEMA_VERSION.split('.')[0]}"
+# The published files beside the exports in build/json/: each document names its schema by file name (`$schema`)
+SCHEMA_FILE, INDEX_SCHEMA_FILE, TYPES_FILE = "schema.json", "index.schema.json", "types.d.ts"
+# The index's review of an export carries these of the export's own review fields, with the same schemas
+INDEX_REVIEW = ("status", "last_reviewed", "next_review")
 # The lists a section can show, each the name of a top-level array of the export.
 LISTS = ("conditions", "risks", "contraindications", "session_phases")
 # A call to action's role, from the id of the link it opens; any other link is `other` (or `contact` for tel:/mailto:).
@@ -57,6 +63,7 @@ def export(page: LocaleContent, content: Content) -> dict:
     brand = page.brand
     here = export_path(content, page.locale)
     document = {
+        "$schema": SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
         "id": page.id,
         "revision": None,  # filled in last: a hash of everything else
@@ -148,23 +155,20 @@ def _logo(content: Content, here: str) -> dict | None:
 
 
 def index(content: Content, exports: dict[str, bytes]) -> dict:
-    """build/json/index.json: what exports exist, so an app can list the languages without guessing paths."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "id": content.id,
-        "source_locale": content.source_locale,
-        "exports": [
-            {"locale": alt["locale"], "path": alt["path"],
-             "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
-             "revision": json.loads(exports[alt["locale"]])["revision"],
-             "title": content.locales[alt["locale"]].title,
-             "review": {key: value for key, value in review(content.locales[alt["locale"]]).items()
-                        if key != "reviewed_by"},
-             "schema_version": SCHEMA_VERSION,
-             "translated_from": alt["translated_from"]}
-            for alt in alternates(content)
-        ],
-    }
+    """build/json/index.json: what exports exist, so an app can list the languages without guessing paths.
+
+    Each entry's review is the export's own (its INDEX_REVIEW fields), so the two never disagree.
+    """
+    entries = []
+    for alt in alternates(content):
+        document = json.loads(exports[alt["locale"]])
+        entries.append({"locale": alt["locale"], "path": alt["path"],
+                        "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
+                        "revision": document["revision"], "title": document["title"],
+                        "review": {key: document["review"][key] for key in INDEX_REVIEW},
+                        "schema_version": SCHEMA_VERSION, "translated_from": alt["translated_from"]})
+    return {"$schema": INDEX_SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "id": content.id,
+            "source_locale": content.source_locale, "exports": entries}
 
 
 def dumps(document: dict) -> bytes:
@@ -177,31 +181,69 @@ def strict_schema() -> dict:
     return json.loads((schemas_dir() / "export.schema.json").read_text("utf-8"))
 
 
+@cache
+def strict_index_schema() -> dict:
+    """schemas/index.schema.json, with each entry's review described as the export describes its own."""
+    schema = json.loads((schemas_dir() / "index.schema.json").read_text("utf-8"))
+    review = schema["properties"]["exports"]["items"]["properties"]["review"]
+    own = strict_schema()["properties"]["review"]["properties"]
+    review["properties"] = {key: own[key] for key in INDEX_REVIEW}
+    review["required"] = list(INDEX_REVIEW)
+    return schema
+
+
 def consumer_schema(strict: dict | None = None) -> dict:
-    """The schema apps validate against (build/json/schema.json), derived from the strict one.
+    """The schema apps validate exports against (build/json/schema.json), derived from the strict one.
 
     It accepts properties it does not describe, anywhere, and any schema_version of the same major version,
     so an app that validates today keeps validating every later export of the same major version.
     """
     strict = strict_schema() if strict is None else strict
     major = SCHEMA_VERSION.split(".")[0]
+    return _published(strict, SCHEMA_ID, SCHEMA_FILE,
+                      f"Version {major} of the contract for one locale of the patient material, as built "
+                      f"into build/json/ by `dncontent build --format json`. Every {major}.x export validates "
+                      "against it: a minor version only adds optional properties, which this schema lets "
+                      "through. Ignore properties you do not know. Strings are plain text (no HTML): escape "
+                      "them for the medium you show them in.")
+
+
+def consumer_index_schema() -> dict:
+    """The schema apps validate index.json against (build/json/index.schema.json), opened as the export's is."""
+    major = SCHEMA_VERSION.split(".")[0]
+    return _published(strict_index_schema(), INDEX_SCHEMA_ID, INDEX_SCHEMA_FILE,
+                      f"Version {major} of build/json/index.json, where an app starts: every locale's export of "
+                      f"the document, the source language first. Every {major}.x index validates against it; "
+                      "ignore properties you do not know. Each entry's `path` is an export's file name, "
+                      "relative to the index; the export follows schema.json, shipped beside it.")
+
+
+def _published(strict: dict, schema_id: str, file_name: str, description: str) -> dict:
+    """A strict schema opened to every minor version: no closed objects, any schema_version of the major
+    version, and `$schema` naming the file by name or by an address that ends in it."""
+    major = SCHEMA_VERSION.split(".")[0]
     relaxed = _open(strict)
-    version = dict(relaxed["properties"]["schema_version"])
-    version.pop("const", None)
     # `$(?!\n)`, as in every schema pattern: the very end of the text in Python as in JavaScript (see the README)
+    version = {key: value for key, value in strict["properties"]["schema_version"].items() if key != "const"}
     version["pattern"] = rf"^{major}\.[0-9]+\.[0-9]+$(?!\n)"
-    relaxed["properties"] = {**relaxed["properties"], "schema_version": version}
-    head = {
-        "$schema": strict["$schema"],
-        "$id": SCHEMA_ID,
-        "title": strict["title"],
-        "description": (f"Version {major} of the contract for one locale of the patient material, as built "
-                        f"into build/json/ by `dncontent build --format json`. Every {major}.x export validates "
-                        "against it: a minor version only adds optional properties, which this schema lets "
-                        "through. Ignore properties you do not know. Strings are plain text (no HTML): escape "
-                        "them for the medium you show them in."),
-    }
+    named = {key: value for key, value in strict["properties"]["$schema"].items() if key != "const"}
+    named["pattern"] = rf"(^|/){re.escape(file_name)}$(?!\n)"
+    _replace_property(relaxed, "schema_version", version)
+    relaxed["properties"] = {**relaxed["properties"], "$schema": named}
+    head = {"$schema": strict["$schema"], "$id": schema_id, "title": strict["title"], "description": description}
     return head | {key: value for key, value in relaxed.items() if key not in head}
+
+
+def _replace_property(node, name: str, schema: dict) -> None:
+    """Set every `properties[name]` in a schema to `schema` (an index names the version of each export too)."""
+    if isinstance(node, list):
+        for item in node:
+            _replace_property(item, name, schema)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict) and name in value:
+                value[name] = schema
+            _replace_property(value, name, schema)
 
 
 def _open(node):
@@ -230,9 +272,24 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
     return iter(render_cached(NAME, content, options))
 
 
+def types() -> str:
+    """types.d.ts: TypeScript declarations of the published schemas, named after their titles."""
+    from .typescript import declarations
+
+    return declarations([consumer_schema(), consumer_index_schema()], SCHEMA_VERSION)
+
+
+def contract_files() -> list[tuple[str, str, bytes]]:
+    """(file name, role, bytes) of the schemas and types published beside the exports."""
+    return [(SCHEMA_FILE, "schema", dumps(consumer_schema())),
+            (INDEX_SCHEMA_FILE, "schema", dumps(consumer_index_schema())),
+            (TYPES_FILE, "types", types().encode("utf-8"))]
+
+
 def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    """The published schema and the index of every locale's export."""
-    yield Artifact("json/schema.json", NAME, None, "schema", dumps(consumer_schema()))
+    """The published schemas and types, and the index of every locale's export."""
+    for name, file_role, data in contract_files():
+        yield Artifact(f"json/{name}", NAME, None, file_role, data)
     exports = {locale: dumps(export(page, content)) for locale, page in content.locales.items()}
     logo = paths.logo_path(content, NAME)
     if logo is not None:
@@ -244,7 +301,9 @@ def files(content: Content, locale: str | None, options: BuildOptions) -> list[t
     """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
     if locale is None:
         logo = paths.logo_path(content, NAME)
-        return [("json/schema.json", "schema"), *([(logo, "logo")] if logo else []), ("json/index.json", "index")]
+        published = [(f"json/{name}", file_role) for name, file_role in
+                     ((SCHEMA_FILE, "schema"), (INDEX_SCHEMA_FILE, "schema"), (TYPES_FILE, "types"))]
+        return [*published, *([(logo, "logo")] if logo else []), ("json/index.json", "index")]
     return [(export_path(content, locale), "export")]
 
 

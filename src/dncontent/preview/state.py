@@ -15,6 +15,9 @@ from ..write import Artifact
 
 # Channels slow enough (WeasyPrint: seconds) that the others are shown first and these follow when ready.
 BACKGROUND_CHANNELS = ("pdf",)
+# Channels the preview has no panel for: not rendered at all (the FHIR references only point at the files the
+# other channels make, and would print the brochures in the fast pass)
+UNSHOWN_CHANNELS = ("fhir",)
 BACKGROUND_DELAY = 0.3  # seconds
 
 
@@ -113,7 +116,7 @@ class LivePreview:
     def _show(self, generation: int, content: Content, notes: tuple[Problem, ...], started: float) -> Snapshot:
         from ..channels import CHANNELS
 
-        fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS]
+        fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS + UNSHOWN_CHANNELS]
         rendered = render_channels(fast, content, self.options)
         self._tell(rendered)
         reading = reading_scores(content)
