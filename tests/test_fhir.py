@@ -29,7 +29,7 @@ def resources(out: Path) -> dict[str, dict]:
 
 def target(out: Path, url: str) -> Path:
     """The build's file that an attachment's address names (relative to fhir/, or under the public base)."""
-    base = "https://clinic.example.org/patient-info/"
+    base = "https://jpt.example/info/"
     relative = url.removeprefix(base) if url.startswith(base) else posixpath.normpath(posixpath.join("fhir", url))
     return out / relative
 
@@ -80,7 +80,8 @@ def signed_off(tmp_path_factory) -> Path:
     content = base / "content"
     shutil.copytree(CONTENT, content)
     with (content / "brand.yaml").open("a", encoding="utf-8") as brand:
-        brand.write("site:\n  base_url: https://clinic.example.org/patient-info/\n")
+        # a short base: the page's address goes into the Spanish before-your-visit text, 3 segments at most
+        brand.write("site:\n  base_url: https://jpt.example/info/\n")
     result = run_cli("signoff", "--locale", "es", "--by", REVIEWER, "--content", str(content))
     assert result.returncode == 0, result.stderr
     out = base / "build"
@@ -129,7 +130,7 @@ def test_published_addresses_and_hashes_of_the_files_written_alongside(signed_of
     for data in resources(signed_off).values():
         for content in data["content"]:
             attachment = content["attachment"]
-            assert attachment["url"].startswith("https://clinic.example.org/patient-info/")
+            assert attachment["url"].startswith("https://jpt.example/info/")
             written = target(signed_off, attachment["url"]).read_bytes()
             assert attachment["hash"] == base64.b64encode(hashlib.sha1(written).digest()).decode("ascii")
 
