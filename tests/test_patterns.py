@@ -48,6 +48,8 @@ SAMPLES = {
     r"^[a-z]{2,3}(-[A-Z]{2})?$(?!\n)": ["en", "pt-BR"],
     rf"^{MAJOR}\.[0-9]+\.[0-9]+$(?!\n)": [f"{MAJOR}.0.0", f"{MAJOR}.12.3"],
     r"^[A-Z]{2}$(?!\n)": ["US", "MX"],
+    r"^[A-Z]{2,20}$(?!\n)": ["STOP", "AYUDA"],  # keywords patients text
+    r"^[A-Z][A-Z_]{1,39}$(?!\n)": ["MIXED", "LOW_VOLUME"],  # 10DLC use cases
     r"^[0-9a-f]{64}$(?!\n)": ["0123456789abcdef" * 4],
     # `$schema` in a published document: the schema's file name, alone or at the end of an address
     r"(^|/)schema\.json$(?!\n)": ["schema.json", "https://clinic.example.org/patient-info/json/schema.json"],
