@@ -127,11 +127,11 @@ def scale(tmp: Path) -> None:
 def preview_refresh(runs: int, tmp: Path) -> None:
     os.environ["DNCONTENT_CACHE_DIR"] = str(tmp / "preview-cache")
     sys.path.insert(0, str(ROOT / "src"))
-    from dncontent import printing  # noqa: F401  (imported once, as the running preview has it)
-    from dncontent.channels import pdf
     from dncontent.options import BuildOptions
     from dncontent.pipeline import load_content
     from dncontent.preview.state import render_channels
+    from dncontent.printing import render  # noqa: F401  (imported once, as the running preview has it)
+    from dncontent.printing.compose import PAPERS, compose
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -150,7 +150,7 @@ def preview_refresh(runs: int, tmp: Path) -> None:
         if rendered.failures or rendered.problems:
             sys.exit(f"preview render failed: {rendered.failures or rendered.problems}")
         page = loaded.locales["en"]
-        htmls = [pdf.compose(page, paper) for paper in pdf.PAPERS]
+        htmls = [compose(page, paper) for paper in PAPERS]
         started = time.perf_counter()
         for html in htmls:
             HTML(string=html, base_url=str(ROOT / "templates" / "pdf")).write_pdf(

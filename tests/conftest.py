@@ -30,7 +30,7 @@ os.environ["DNCONTENT_PRINT_SERVER"] = "off"
 @pytest.fixture(scope="session", autouse=True)
 def _stop_print_servers():
     yield
-    from dncontent import print_server
+    from dncontent.printing import server as print_server
 
     for path in print_server.servers(Path(_RUNTIME.name)):
         print_server.ask(path, "stop")

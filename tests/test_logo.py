@@ -297,7 +297,7 @@ def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def test_the_renderer_fetches_no_file_or_address(tmp_path, listener):
-    from dncontent import printing
+    from dncontent.printing import Job, render
 
     url, requests = listener
     secret_svg = tmp_path / "secret.svg"
@@ -312,7 +312,7 @@ body {{ background: url({secret_svg.as_uri()}); }} h1::before {{ content: url({u
 <body><h1>Visible heading</h1><img src="file:///etc/hostname" alt=""><img src="{secret_svg.as_uri()}" alt="">
 <img src="{nested}" alt="" width="50"><img src="{url}/direct.svg" alt=""><img src="secret.svg" alt="">
 <object data="{secret_svg.as_uri()}"></object></body></html>"""
-    [result] = printing.write_pdfs([printing.Job(html, str(tmp_path), b"test")], processes=1)
+    [result] = render.write_pdfs([Job(html, str(tmp_path), b"test")], processes=1)
     text = _pdf_text(result.pdf, tmp_path)
     assert "Visible heading" in text  # it printed
     assert "SECRET" not in text
@@ -323,10 +323,10 @@ body {{ background: url({secret_svg.as_uri()}); }} h1::before {{ content: url({u
 
 
 def test_the_fetcher_serves_only_data_and_the_templates_folder(tmp_path):
-    from dncontent import printing
+    from dncontent.printing import render
     from dncontent.resources import templates_dir
 
-    fetcher = printing.BundledOnly()
+    fetcher = render.BundledOnly()
     font = templates_dir() / "fonts" / "atkinson-hyperlegible-latin-400-normal.woff2"
     assert fetcher(font.as_uri()).read() == font.read_bytes()
     assert fetcher("data:text/plain;base64,aGk=").read() == b"hi"
@@ -363,9 +363,10 @@ def test_what_the_renderer_refuses_inside_a_logo_is_reported_at_brand_yaml():
     import warnings
 
     from dncontent.channels import pdf
+    from dncontent.printing.compose import PAPERS
 
     logo = pdf.LogoSource("content/brand.yaml", 4, "assets/logo.svg")
-    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, "<html></html>", logo)
+    letter = pdf.Brochure("dry-needling", "en", PAPERS[0], False, "<html></html>", logo)
     message = ("Failed to load image at 'http://127.0.0.1:9/x.png': ValueError: refused to fetch "
                "http://127.0.0.1:9/x.png: a brochure uses only its bundled assets and data: URIs")
     with warnings.catch_warnings(record=True) as caught:

@@ -18,6 +18,8 @@ from pypdf.generic import BooleanObject
 
 from dncontent.channels import pdf
 from dncontent.pipeline import load_content
+from dncontent.printing import compose
+from dncontent.resources import templates_dir
 from tests.conftest import CONTENT, ROOT, require, run_cli
 from tests.approved import missing_from, normalize
 
@@ -113,7 +115,7 @@ def test_the_footer_carries_contact_and_page_numbers_and_no_review_for_a_draft(b
                                      str(int(height - FOOTER)), "-W", str(int(width)), "-H", str(int(FOOTER))))
         assert f"Page {number} of {pages}" in footer
         assert "review" not in footer.lower()
-        assert pdf.contact_line(PAGE) in footer
+        assert compose.contact_line(PAGE) in footer
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -244,11 +246,11 @@ def test_two_builds_give_identical_pdfs(built, print_build):
 
 
 def test_a_single_process_prints_the_same_bytes_as_the_workers(built):
-    from dncontent import printing
+    from dncontent.printing import Job, render
 
-    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, PAGE)
-    job = printing.Job(letter.html, str(pdf.templates_dir() / "pdf"), letter.identifier)
-    [result] = printing.write_pdfs([job], processes=1)
+    letter = pdf.Brochure("dry-needling", "en", compose.PAPERS[0], False, PAGE)
+    job = Job(letter.html, str(templates_dir() / "pdf"), letter.identifier)
+    [result] = render.write_pdfs([job], processes=1)
     assert result.messages == ()
     assert result.pdf == brochure(built, "letter").read_bytes()
 
@@ -260,13 +262,13 @@ def test_a_clean_build_prints_no_weasyprint_warnings(print_build):
 
 
 def test_weasyprint_warnings_come_back_as_brochure_warnings_at_the_stylesheet_line(capfd):
-    from dncontent import printing
+    from dncontent.printing import Job, render
 
-    stylesheet = (pdf.templates_dir() / pdf.STYLESHEET).read_text("utf-8").splitlines()
+    stylesheet = (templates_dir() / compose.STYLESHEET).read_text("utf-8").splitlines()
     line = next(number for number, text in enumerate(stylesheet, 1) if text == "body { margin: 0; }")
-    html = pdf.compose(PAGE, pdf.PAPERS[0]).replace("body { margin: 0; }", "body { margin: 0; colr: red; }")
-    letter = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], False, html)
-    [result] = printing.write_pdfs([printing.Job(html, str(ROOT), b"test")])
+    html = compose.compose(PAGE, compose.PAPERS[0]).replace("body { margin: 0; }", "body { margin: 0; colr: red; }")
+    letter = pdf.Brochure("dry-needling", "en", compose.PAPERS[0], False, html)
+    [result] = render.write_pdfs([Job(html, str(ROOT), b"test")])
     assert capfd.readouterr().err == ""  # captured, not printed
     assert any("colr" in message for message in result.messages)
     with warnings.catch_warnings(record=True) as caught:
@@ -274,7 +276,7 @@ def test_weasyprint_warnings_come_back_as_brochure_warnings_at_the_stylesheet_li
         pdf.emit_warnings([(letter, message) for message in result.messages])
     [warning] = caught
     assert warning.category is pdf.BrochureWarning
-    assert Path(warning.filename) == pdf.templates_dir() / pdf.STYLESHEET
+    assert Path(warning.filename) == templates_dir() / compose.STYLESHEET
     assert warning.lineno == line
     assert "colr" in str(warning.message) and "dry-needling.en.letter" in str(warning.message)
 
@@ -313,7 +315,7 @@ def test_content_is_escaped_everywhere(content_copy):
     brand = yaml.safe_load(brand_file.read_text("utf-8"))
     brand["name"] = 'Clinic "A" } body { color: red'
     brand_file.write_text(yaml.safe_dump(brand, allow_unicode=True), "utf-8")
-    html = pdf.compose(load_content(content_copy).locales["en"], pdf.PAPERS[0])
+    html = compose.compose(load_content(content_copy).locales["en"], compose.PAPERS[0])
     assert "<script>" not in html
     assert "Text with &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;." in html
     stylesheet = re.findall(r"<style>(.*?)</style>", html, re.S)[1]
@@ -325,7 +327,7 @@ def test_a_logo_goes_in_the_masthead(content_copy):
     (content_copy / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     brand_file = content_copy / "brand.yaml"
     brand_file.write_text(brand_file.read_text("utf-8") + "logo: logo.svg\n", "utf-8")
-    html = pdf.compose(load_content(content_copy).locales["en"], pdf.PAPERS[0])
+    html = compose.compose(load_content(content_copy).locales["en"], compose.PAPERS[0])
     assert re.search(r'<header class="masthead">\s*<img class="logo" src="data:image/svg\+xml;base64,', html)
 
 
@@ -348,7 +350,7 @@ def test_a_locale_brings_its_own_brochure_wording(content_copy):
 
 
 def test_prose_sections_share_one_flow_and_the_rest_stand_alone():
-    kinds = [(run.kind, [section.id for section in run.sections]) for run in pdf.runs(PAGE.sections)]
+    kinds = [(run.kind, [section.id for section in run.sections]) for run in compose.runs(PAGE.sections)]
     assert kinds == [
         ("summary", ["introduction"]),
         ("prose", ["what-it-is", "acupuncture", "how-it-works", "session-overview"]),

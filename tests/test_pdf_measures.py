@@ -19,6 +19,8 @@ from pypdf.generic import BooleanObject
 
 from dncontent.channels import pdf
 from dncontent.pipeline import load_content
+from dncontent.printing import compose
+from dncontent.resources import templates_dir
 from tests import approved
 from tests.conftest import CONTENT, require
 from tests.test_spanish import export, units
@@ -227,12 +229,12 @@ def test_print_versions_are_pdf_x4_with_trim_bleed_and_an_output_intent(print_bu
 
 
 def test_a_print_version_prints_to_the_same_bytes_again(print_build):
-    from dncontent import printing
+    from dncontent.printing import Job, render
 
     out, _ = print_build
     page = load_content(CONTENT).locales["en"]
-    brochure = pdf.Brochure("dry-needling", "en", pdf.PAPERS[0], True, page)
-    [result] = printing.write_pdfs([printing.Job(brochure.html, str(pdf.templates_dir() / "pdf"),
+    brochure = pdf.Brochure("dry-needling", "en", compose.PAPERS[0], True, page)
+    [result] = render.write_pdfs([Job(brochure.html, str(templates_dir() / "pdf"),
                                                  brochure.identifier)], processes=1)
     assert result.pdf == standard(out, "en", "letter", "print.pdf").read_bytes()
     # its dates are the text's (captured, in a draft), never the clock's, which PDF/X would otherwise take

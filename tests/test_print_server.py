@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dncontent import print_server
+from dncontent.printing import server as print_server
 from tests.conftest import CONTENT, ROOT
 
 
@@ -292,7 +292,7 @@ def test_a_new_server_for_changed_code_stops_the_old_one_of_that_copy(tmp_path, 
     build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime, env=env)
     (first,) = print_server.servers(runtime)
     old = print_server.ask(first, "status")["pid"]
-    with open(copy / "src" / "dncontent" / "printing.py", "a", encoding="utf-8") as code:
+    with open(copy / "src" / "dncontent" / "printing" / "render.py", "a", encoding="utf-8") as code:
         code.write("# edited\n")  # the code changed: a new server is needed
     risks_edit = tmp_path / "content"
     shutil.copytree(CONTENT, risks_edit)
@@ -360,17 +360,19 @@ def test_no_lock_file_outlives_a_start_and_what_gone_servers_left_is_removed(tmp
         "notes.txt", "print-fedcba9876543210.lock", "print-fedcba9876543210.log"]  # nothing of the server's
 
 
-def test_code_edited_in_place_keeping_size_and_time_is_another_server(tmp_path):
+# The renderer, and code outside `printing` that the server runs too (the renderer's limit on image sizes).
+@pytest.mark.parametrize("edited", ["printing/render.py", "validate/logo.py"])
+def test_code_edited_in_place_keeping_size_and_time_is_another_server(tmp_path, edited):
     """A server runs the code it was started with: an edit that keeps a file's size and time (`rsync -a`,
     `touch -r`) still makes a new one, or a cached build would differ from one from scratch."""
     copy = tmp_path / "tool"
     shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("templates", "schemas"):
         shutil.copytree(ROOT / name, copy / name)
-    ask = [sys.executable, "-c", "from dncontent import print_server; print(print_server.identity())"]
+    ask = [sys.executable, "-c", "from dncontent.printing import server; print(server.identity())"]
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     before = subprocess.run(ask, capture_output=True, text=True, env=env, check=True).stdout
-    code = copy / "src" / "dncontent" / "printing.py"
+    code = copy / "src" / "dncontent" / edited
     info = code.stat()
     text = code.read_text("utf-8")
     code.write_text(text.replace("\n\n", "\n#", 1), "utf-8")
@@ -378,3 +380,10 @@ def test_code_edited_in_place_keeping_size_and_time_is_another_server(tmp_path):
     assert code.stat().st_size == info.st_size
     after = subprocess.run(ask, capture_output=True, text=True, env=env, check=True).stdout
     assert before != after
+
+
+def test_a_server_is_told_apart_by_all_of_dncontent_not_only_printing():
+    """`identity` hashes the whole package the server runs from; `printing` alone would leave out code it runs."""
+    import dncontent
+
+    assert print_server.source() == Path(dncontent.__file__).resolve().parent

@@ -120,7 +120,7 @@ def test_the_stored_coverage_matches_the_fonts():
 
 
 def test_a_model_that_skipped_validation_is_not_printed_with_the_machines_fonts():
-    from dncontent.channels import pdf
+    from dncontent.printing.compose import PAPERS, compose
     from dncontent.errors import BuildError
     from dncontent.pipeline import load_content
     from tests.conftest import CONTENT
@@ -128,7 +128,7 @@ def test_a_model_that_skipped_validation_is_not_printed_with_the_machines_fonts(
     page = load_content(CONTENT).locales["en"]
     page = page._replace(title="Сухая игла", labels=page.labels._replace(page_of="Стр. {page} из {pages}"))
     with pytest.raises(BuildError, match="cannot draw U\\+0421 CYRILLIC CAPITAL LETTER ES"):
-        pdf.compose(page, pdf.PAPERS[0])
+        compose(page, PAPERS[0])
     only_css = page._replace(title=load_content(CONTENT).locales["en"].title)  # the label reaches only the CSS
     with pytest.raises(BuildError, match="CYRILLIC"):
-        pdf.compose(only_css, pdf.PAPERS[0])
+        compose(only_css, PAPERS[0])

@@ -423,7 +423,7 @@ def print_server_group() -> None:
 @print_server_group.command("status")
 def print_server_status() -> None:
     """Show the print servers running for you."""
-    from . import print_server
+    from .printing import server as print_server
 
     folder = print_server.runtime_dir(create=False)
     if folder is None and os.path.lexists(print_server.runtime_path()):
@@ -445,7 +445,7 @@ def print_server_status() -> None:
 @print_server_group.command("stop")
 def print_server_stop() -> None:
     """Stop every print server running for you (a build starts a new one when it needs it)."""
-    from . import print_server
+    from .printing import server as print_server
 
     folder = print_server.runtime_dir(create=False)
     stopped = [answer.get("pid") for path in (print_server.servers(folder) if folder else [])

@@ -82,7 +82,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None, 
 
     What the artifact cache holds from an earlier build with the same inputs is reused, not rendered;
     validation always runs in full. With `print_server` (as `dncontent build` has), brochures may be printed
-    by a print server this build starts and leaves running (see `print_server`); otherwise in this process.
+    by a print server this build starts and leaves running (see `printing.server`); otherwise in this process.
 
     With `options.release`, the build is a release: it refuses (ReleaseRefused, listing every reason, nothing
     written) content that may not be published yet (see `release`), renders everything from scratch in this

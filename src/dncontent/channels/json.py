@@ -10,10 +10,10 @@ from functools import cache
 
 from ..model import Content, LocaleContent
 from ..options import BuildOptions
+from ..printing.compose import PAPERS  # the brochures' papers; WeasyPrint is not imported with them
 from ..resources import schemas_dir
 from ..write import Artifact
 from . import paths, render_cached
-from .pdf import PAPERS  # the brochures' papers; WeasyPrint is not imported with them
 
 NAME = "json"
 DESCRIPTION = "versioned JSON export and its JSON Schema, for apps"

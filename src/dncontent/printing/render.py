@@ -9,7 +9,6 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,8 +17,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .resources import templates_dir
-from .validate.logo import MAX_PIXELS
+from ..resources import templates_dir
+from ..validate.logo import MAX_PIXELS
+from . import Job, Printed
 
 # Pillow decodes the brochure's images: an image larger than any logo may be is refused, not decoded.
 PIL.Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -34,20 +34,6 @@ PDF_OPTIONS = {
 }
 SCREEN = "pdf/ua-1"
 UNDATED = "1980-01-01T00:00:00+00:00"  # a brochure with no date of its own: a fixed one, as zip files use
-
-
-@dataclass(frozen=True)
-class Job:
-    html: str
-    base_url: str  # where relative URLs in the HTML resolve (the brochure's own are all data: URIs)
-    identifier: bytes  # the permanent half of the PDF /ID
-
-
-@dataclass(frozen=True)
-class Result:
-    pdf: bytes
-    messages: tuple[str, ...]  # what WeasyPrint logged at warning level or above
-    pages: int
 
 
 _font_config: FontConfiguration | None = None  # the one shared with forked workers
@@ -79,7 +65,7 @@ class BundledOnly(URLFetcher):
 
 
 def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = None,
-               done: Callable[[int], None] | None = None) -> list[Result]:
+               done: Callable[[int], None] | None = None) -> list[Printed]:
     """Print every job, in order, sharing one font configuration; `done(i)` is called as job i is printed.
 
     With more than one job and more than one core, forked workers print in parallel; they inherit the
@@ -87,7 +73,7 @@ def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = Non
     """
     global _font_config
     processes = min(len(jobs), processes or _cores()) if _can_fork() else 1
-    results: list[Result] = []
+    results: list[Printed] = []
     try:
         if processes < 2:
             _font_config = FontConfiguration()
@@ -115,7 +101,7 @@ def preload_fonts(fonts_css: str = "") -> FontConfiguration:
     return font_config
 
 
-def write_pdf(job: Job, font_config: FontConfiguration) -> Result:
+def write_pdf(job: Job, font_config: FontConfiguration) -> Printed:
     with captured_log() as messages:
         document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()
                                    ).render(font_config=font_config)
@@ -125,7 +111,7 @@ def write_pdf(job: Job, font_config: FontConfiguration) -> Result:
         document.metadata.modified = document.metadata.modified or UNDATED
         with _document_id(job.identifier):
             pdf = document.write_pdf(pdf_identifier=job.identifier, **options)
-    return Result(pdf, tuple(messages), len(document.pages))
+    return Printed(pdf, tuple(messages), len(document.pages))
 
 
 @contextmanager
@@ -145,7 +131,7 @@ def _document_id(identifier: bytes) -> Iterator[None]:
         metadata.uuid4 = drawn
 
 
-def _write(job: Job) -> Result:
+def _write(job: Job) -> Printed:
     return write_pdf(job, _font_config)
 
 

@@ -3,7 +3,7 @@
 Before a brochure can be printed, WeasyPrint must be imported and the brochure fonts loaded: about half a
 second, paid again by every build process. A build with brochures to print hands them to a print server
 instead, starting one if none is running. The server loads WeasyPrint and the fonts once, then prints each
-job in a process forked from itself, with the same code a build runs in process (`printing.write_pdf`), so
+job in a process forked from itself, with the same code a build runs in process (`render.write_pdf`), so
 the PDF is byte for byte the same. It exits after `IDLE_SECONDS` without a job (`DNCONTENT_PRINT_SERVER_IDLE`,
 when that is a number of seconds it can wait; otherwise the build says so, once, and the default holds).
 
@@ -20,7 +20,7 @@ is `--no-cache` (a build from scratch); the Python API only when asked. Whatever
 cannot start, it dies, it fails on a job, it does not answer in `JOB_SECONDS`), the build prints in its own
 process instead, as it would without one.
 
-    python -m dncontent.print_server SOCKET   # what a build starts; not for people
+    python -m dncontent.printing.server SOCKET   # what a build starts; not for people
 """
 from __future__ import annotations
 
@@ -40,9 +40,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
-from .channels.pdf import Printed  # what a build gets back for each brochure, printed here or in process
+from . import Job, Printed  # the same job, and the same result, as a build printing in process
 
 IDLE_SECONDS = 600.0  # a server exits after this long without a job (DNCONTENT_PRINT_SERVER_IDLE)
 MAX_IDLE_SECONDS = 7 * 86400.0
@@ -53,12 +52,6 @@ _MAX_HEADER = 1 << 20
 _MAX_BODY = 256 << 20
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, fewer elsewhere
 _OWN = re.compile(r"print-([0-9a-f]{16})\.(?:sock|lock|log)")  # the names a server and its builds give files
-
-
-class Job(NamedTuple):
-    html: str
-    base_url: str
-    identifier: bytes
 
 
 class Unavailable(Exception):
@@ -134,9 +127,9 @@ def runtime_dir(create: bool = True) -> Path | None:
 def identity() -> str:
     """What a server runs: the interpreter, dncontent's code and fonts by their contents, the renderer's versions.
     Not the templates: every brochure arrives as self-contained HTML, so editing them needs no new server."""
-    from . import __version__
-    from .cache import versions
-    from .resources import templates_dir
+    from .. import __version__
+    from ..cache import versions
+    from ..resources import templates_dir
 
     package = source()
     digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0{__version__}\0{templates_dir()}\0".encode())
@@ -149,8 +142,10 @@ def identity() -> str:
 
 
 def source() -> Path:
-    """The dncontent package this process runs: a server from the same checkout with other code is outdated."""
-    return Path(__file__).resolve().parent
+    """The dncontent package this process runs, whole (not `printing` alone: a server also runs the resources
+    and validation code it imports): `identity` hashes all its code, and a server from the same checkout with
+    other code is outdated."""
+    return Path(__file__).resolve().parent.parent
 
 
 def socket_path(folder: Path) -> Path:
@@ -281,7 +276,7 @@ def _start(folder: Path, path: Path) -> socket.socket:
             # standard library stays first; where it finds another, the server refuses to serve (see serve()).
             python_path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH", ""), str(source().parent)) if p)
             server = subprocess.Popen(
-                [sys.executable, "-m", "dncontent.print_server", str(path)], stdin=subprocess.DEVNULL,
+                [sys.executable, "-m", "dncontent.printing.server", str(path)], stdin=subprocess.DEVNULL,
                 stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True,
                 env={**os.environ, "PYTHONPATH": python_path, "DNCONTENT_PRINT_SERVER_IDLE": repr(idle_seconds())})
         except OSError as exc:
@@ -479,10 +474,10 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
     warm_up: tuple[dict, bytes] | None = None  # the last job seen, until it has warmed the renderer
     warmed = False
     try:
-        from . import printing
-        from .channels.pdf import _fonts_css
+        from . import render
+        from .compose import fonts_css
 
-        font_config = printing.preload_fonts(str(_fonts_css()))
+        font_config = render.preload_fonts(str(fonts_css()))
         last = time.monotonic()
         while True:
             _reap(children)
@@ -497,7 +492,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                     if not children:
                         warmed = True
                         with contextlib.suppress(Exception):
-                            _print_one(printing, font_config, *warm_up)
+                            _print_one(render, font_config, *warm_up)
                         warm_up = None
                     continue
                 if time.monotonic() - last >= idle and not children:
@@ -532,7 +527,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                         code = 0
                         try:
                             connection.settimeout(None)
-                            _print_loop(connection, printing, font_config, header, body)
+                            _print_loop(connection, render, font_config, header, body)
                         except BaseException:
                             code = 1
                         finally:
@@ -584,18 +579,18 @@ def _reap(children: set[int]) -> None:
         children.discard(pid)
 
 
-def _print_one(printing, font_config, header: dict, body: bytes):
-    job = printing.Job(body.decode("utf-8"), header["base_url"], str(header.get("identifier", "")).encode("ascii"))
-    return printing.write_pdf(job, font_config)
+def _print_one(render, font_config, header: dict, body: bytes) -> Printed:
+    job = Job(body.decode("utf-8"), header["base_url"], str(header.get("identifier", "")).encode("ascii"))
+    return render.write_pdf(job, font_config)
 
 
-def _print_loop(connection: socket.socket, printing, font_config, header: dict, body: bytes) -> None:
+def _print_loop(connection: socket.socket, render, font_config, header: dict, body: bytes) -> None:
     """Print each job the connection sends, until it closes."""
     while True:
         if header.get("op") != "print" or not isinstance(header.get("base_url"), str):
             return
         try:
-            result = _print_one(printing, font_config, header, body)
+            result = _print_one(render, font_config, header, body)
         except Exception as exc:  # noqa: BLE001 -- reported to the build, which stops with it
             _send(connection, {"ok": False, "failed": "layout", "error": f"{type(exc).__name__}: {exc}"})
         else:
@@ -614,7 +609,7 @@ def _same_user(connection: socket.socket) -> bool:
 
 def main() -> None:
     if len(sys.argv) != 2:
-        sys.exit("usage: python -m dncontent.print_server SOCKET")
+        sys.exit("usage: python -m dncontent.printing.server SOCKET")
     for problem in setting_problems():
         print(problem, file=sys.stderr, flush=True)  # into the server's log; the build that started it says so too
     serve(Path(sys.argv[1]), idle_seconds())
