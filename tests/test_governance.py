@@ -452,7 +452,8 @@ def test_report_lists_the_signoff_and_stale_units(content_copy):
                      r'"Bruises"; then: "Bruising"', text)
 
 
-@pytest.mark.parametrize("command", [["signoff"], ["i18n", "export"], ["i18n", "import"], ["i18n", "mark-current"]])
+@pytest.mark.parametrize("command", [["signoff"], ["i18n", "export"], ["i18n", "import"], ["i18n", "mark-current"],
+                                     ["i18n", "sync"]])
 def test_governance_commands_are_documented(command):
     from click.testing import CliRunner
 

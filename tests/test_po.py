@@ -167,13 +167,17 @@ def _set(po_path: Path, context: str, **fields) -> int:
         else:
             setattr(found, name, value)
     po.save(str(po_path))
+    return msgstr_line(po_path, found.msgctxt)
+
+
+def msgstr_line(po_path: Path, context: str) -> int:
+    """The line of the msgstr of the entry for `context`: where msgfmt and the import report its problems."""
     lines = po_path.read_text("utf-8").splitlines()
-    return lines.index(f'msgctxt "{found.msgctxt}"') + 1
+    start = lines.index(f'msgctxt "{context}"')
+    return next(n for n, line in enumerate(lines[start:], start=start + 1) if line.startswith("msgstr"))
 
 
 @pytest.mark.parametrize("context, fields, message", [
-    ("risks/bleeding/label", {"msgctxt": "risks/bleding/label"},
-     "risks/bleding/label: unknown context 'risks/bleding/label': no such unit in content/en"),
     ("risks/bleeding/label", {"fuzzy": True, "msgstr": "Hemorragia"},
      "risks/bleeding/label: entry is fuzzy: its translation is not confirmed against the English (hint: check it "
      "against the msgid and remove the fuzzy flag, or import with --accept-fuzzy)"),
@@ -359,3 +363,177 @@ def test_fact_placeholders_travel_through_the_po_file_as_written(content_copy, t
     assert (f"{target}:{line}:1: session/phases/during/text: placeholders do not match the English: expected "
             "{session_minutes.max}, {session_minutes.min}, found none") in result.stderr
     assert hashes(content_copy) == before
+
+
+def test_a_template_of_the_source_locale_for_a_new_translation(content_copy, tmp_path):
+    target = tmp_path / "dncontent.pot"
+    result = run_cli("i18n", "export", "--template", "--content", str(content_copy), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"Wrote 95 entries of the template to {target}\n"
+    pot = polib.pofile(str(target))
+    assert [e.msgctxt for e in pot] == english_units(content_copy) and all(e.msgstr == "" for e in pot)
+    spanish = export(content_copy, tmp_path / "es.po")  # the same entries, comments and flags as a locale's file
+    assert [(e.msgctxt, e.msgid, e.comment, e.occurrences, e.flags) for e in pot] == \
+        [(e.msgctxt, e.msgid, e.comment, e.occurrences, [f for f in e.flags if f != "fuzzy"]) for e in spanish]
+    text = target.read_text("utf-8")
+    assert '#, fuzzy\nmsgid ""\nmsgstr ""\n"Project-Id-Version: dncontent\\n"\n' in text
+    assert pot.metadata["POT-Creation-Date"] == "2026-11-20 00:00+0000"  # from the content, not the clock
+    assert (pot.metadata["PO-Revision-Date"], pot.metadata["Last-Translator"], pot.metadata["Language"]) == \
+        ("YEAR-MO-DA HO:MI+ZONE", "FULL NAME <EMAIL@ADDRESS>", "")
+    check = subprocess.run([require("msgfmt", "gettext"), "--check", "-o", "/dev/null", str(target)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    # gettext starts a locale from it, and the file it makes imports
+    started = tmp_path / "es-new.po"
+    subprocess.run([require("msginit", "gettext"), "--no-translator", "-l", "es", "-i", str(target), "-o",
+                    str(started)], check=True, capture_output=True)
+    po = polib.pofile(str(started))
+    entry(po, "risks/infection/label").msgstr = "Infección local"
+    po.save(str(started))
+    result = import_po(content_copy, started)
+    assert result.returncode == 0, result.stderr
+    assert "label: Infección local\n" in (content_copy / "es" / "risks.yaml").read_text("utf-8")
+    assert "\nby:" not in (content_copy / "es" / "translation.yaml").read_text("utf-8")  # no translator named
+
+
+@pytest.mark.parametrize("args, word", [(["--template", "--locale", "es"], "both"), ([], "neither")])
+def test_export_takes_a_locale_or_the_template(args, word):
+    result = run_cli("i18n", "export", *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (f"Error: give either --locale LOCALE (a locale's PO file) or --template (the POT of the source locale), "
+            f"not {word}\n") in result.stderr
+    source = run_cli("i18n", "export", "--locale", "en")
+    assert source.returncode == 2 and "for a template of its units, use dncontent i18n export --template" in source.stderr
+
+
+def test_placeholders_are_python_brace_format_so_msgfmt_checks_them(content_copy, tmp_path):
+    target = tmp_path / "es.po"
+    po = export(content_copy, target)
+    from dncontent.governance.units import placeholders
+
+    assert [e.msgctxt for e in po if "python-brace-format" in e.flags] == \
+        [e.msgctxt for e in po if placeholders(e.msgid)] and len([e for e in po if placeholders(e.msgid)]) > 5
+    assert '#, python-brace-format\nmsgctxt "labels/last_reviewed"\n' in target.read_text("utf-8")
+    msgfmt = require("msgfmt", "gettext")
+
+    def check(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+
+    assert check(target).returncode == 0, check(target).stderr
+    english = entry(po, "labels/last_reviewed").msgid
+    assert "{date}" in english
+    for name, msgstr, reason in [
+            ("dropped", "Revisado", "a format specification for argument 'date' doesn't exist in 'msgstr'"),
+            ("renamed", entry(po, "labels/last_reviewed").msgstr.replace("{date}", "{fecha}"),
+             "a format specification for argument 'date' doesn't exist in 'msgstr'")]:
+        bad = tmp_path / f"{name}.po"
+        shutil.copy(target, bad)
+        line = _set(bad, "labels/last_reviewed", msgstr=msgstr)
+        result = check(bad)
+        assert result.returncode == 1 and f"{bad}:{line}: {reason}" in result.stderr, result.stderr
+        refused = import_po(content_copy, bad)  # and the import refuses it at the same line
+        assert refused.returncode == 1 and f"{bad}:{line}:1: labels/last_reviewed: placeholders do not match" \
+            in refused.stderr
+
+
+def test_an_entry_whose_unit_is_gone_is_skipped_with_a_warning(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    export(content_copy, target)
+    _set(target, "risks/infection/label", msgstr="Infección local")
+    line = _set(target, "risks/bleeding/label", msgctxt="risks/haemorrhage/label", msgstr="Hemorragia")
+    result = import_po(content_copy, target)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"{target}:{line}:1: warning: risks/haemorrhage/label: skipped: no such unit in content/en "
+                             f"(removed or renamed since the file was exported) (hint: export again for the current "
+                             f"units: dncontent i18n export --locale es)\n")
+    assert result.stdout.startswith("es: 1 unit updated, ")
+    risks = (es / "risks.yaml").read_text("utf-8")
+    assert "label: Infección local\n" in risks and "Hemorragia" not in risks
+
+
+def test_an_import_that_updates_nothing_says_what_is_still_stale(content_copy, tmp_path):
+    make_spanish(content_copy)
+    old = tmp_path / "old.po"
+    export(content_copy, old)  # exported before the English changed
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
+    edit(content_copy / "en" / "risks.yaml", "label: Infection", "label: Local infection")
+    before = hashes(content_copy)
+    result = import_po(content_copy, old)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("translation memory unchanged\n") and hashes(content_copy) == before
+    assert result.stderr == ("es: this file updated nothing, and 2 units are still stale; get them with: "
+                             "dncontent i18n export --locale es --only stale\n")
+    # a file that updates something says nothing of the units it leaves stale
+    current = export(content_copy, tmp_path / "current.po", "--only", "stale")
+    bruising = entry(current, "risks/bruising/label")
+    bruising.msgstr, bruising.previous_msgid = "Moretones e hinchazón", None
+    bruising.flags.remove("fuzzy")
+    current.remove(entry(current, "risks/infection/label"))
+    current.save(str(tmp_path / "current.po"))
+    result = import_po(content_copy, tmp_path / "current.po")
+    assert result.returncode == 0 and result.stdout.startswith("es: 1 unit updated") and result.stderr == ""
+
+
+def test_the_last_translator_is_recorded_for_the_units_the_import_changed(content_copy, tmp_path):
+    es = make_spanish(content_copy)
+    target = tmp_path / "es.po"
+    po = export(content_copy, target)
+    po.metadata["Last-Translator"] = "Ana García <ana@example.com>"
+    entry(po, "risks/infection/label").msgstr = "Infección local"
+    po.save(str(target))
+    result = import_po(content_copy, target)
+    assert result.returncode == 0, result.stderr
+    memory = (es / "translation.yaml").read_text("utf-8")
+    assert memory.endswith("\nby:\n  risks/infection/label: Ana García <ana@example.com>\n")  # only the unit it changed
+    assert memory.startswith("# yaml-language-server: $schema=../../schemas/translation.schema.json\n")
+    assert run_cli("validate", "--content", str(content_copy)).returncode == 0  # the schema takes it
+    assert run_cli("i18n", "mark-current", "--locale", "es", "--content", str(content_copy)).returncode == 0
+    assert (es / "translation.yaml").read_text("utf-8") == memory  # kept by the other writer of the memory
+    # a file with the template's header, or none, records nobody
+    for header in ("FULL NAME <EMAIL@ADDRESS>", ""):
+        po.metadata["Last-Translator"] = header
+        entry(po, "risks/infection/label").msgstr = f"Infección {len(header)}"
+        po.save(str(target))
+        assert import_po(content_copy, target).returncode == 0
+        assert (es / "translation.yaml").read_text("utf-8") == memory
+    # a translator name is one line
+    broken = tmp_path / "broken"
+    shutil.copytree(content_copy, broken)
+    edit(broken / "es" / "translation.yaml", "risks/infection/label: Ana García <ana@example.com>",
+         "risks/infection/label: [Ana]")
+    refused = run_cli("validate", "--content", str(broken))
+    assert refused.returncode == 1 and "es/translation.yaml:" in refused.stdout and "by.risks/infection/label" in \
+        refused.stdout, refused.stdout
+
+
+def test_the_committed_translation_files_are_in_step_and_an_english_edit_puts_them_out(tmp_path):
+    from tests.conftest import ROOT
+
+    assert (ROOT / "po" / "dncontent.pot").is_file() and (ROOT / "po" / "es.po").is_file()
+    result = run_cli("i18n", "sync", "--check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "2 translation files in step with the content in po\n"
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "po", tmp_path / "po")
+    content, po = tmp_path / "content", tmp_path / "po"
+    edit(content / "en" / "risks.yaml", "label: Bruising", "label: Bruising and swelling")
+    before = hashes(po)
+    result = run_cli("i18n", "sync", "--check", "--content", str(content))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    pot_line = msgstr_line(po / "dncontent.pot", "risks/bruising/label") - 1
+    assert f"{po}/dncontent.pot:{pot_line}:1: out of step with the content from this line (hint: rewrite it with " \
+           f"dncontent i18n sync)\n" in result.stderr
+    assert f"{po}/es.po:" in result.stderr
+    assert "error: 2 translation files out of step with the content; nothing was written" in result.stderr
+    assert hashes(po) == before
+    written = run_cli("i18n", "sync", "--content", str(content))
+    assert written.returncode == 0 and written.stdout == f"{po}: 2 written, 0 unchanged\n", written.stderr
+    assert 'msgid "Bruising and swelling"' in (po / "dncontent.pot").read_text("utf-8")
+    synced = hashes(po)
+    again = run_cli("i18n", "sync", "--content", str(content))
+    assert again.stdout == f"{po}: 0 written, 2 unchanged\n" and hashes(po) == synced  # reproducible
+    assert run_cli("i18n", "sync", "--check", "--content", str(content)).returncode == 0
+    (po / "es.po").unlink()
+    missing = run_cli("i18n", "sync", "--check", "--content", str(content), "--po-dir", str(po))
+    assert missing.returncode == 1 and f"{po}/es.po:1:1: missing: the content gives this file" in missing.stderr

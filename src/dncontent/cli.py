@@ -334,22 +334,31 @@ def i18n() -> None:
 
 @i18n.command("export")
 @content_option
-@click.option("--locale", required=True, help="Locale to translate into, e.g. es.")
+@click.option("--locale", help="Locale to translate into, e.g. es.")
+@click.option("--template", is_flag=True, help="Write the template (POT) of the source locale instead: every unit, "
+              "no translations, to start a new locale from.")
 @click.option("--output", "-o", "output", type=click.Path(path_type=Path, allow_dash=True), default="-",
-              show_default=True, help="PO file to write (- for standard output).")
+              show_default=True, help="PO (or POT) file to write (- for standard output).")
 @click.option("--only", type=click.Choice(["all", "stale", "untranslated"]), default="all", show_default=True,
               help="Every unit, only the stale ones (fuzzy), or only those with no translation.")
-def i18n_export(content: Path, locale: str, output: Path, only: str) -> None:
+def i18n_export(content: Path, locale: str | None, template: bool, output: Path, only: str) -> None:
     """Write a gettext PO file of a locale: one entry per unit, for Poedit, Weblate and other translation tools.
 
     msgctxt is the unit path (e.g. risks/nerve-damage/label), msgid the English now, msgstr the
     translation. A stale unit is fuzzy and shows the English it was translated from as `#| msgid`; an
-    untranslated one has an empty msgstr. The same content always gives the same file.
+    untranslated one has an empty msgstr. Entries with placeholders are python-brace-format, so
+    msgfmt --check and translation tools check them. With --template, the POT of the English instead.
+    The same content always gives the same file.
     """
-    from .governance.po import export
+    from .governance import po
 
+    if template == bool(locale):
+        raise click.UsageError("give either --locale LOCALE (a locale's PO file) or --template (the POT of the "
+                               "source locale), not " + ("both" if template else "neither"))
+    if template and only != "all":
+        raise click.UsageError("--only selects from a locale's translations; a template (--template) has every unit")
     try:
-        text, count = export(content, locale, only)
+        text, count = po.template(content) if template else po.export(content, locale, only)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
@@ -358,7 +367,7 @@ def i18n_export(content: Path, locale: str, output: Path, only: str) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, "utf-8")
-        click.echo(f"Wrote {count} entries for {locale} to {output}", err=True)
+        click.echo(f"Wrote {count} entries {'of the template' if template else f'for {locale}'} to {output}", err=True)
 
 
 @i18n.command("import")
@@ -369,10 +378,11 @@ def i18n_export(content: Path, locale: str, output: Path, only: str) -> None:
 def i18n_import(content: Path, po_file: Path, locale: str | None, accept_fuzzy: bool) -> None:
     """Write the translations of a PO file into content/<locale>/ and record what they were translated from.
 
-    Checks everything first and writes nothing if an entry has an unknown msgctxt, is fuzzy (unless
-    --accept-fuzzy), changes the placeholders, or would make the content invalid; each problem is
-    reported at the PO file's line. Empty translations are left as they are. Comments, key order and
-    layout of the YAML are kept; importing an unchanged export changes no content file.
+    Checks everything first and writes nothing if an entry is fuzzy (unless --accept-fuzzy), changes the
+    placeholders, or would make the content invalid; each problem is reported at the line of its msgstr.
+    An entry whose unit is no longer in the content is skipped with a warning. Empty translations are
+    left as they are. Comments, key order and layout of the YAML are kept; importing an unchanged export
+    changes no content file. The header's Last-Translator is recorded for the units the import changed.
     """
     from .governance.po import import_po
 
@@ -382,9 +392,44 @@ def i18n_import(content: Path, po_file: Path, locale: str | None, accept_fuzzy: 
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
         _fail(exc)
+    for warning in hinted_once(result.warnings):
+        click.echo(warning.format(), err=True)
     memory = "recorded" if result.memory_written else "unchanged"
     click.echo(f"{result.locale}: {result.updated} unit{'s' * (result.updated != 1)} updated, {result.unchanged} unchanged, "
                f"{result.untranslated} left untranslated, {result.fuzzy_taken} fuzzy taken; translation memory {memory}")
+    if result.still_stale and not result.updated and not result.memory_written:
+        click.echo(f"{result.locale}: this file updated nothing, and {result.still_stale} unit"
+                   f"{'s are' if result.still_stale != 1 else ' is'} still stale; get them with: "
+                   f"dncontent i18n export --locale {result.locale} --only stale", err=True)
+
+
+@i18n.command("sync")
+@content_option
+@click.option("--po-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of the translation files  [default: po, beside the content folder]")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file out of step with the content.")
+def i18n_sync(content: Path, po_dir: Path | None, check: bool) -> None:
+    """Keep the translation files in the repository: po/dncontent.pot and po/<locale>.po for each translated locale.
+
+    For translation platforms (Weblate, Crowdin, Pontoon) that read and write PO files in the repository.
+    The files are what export gives (their dates come from the content), so a re-run changes no byte;
+    --check, for CI, fails when content changed without a sync.
+    """
+    from .governance.po import sync
+
+    folder = po_dir if po_dir is not None else content.parent / "po"
+    try:
+        result = sync(content, folder, check=check)
+    except UsageError as exc:
+        raise click.UsageError(str(exc)) from None
+    except DncontentError as exc:
+        _fail(exc)
+    for problem in result.stray:
+        click.echo(problem.format(), err=True)
+    if check:
+        click.echo(f"{len(result.unchanged)} translation files in step with the content in {folder}")
+    else:
+        click.echo(f"{folder}: {len(result.written)} written, {len(result.unchanged)} unchanged")
 
 
 @i18n.command("mark-current")

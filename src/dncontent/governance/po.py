@@ -13,17 +13,19 @@ from typing import NamedTuple
 
 import polib
 
-from ..errors import Problem, UsageError
+from ..errors import DncontentError, Problem, UsageError
 from ..load.files import display_path
 from ..load.yaml_reader import format_path
 from ..model.facts import MEANINGS as FACTS
 from ..resources import schemas_dir
 from .fingerprint import normalise
 from .pofile import ImportRefused, read_po
-from .translation import Translation, current_memory, memory_text, open_translation, stale, untranslated
-from .units import Unit, placeholders
+from .translation import (Translation, current_memory, memory_text, open_content, open_translation, stale,
+                          untranslated)
+from .units import Unit, locale_units, placeholders
 
 ONLY = ("all", "stale", "untranslated")
+DEFAULT_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"  # a template's Last-Translator, before anyone fills it in
 PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{page}": "the address of this page",
                        "{contraindications}": "the short forms of the contraindications, joined as a list",
                        **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
@@ -37,30 +39,62 @@ def export(content: Path | str, locale: str, only: str = "all") -> tuple[str, in
         raise UsageError(f"--only takes one of {', '.join(ONLY)}")
     t = open_translation(content, locale)
     source_docs = {f.kind: f.doc.data for f in t.files if f.locale == t.source}
-    lines = {f.kind: f for f in t.files if f.locale == t.source}
     po = polib.POFile(wrapwidth=78)
     po.header = (f"{source_docs['page']['title']}: the {t.source} text and its {locale} translation, one entry per unit.\n"
                  f"msgctxt is the unit path; a fuzzy entry is stale: the {t.source} text changed since it was translated,\n"
                  f"and #| msgid shows it as it was. Written by `dncontent i18n export --locale {locale}`;\n"
                  f"read back with `dncontent i18n import FILE`.")
     po.metadata = _metadata(t, source_docs)
-    labels_schema = json.loads((schemas_dir() / "labels.schema.json").read_text("utf-8")).get("properties", {})
-    for source_unit in t.source_units:
+    for source_unit, entry in zip(t.source_units, _entries(t.files, t.source, t.source_units)):
         unit = t.units.get(source_unit.path)
         english = source_unit.text
         missing = unit is None or untranslated(t, unit, english)
-        entry = polib.POEntry(msgctxt=source_unit.path, msgid=english, msgstr="" if missing else unit.text)
-        entry.comment = _describe(source_unit, source_docs, labels_schema)
-        line = lines[source_unit.kind].doc.where(source_unit.yaml_path)[0]
-        entry.occurrences = [(f"{t.source}/{source_unit.kind}.yaml", str(line))]
+        entry.msgstr = "" if missing else unit.text
         if not missing and (stale(t, source_unit.path, english) or (t.memory_path.is_file() and source_unit.path not in t.records)):
-            entry.flags.append("fuzzy")
+            entry.flags.insert(0, "fuzzy")
             if source_unit.path in t.records:
                 entry.previous_msgid = t.records[source_unit.path]
         if only == "stale" and "fuzzy" not in entry.flags or only == "untranslated" and not missing:
             continue
         po.append(entry)
     return str(po) + "\n", len(po)
+
+
+def template(content: Path | str) -> tuple[str, int]:
+    """The POT file of the source locale as text (every unit, empty translations), and how many entries it has."""
+    root, files, docs, source = open_content(content)
+    units = locale_units(docs[source])
+    po = polib.POFile(wrapwidth=78)
+    po.header = (f"{docs[source]['page']['title']}: the {source} text, one entry per unit, to translate into a new locale.\n"
+                 f"msgctxt is the unit path. Written by `dncontent i18n export --template`; start a locale's file\n"
+                 f"from it (msginit, or a new translation in Poedit or Weblate), then read it back with\n"
+                 f"`dncontent i18n import FILE --locale LOCALE`.")
+    po.metadata_is_fuzzy = True  # a template's header is filled in when a translation starts from it
+    po.metadata = {"Project-Id-Version": "dncontent", "Report-Msgid-Bugs-To": "",
+                   "POT-Creation-Date": f"{_content_date(docs[source]['page'])} 00:00+0000",
+                   "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE", "Last-Translator": DEFAULT_TRANSLATOR,
+                   "Language-Team": "LANGUAGE <LL@li.org>", "Language": "", "MIME-Version": "1.0",
+                   "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
+                   "X-Source-Language": source}
+    for entry in _entries(files, source, units):
+        po.append(entry)
+    return str(po) + "\n", len(po)
+
+
+def _entries(files: list, source: str, units: list[Unit]) -> list[polib.POEntry]:
+    """One entry per source unit: its path, its text, where it appears and what it must keep; no translation."""
+    source_docs = {f.kind: f.doc.data for f in files if f.locale == source}
+    lines = {f.kind: f for f in files if f.locale == source}
+    labels_schema = json.loads((schemas_dir() / "labels.schema.json").read_text("utf-8")).get("properties", {})
+    entries = []
+    for unit in units:
+        entry = polib.POEntry(msgctxt=unit.path, msgid=unit.text, msgstr="")
+        entry.comment = _describe(unit, source_docs, labels_schema)
+        entry.occurrences = [(f"{source}/{unit.kind}.yaml", str(lines[unit.kind].doc.where(unit.yaml_path)[0]))]
+        if placeholders(unit.text):
+            entry.flags.append("python-brace-format")  # so msgfmt --check and translators' tools check them
+        entries.append(entry)
+    return entries
 
 
 def _metadata(t: Translation, source_docs: dict) -> dict:
@@ -149,6 +183,8 @@ class ImportResult(NamedTuple):
     fuzzy_taken: int
     memory_written: bool
     files: list[Path]  # content files written
+    warnings: list[Problem] = []  # entries skipped: their unit is no longer in the content
+    still_stale: int = 0  # units of the locale stale after the import
 
 
 def import_po(content: Path | str, po_path: Path | str, locale: str | None = None,
@@ -176,6 +212,8 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
 
     _number_lines(po, text)
 
+    warnings: list[Problem] = []
+
     def refuse(entry, message, hint="", code="po"):
         problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt or "", message, hint, code=code))
 
@@ -188,9 +226,10 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
             continue
         seen[path or ""] = entry.linenum or 1
         if path not in english:
-            refuse(entry, f"unknown context {path!r}: no such unit in content/{t.source}",
-                   "msgctxt is the unit path dncontent i18n export wrote; export again to get the current units",
-                   code="po-context")
+            warnings.append(Problem(shown, entry.linenum or 1, 1, path or "", f"skipped: no such unit in "
+                                    f"content/{t.source} (removed or renamed since the file was exported)",
+                                    f"export again for the current units: dncontent i18n export --locale {t.locale}",
+                                    "warning", "po-obsolete"))
             continue
         if entry.fuzzy and not accept_fuzzy:
             refuse(entry, "entry is fuzzy: its translation is not confirmed against the English",
@@ -212,16 +251,26 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
         fuzzy_taken += entry.fuzzy
         accepted.append((entry, unit))
     if problems:
-        raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written", problems)
-    return _apply(t, shown, accepted, skipped, fuzzy_taken)
+        raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written",
+                            problems + warnings)
+    translator = _translator(po.metadata.get("Last-Translator", ""))
+    return _apply(t, shown, accepted, skipped, fuzzy_taken, translator)._replace(warnings=warnings)
+
+
+def _translator(value: str) -> str | None:
+    """The header's Last-Translator as the memory records it; None when it is empty, the template's FULL NAME
+    <EMAIL@ADDRESS>, or what msginit --no-translator writes."""
+    value = " ".join(value.split())
+    return value if value and not value.startswith(("FULL NAME", "Automatically generated")) else None
 
 
 def _number_lines(po: polib.POFile, text: str) -> None:
-    """Point each entry at its msgctxt line, where an editor shows the unit, rather than where polib began it."""
-    lines = text.splitlines()
-    starts = [n for n, line in enumerate(lines, start=1) if line.startswith("msgctxt ")]
-    for entry, line in zip([e for e in po if not e.obsolete and e.msgctxt is not None], starts):
-        entry.linenum = line
+    """Point each entry at its msgstr line, the line that holds the translation (as msgfmt reports), rather than
+    where polib began the entry (its first comment)."""
+    msgstrs = [n for n, line in enumerate(text.splitlines(), start=1) if line.startswith("msgstr")]
+    for entry in po:
+        if not entry.obsolete and entry.linenum:
+            entry.linenum = next((n for n in msgstrs if n >= entry.linenum), entry.linenum)
 
 
 def language_mismatch(language: str, locale: str, locales: set[str]) -> tuple[str, str] | None:
@@ -243,14 +292,18 @@ def language_mismatch(language: str, locale: str, locales: set[str]) -> tuple[st
     return f"the header says Language: {language}, but the import is into {locale}", hint
 
 
-def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int) -> ImportResult:
+def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int,
+           translator: str | None) -> ImportResult:
     from .yamledit import Document, set_text, write_all
 
     documents: dict[str, Document] = {}
     updated = 0
     records = dict(t.records)
     same = set(t.same)
+    by = dict(t.by)
     for entry, unit in accepted:
+        if translator and (entry.msgstr != unit.text or t.records.get(unit.path) != entry.msgid):
+            by[unit.path] = translator  # the import changed this unit's translation or what it was made from
         records[unit.path] = entry.msgid
         if normalise(entry.msgstr) == normalise(entry.msgid):
             same.add(unit.path)  # the translator confirms it reads as the source does
@@ -266,7 +319,7 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
             container = container[step]
         updated += set_text(container, unit.yaml_path[-1], entry.msgstr)
     writes = [(doc.path, doc.text()) for doc in documents.values() if doc.changed]
-    memory = memory_text(t.source, records, [u.path for u in t.source_units], frozenset(same))
+    memory = memory_text(t.source, records, [u.path for u in t.source_units], frozenset(same), by)
     old_memory = current_memory(t)
     if memory != old_memory:
         writes.append((t.memory_path, memory))
@@ -274,8 +327,10 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
         _check_would_be(t, shown, writes, accepted)
         write_all(writes, t.root)
     content_files = [path for path, _ in writes if path != t.memory_path]
+    after = t._replace(records=records)
+    still_stale = sum(1 for u in t.source_units if stale(after, u.path, u.text))
     return ImportResult(t.locale, updated, len(accepted) - updated, skipped, fuzzy_taken, memory != old_memory,
-                        content_files)
+                        content_files, [], still_stale)
 
 
 def _check_would_be(t: Translation, shown: str, writes: list[tuple[Path, str]], accepted: list) -> None:
@@ -306,3 +361,63 @@ def _entry_at(rel: Path, field: str, locale: str, accepted: list):
                                   or field.startswith(where)):
             return entry
     return None
+
+
+# ---------------------------------------------------------------- files kept in the repository
+
+TEMPLATE_NAME = "dncontent.pot"
+
+
+class OutOfStep(DncontentError):
+    """Translation files in the repository that differ from what the content gives."""
+
+    def __init__(self, message: str, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(message)
+
+
+class SyncResult(NamedTuple):
+    written: list[Path]
+    unchanged: list[Path]
+    stray: list[Problem]  # PO files in the folder that the content does not give
+
+
+def sync(content: Path | str, po_dir: Path, check: bool = False) -> SyncResult:
+    """Write the template and each translated locale's PO file into `po_dir` (only the ones that differ); with
+    `check`, write nothing and refuse, one problem per file, if any differs or is missing."""
+    _, _, docs, source = open_content(content)
+    wanted = {po_dir / TEMPLATE_NAME: template(content)[0]}
+    for locale in sorted(docs):
+        if locale != source:
+            wanted[po_dir / f"{locale}.po"] = export(content, locale)[0]
+    stray = [Problem(display_path(path), 1, 1, "", f"no locale {path.stem} in the content: this file is not "
+                     f"kept in step", f"remove it, or add content/{path.stem}", "warning", "po-sync")
+             for path in sorted(po_dir.glob("*.po*")) if path not in wanted and path.suffix in (".po", ".pot")]
+    differing = []
+    for path, text in wanted.items():
+        try:
+            now = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            now = None
+        if now != text:
+            differing.append((path, text, now))
+    if check:
+        problems = []
+        for path, text, now in differing:
+            if now is None:
+                problems.append(Problem(display_path(path), 1, 1, "", "missing: the content gives this file",
+                                        "write it with dncontent i18n sync", code="po-sync"))
+                continue
+            old, new = now.splitlines(), text.splitlines()
+            line = next((n for n, (a, b) in enumerate(zip(old, new), start=1) if a != b), min(len(old), len(new)) + 1)
+            problems.append(Problem(display_path(path), line, 1, "", "out of step with the content from this line",
+                                    "rewrite it with dncontent i18n sync", code="po-sync"))
+        if problems:
+            raise OutOfStep(f"{len(problems)} translation file{'s' * (len(problems) != 1)} out of step with the "
+                            f"content; nothing was written", problems + stray)
+        return SyncResult([], list(wanted), stray)
+    po_dir.mkdir(parents=True, exist_ok=True)
+    for path, text, _ in differing:
+        path.write_bytes(text.encode("utf-8"))
+    written = [path for path, _, _ in differing]
+    return SyncResult(written, [path for path in wanted if path not in written], stray)

@@ -38,10 +38,11 @@ class Translation(NamedTuple):
     memory_path: Path
     names: list[str]  # language-neutral names: the clinic and its SMS sender
     same: frozenset = frozenset()  # units a translator confirmed are meant to read as the source does
+    by: dict = {}  # unit path -> who translated it, from the PO file's Last-Translator
 
 
-def open_translation(content: Path | str, locale: str) -> Translation:
-    """Validate the content and gather what a translation command needs. Refuses invalid content."""
+def open_content(content: Path | str) -> tuple[Path, list, dict, str]:
+    """Validate the content; its root, files, documents by locale and source locale. Refuses invalid content."""
     from ..pipeline import validate
     from ..validate import check_content
 
@@ -51,17 +52,24 @@ def open_translation(content: Path | str, locale: str) -> Translation:
         raise ContentError(errors)
     files, _ = check_content(root)
     docs = docs_by_locale(files)
-    source = source_locale(docs)
+    return root, files, docs, source_locale(docs)
+
+
+def open_translation(content: Path | str, locale: str) -> Translation:
+    """Validate the content and gather what a translation command needs. Refuses invalid content."""
+    root, files, docs, source = open_content(content)
     if locale not in docs:
         raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
     if locale == source:
-        raise UsageError(f"{locale} is the source language: translations are made from it, into the other locales")
+        raise UsageError(f"{locale} is the source language: translations are made from it, into the other locales; "
+                         f"for a template of its units, use dncontent i18n export --template")
     brand = next((f.doc.data for f in files if f.kind == "brand"), {})
     names = [n for n in (brand.get("name"), (brand.get("sms") or {}).get("sender")) if isinstance(n, str)]
     memory = docs[locale].get("translation") or {}
     return Translation(root, locale, source, files, locale_units(docs[source]),
                        {u.path: u for u in locale_units(docs[locale])}, dict(memory.get("units") or {}),
-                       root / locale / "translation.yaml", names, frozenset(memory.get("same") or ()))
+                       root / locale / "translation.yaml", names, frozenset(memory.get("same") or ()),
+                       dict(memory.get("by") or {}))
 
 
 def untranslated(t: Translation, unit: Unit, english: str) -> bool:
@@ -74,9 +82,10 @@ def stale(t: Translation, path: str, english: str) -> bool:
     return path in t.records and fingerprint(t.records[path]) != fingerprint(english)
 
 
-def memory_text(source: str, records: dict[str, str], order: list[str], same: frozenset = frozenset()) -> str:
-    """translation.yaml for these records, in the source's unit order (records for vanished units dropped), and
-    the units confirmed as meant to read as the source does."""
+def memory_text(source: str, records: dict[str, str], order: list[str], same: frozenset = frozenset(),
+                by: dict[str, str] | None = None) -> str:
+    """translation.yaml for these records, in the source's unit order (records for vanished units dropped), the
+    units confirmed as meant to read as the source does, and who translated each unit."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -91,8 +100,9 @@ def memory_text(source: str, records: dict[str, str], order: list[str], same: fr
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     confirmed = [path for path in order if path in same and path in records]
-    yaml.dump(CommentedMap([("source", source), ("units", units)] + ([("same", confirmed)] if confirmed else [])),
-              out)
+    translators = CommentedMap((path, by[path]) for path in order if path in (by or {}) and path in records)
+    yaml.dump(CommentedMap([("source", source), ("units", units)] + ([("same", confirmed)] if confirmed else [])
+                           + ([("by", translators)] if translators else [])), out)
     return HEADER.format(source=source) + out.getvalue()
 
 
@@ -126,7 +136,7 @@ def mark_current(content: Path | str, locale: str, include_stale: bool = False) 
             records[unit.path] = source_unit.text
     same = frozenset(path for path in t.same if path in t.units
                      and normalise(t.units[path].text) == normalise(records.get(path, "")))
-    text = memory_text(t.source, records, [u.path for u in t.source_units], same)
+    text = memory_text(t.source, records, [u.path for u in t.source_units], same, t.by)
     written = text != current_memory(t)
     if written:
         write_all([(t.memory_path, text)], t.root)
