@@ -51,8 +51,6 @@ SAMPLES = {
     r"^[A-Z]{2,20}$(?!\n)": ["STOP", "AYUDA"],  # keywords patients text
     r"^[A-Z][A-Z_]{1,39}$(?!\n)": ["MIXED", "LOW_VOLUME"],  # 10DLC use cases
     r"^[0-9a-f]{64}$(?!\n)": ["0123456789abcdef" * 4],
-    r"^[A-Z][A-Z_]{1,39}$(?!\n)": ["MIXED", "CUSTOMER_CARE"],
-    r"^[A-Z]{2,20}$(?!\n)": ["STOP", "AYUDA"],
     r"^[^\u0000-\u001f\u007f]+$(?!\n)": ["Ana García <ana@example.com>", "Dana Ruiz, PT"],
     # `$schema` in a published document: the schema's file name, alone or at the end of an address
     r"(^|/)schema\.json$(?!\n)": ["schema.json", "https://clinic.example.org/patient-info/json/schema.json"],
