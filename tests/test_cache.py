@@ -67,15 +67,16 @@ def test_no_cache_after_deleting_the_build_gives_the_same_manifest(tmp_path):
     assert (tmp_path / "build" / "manifest.json").read_bytes() == manifest
 
 
-def test_an_sms_edit_renders_only_that_locales_messages(content_copy, tmp_path):
+def test_an_sms_edit_renders_only_that_locales_messages_and_the_packet_quoting_them(content_copy, tmp_path):
     cache = tmp_path / "cache"
     api_build(content_copy, tmp_path / "before", cache)
     sms = content_copy / "en" / "sms.yaml"
     sms.write_text(sms.read_text("utf-8").replace("Thinking about dry needling", "Curious about dry needling"), "utf-8")
     result = api_build(content_copy, tmp_path / "after", cache)
-    assert sorted(result.rendered) == sorted(p for p in tree(tmp_path / "after") if p.startswith("sms/en/"))
+    packet = ["sms/registration.json", "sms/registration.md"]  # its sample messages are the English texts
+    assert sorted(result.rendered) == sorted([p for p in tree(tmp_path / "after") if p.startswith("sms/en/")] + packet)
     changed = {p for p, data in tree(tmp_path / "after").items() if tree(tmp_path / "before").get(p) != data}
-    assert changed == {"manifest.json", "sms/en/booking-invitation.txt", "sms/en/messages.json"}
+    assert changed == {"manifest.json", "sms/en/booking-invitation.txt", "sms/en/messages.json", *packet}
 
 
 def test_an_english_risk_label_renders_english_outputs_and_nothing_spanish(content_copy, tmp_path):
@@ -210,8 +211,8 @@ def _edits(rng: random.Random, root: Path):
                            lambda v: rng.choice(["1.55", "1.6", "1.65"])),
         lambda: _edit_text(rng, templates / "html" / "snippets.css", r"^\.dn \.dn-list \{ padding-left: (\d\.\d+em); \}$",
                            lambda v: rng.choice(["1.5em", "1.4em", "1.6em"])),
-        lambda: _edit_text(rng, templates / "sms" / "message.txt.j2", r"(\{\{ clinic(?: \| upper)? \}\}):",
-                           lambda v: rng.choice(["{{ clinic }}", "{{ clinic | upper }}"])),
+        lambda: _edit_text(rng, templates / "sms" / "message.txt.j2", r"(\{\{ sender(?: \| upper)? \}\}):",
+                           lambda v: rng.choice(["{{ sender }}", "{{ sender | upper }}"])),
     ]
 
 

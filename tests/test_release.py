@@ -206,7 +206,10 @@ def test_the_shipped_content_releases_once_its_links_are_real_and_every_locale_i
     assert manifest["release"] is True
     assert manifest["locales"] == {locale: {"status": "approved", "signoff": signoff_fingerprint(c, locale)}
                                    for locale in ("en", "es")}
-    assert {e["format"] for e in manifest["artifacts"]} == {"json", "html", "sms", "pdf"}
+    assert {e["format"] for e in manifest["artifacts"]} == {"json", "html", "sms", "pdf", "fhir"}
+    for locale in ("en", "es"):  # what an EHR receives says the text is final
+        fhir = json.loads((tmp_path / "first" / "fhir" / f"dry-needling.{locale}.json").read_text("utf-8"))
+        assert fhir["docStatus"] == "final" and fhir["authenticator"]["display"] == REVIEWER
     assert second.returncode == 0, second.stderr
     assert (tmp_path / "second" / "manifest.json").read_bytes() == (tmp_path / "first" / "manifest.json").read_bytes()
 
