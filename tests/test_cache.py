@@ -211,8 +211,8 @@ def _edits(rng: random.Random, root: Path):
                            lambda v: rng.choice(["1.55", "1.6", "1.65"])),
         lambda: _edit_text(rng, templates / "html" / "snippets.css", r"^\.dn \.dn-list \{ padding-left: (\d\.\d+em); \}$",
                            lambda v: rng.choice(["1.5em", "1.4em", "1.6em"])),
-        lambda: _edit_text(rng, templates / "sms" / "message.txt.j2", r"(\{\{ sender(?: \| upper)? \}\}):",
-                           lambda v: rng.choice(["{{ sender }}", "{{ sender | upper }}"])),
+        lambda: _edit_text(rng, templates / "sms" / "message.txt.j2", r"(\{\{ body[^}]*\}\})",  # the English aftercare
+                           lambda v: rng.choice(["{{ body }}", "{{ body | replace('Concerns?', 'Questions?') }}"])),
     ]
 
 
