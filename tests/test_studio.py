@@ -328,3 +328,28 @@ def test_the_command_prints_its_address_and_a_busy_port_is_one_line(tmp_path: Pa
     missing = subprocess.run([sys.executable, "-m", "dncontent", "studio", "--content", str(tmp_path / "none")],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "content folder not found" in missing.stderr
+
+
+def test_the_brochure_being_looked_at_prints_before_the_others(content_copy: Path, tmp_path: Path):
+    """After a save, the brochure the editor looks at (its locale, the first paper) is shown as soon as it is
+    printed; the other brochures follow, and the one shown first is not printed twice."""
+    from dncontent.preview.state import LivePreview
+
+    preview = LivePreview(content_copy)
+    preview.options = preview.options._replace(cache_dir=tmp_path / "cache")  # nothing printed yet
+    preview.background_delay = 0
+    preview.focus = "es"
+    snapshot = preview.rebuild()
+    shown: list[dict[str, bytes]] = []
+    deadline = time.monotonic() + 600
+    while snapshot.background != "ready" and time.monotonic() < deadline:
+        snapshot = preview.wait_for_change(snapshot.version, timeout=5)
+        pdfs = {path: a.data for path, a in snapshot.artifacts.items() if path.endswith(".pdf")}
+        if pdfs and (not shown or shown[-1] != pdfs):
+            shown.append(pdfs)
+    assert snapshot.background == "ready", "the brochures were not printed in 10 minutes"
+    assert list(shown[0]) == ["pdf/dry-needling.es.letter.pdf"], "the Spanish letter brochure should show first"
+    assert sorted(shown[-1]) == sorted(f"pdf/dry-needling.{locale}.{paper}.pdf"
+                                       for locale in ("en", "es") for paper in ("letter", "a4"))
+    assert shown[-1]["pdf/dry-needling.es.letter.pdf"] == shown[0]["pdf/dry-needling.es.letter.pdf"]
+    assert not [p for p in preview.snapshot.problems if p.severity == "error"]

@@ -105,7 +105,7 @@ class ArtifactCache:
         # from: a channel that points at others' files (fhir) reads them here rather than rendering them again
         self.produced: dict[str, tuple] = {}
         self.progress = None  # called with a line about what is being rendered, when someone is watching
-        self.print_server = False  # whether brochures may go to a print server (builds; not the preview)
+        self.print_server = False  # whether brochures may go to a print server (builds, the preview and the studio)
         self._folder: tuple[int, int] | None = None  # (device, inode) of the root as it was checked
         self._environment: str | None = None
         if root is not None:

@@ -14,6 +14,7 @@ class BuildOptions(NamedTuple):
     keep_html: bool = False  # write each brochure's print HTML beside its PDF
     print_marks: bool = False  # also write print-shop brochures with bleed and crop marks
     large_print: bool = False  # also write a large-print brochure per locale
+    papers: tuple[str, ...] = ()  # paper sizes of the standard brochures (letter, a4); empty: every one
     no_cache: bool = False  # render everything, neither reading nor filling the artifact cache
     cache_dir: Path | None = None  # where the artifact cache lives; None: the default (see cache.py)
     release: bool = False  # publish: refuse what may not ship yet, render from scratch (see release.py)

@@ -93,7 +93,7 @@ class BrochureWarning(UserWarning):
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
-    brochures = _brochures(content, options.print_marks, options.large_print)
+    brochures = _brochures(content, options.print_marks, options.large_print, options.papers)
     if options.keep_html:
         for brochure in brochures:
             if not brochure.print_marks:
@@ -109,16 +109,19 @@ def page_counts(content: Content) -> dict[tuple[str, str], int]:
     return {(b.locale, b.paper.name): result.pages for b, result in zip(brochures, _print(brochures))}
 
 
-def _brochures(content: Content, print_marks: bool, large_print: bool = False) -> list[Brochure]:
-    """Every brochure to print, locale by locale: each paper (and its print-shop version), then the large print."""
+def _brochures(content: Content, print_marks: bool, large_print: bool = False,
+               papers: tuple[str, ...] = ()) -> list[Brochure]:
+    """Every brochure to print, locale by locale: each paper (and its print-shop version), then the large print.
+    `papers` names the paper sizes wanted; empty, every one."""
     logo = _logo_source(content)
     letter = PAPERS[0]
+    wanted = [paper for paper in PAPERS if not papers or paper.name in papers]
     return [
         brochure
         for locale, page in content.locales.items()
         for brochure in [
             *(Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
-              for paper in PAPERS for marks in ((False, True) if print_marks else (False,))),
+              for paper in wanted for marks in ((False, True) if print_marks else (False,))),
             *([Brochure(page.id, locale, letter, False, page, logo, LARGE_PRINT)] if large_print else []),
         ]
     ]

@@ -33,7 +33,7 @@ def serve(content: Path, host: str = "127.0.0.1", port: int = 8000, open_browser
     server = None
     watcher = None
     try:
-        preview = LivePreview(content, log=_log)
+        preview = LivePreview(content, log=_log, print_server=True)
         shell = Shell(f"{content}/")
         try:
             server = PreviewServer((host, port), preview, shell.page, shell.view)

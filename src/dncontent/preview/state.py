@@ -68,11 +68,13 @@ class LivePreview:
     and the brochure is rendered again from the newer content. One thread at a time calls `rebuild()`.
     """
 
-    def __init__(self, content: Path, log: Callable[[str], None] = lambda message: None):
+    def __init__(self, content: Path, log: Callable[[str], None] = lambda message: None, print_server: bool = False):
         self.content = Path(content)
+        self.print_server = print_server  # brochures go to a print server: warm, and off this process's GIL
         self.options = BuildOptions(content=self.content)
         self.log = log
         self.background_delay = BACKGROUND_DELAY
+        self.focus: str | None = None  # the locale whose brochure is being looked at: printed before the others
         self.snapshot = Snapshot()
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
@@ -155,7 +157,8 @@ class LivePreview:
                 generation, content = self._background_job
                 self._background_job = None
             started = time.monotonic()
-            rendered = render_channels(BACKGROUND_CHANNELS, content, self.options)
+            self._print_first(generation, content)
+            rendered = render_channels(BACKGROUND_CHANNELS, content, self.options, self.print_server)
             self._tell(rendered)
             with self._changed:
                 if generation != self._generation:
@@ -168,6 +171,21 @@ class LivePreview:
             self._log_problems(rendered.problems, rendered.failures)
             self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: "
                      f"{rendered.summary()}")
+
+    def _print_first(self, generation: int, content: Content) -> None:
+        """Print the brochure being looked at (the focused locale's, on the first paper) and show it at once; the
+        others follow. Whatever goes wrong here is left to the full pass, which reports it."""
+        from ..printing.compose import PAPERS
+
+        if self.focus not in content.locales or "pdf" not in BACKGROUND_CHANNELS:
+            return
+        first = content._replace(locales={self.focus: content.locales[self.focus]})
+        rendered = render_channels(("pdf",), first, self.options._replace(papers=(PAPERS[0].name,)), self.print_server)
+        if rendered.failed:
+            return
+        with self._changed:
+            if generation == self._generation:
+                self._publish(artifacts={**self.snapshot.artifacts, **rendered.artifacts})
 
     def _tell(self, rendered: Rendered) -> None:
         for note in getattr(rendered.store, "notes", ()):
@@ -202,8 +220,10 @@ class Rendered:
         return f"{len(made)} rendered{names}, {len(self.store.reused)} reused"
 
 
-def render_channels(names: Iterable[str], content: Content, options: BuildOptions) -> Rendered:
-    """Render each named channel, reusing from the build's artifact cache whatever has not changed.
+def render_channels(names: Iterable[str], content: Content, options: BuildOptions,
+                    print_server: bool = False) -> Rendered:
+    """Render each named channel, reusing from the build's artifact cache whatever has not changed; with
+    `print_server`, brochures are printed by a print server when one can run (see `printing.server`).
 
     One channel that fails adds its problems and leaves the others be.
     """
@@ -212,6 +232,7 @@ def render_channels(names: Iterable[str], content: Content, options: BuildOption
 
     rendered = Rendered()
     store = artifact_cache(options)
+    store.print_server = print_server and store.root is not None
     rendered.store = store
     for name in names:
         try:

@@ -459,6 +459,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
     idle, when stopped (`stop`, SIGTERM), or when its socket is gone or replaced; it waits for the children
     still printing before it lets the fonts they print with be deleted.
     """
+    import gc
     import select
     import signal
 
@@ -494,6 +495,8 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                         with contextlib.suppress(Exception):
                             _print_one(render, font_config, *warm_up)
                         warm_up = None
+                        gc.collect()
+                        gc.freeze()  # what is warm now: children neither scan it for garbage nor copy it to do so
                     continue
                 if time.monotonic() - last >= idle and not children:
                     return  # idle: the next build starts a new server
@@ -524,6 +527,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                     if pid == 0:
                         listener.close()
                         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                        gc.disable()  # a child prints and exits: collecting garbage would only slow it (by a tenth)
                         code = 0
                         try:
                             connection.settimeout(None)

@@ -16,7 +16,10 @@ import click
 from ..errors import DncontentError
 from ..preview import _interrupt, _log, _url
 
-BACKGROUND_DELAY = 0.5  # seconds before the brochure prints again (holding the GIL): the browser fetches the page first
+# Seconds from a save to printing the brochure again. Printed in this process, WeasyPrint holds the GIL for a
+# second: the browser fetches the page and texts first. A print server prints in its own process: at once.
+BACKGROUND_DELAY = 0.5
+PRINT_SERVER_DELAY = 0.05
 
 
 def serve(content: Path, port: int = 8000, open_browser: bool = False) -> None:
@@ -39,8 +42,10 @@ def serve(content: Path, port: int = 8000, open_browser: bool = False) -> None:
     stop = threading.Event()
     server = watcher = None
     try:
-        preview = LivePreview(content, log=_log)
-        preview.background_delay = BACKGROUND_DELAY
+        preview = LivePreview(content, log=_log, print_server=True)
+        from ..printing.server import wanted
+
+        preview.background_delay = PRINT_SERVER_DELAY if wanted() else BACKGROUND_DELAY
         studio = Studio(content, preview, watched, log=_log)
         try:
             server = StudioServer((host, port), studio, Views(studio))

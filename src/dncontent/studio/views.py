@@ -95,6 +95,8 @@ class Views:
         views = {view.locale: view for view in locale_views(snapshot)}
         locale = query.get("locale") if query.get("locale") in views else next(iter(views), None)
         view = views.get(locale)
+        if locale is not None:
+            studio.preview.focus = locale  # the brochure the editor looks at prints first after each save
         kind = query.get("field_kind", "")
         rel = f"{query['field_locale']}/{kind}.yaml" if query.get("field_locale") else f"{kind}.yaml"
         text = self._field_text(rel, query.get("path", ""))
