@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def test_invalid_content_writes_nothing(content_copy, tmp_path):
     (content_copy / "en" / "risks.yaml").write_text("risks: [\n", "utf-8")
     result = build_json(content_copy, out)
     assert result.returncode == 1
-    assert "risks.yaml:2:1: YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+    assert "risks.yaml:2:1: a '[' or '{' is not closed (YAML syntax error" in result.stderr and "Traceback" not in result.stderr
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging left behind
 
@@ -208,3 +209,23 @@ def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, messa
     assert "Traceback" not in result.stderr
     assert tree(tmp_path) == before
     assert (tmp_path / "webapp" / "img" / "logo.png").exists()
+
+
+def test_commands_find_the_content_folder_from_any_folder_of_the_project(tmp_path):
+    """Without --content, a command reads content/ of the nearest folder above that has one, as git finds .git;
+    a build then writes the project's build/, not one inside the folder it ran in."""
+    project = tmp_path / "clinic"
+    shutil.copytree(CONTENT, project / "content")
+    notes = project / "notes" / "drafts"
+    notes.mkdir(parents=True)
+    result = run_cli("validate", cwd=notes)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout and all(line.startswith("../../content/") for line in result.stdout.splitlines())
+    result = run_cli("build", "--format", "json", cwd=project / "content" / "en")
+    assert result.returncode == 0, result.stderr
+    assert "into ../../build/" in result.stdout
+    assert (project / "build" / "manifest.json").is_file()
+    assert sorted(p.name for p in project.iterdir()) == ["build", "content", "notes"]
+    assert not (project / "content" / "build").exists() and not (project / "content" / "en" / "build").exists()
+    result = run_cli("validate", cwd=tmp_path)  # no content/ here or above
+    assert result.returncode == 2 and "content folder not found: content" in result.stderr

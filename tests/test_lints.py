@@ -146,8 +146,8 @@ def test_sms_over_budget_is_an_error_in_validate(content_copy):
     edit(content_copy / "en" / "sms.yaml", "purpose: care\n    segments: 2", "purpose: care\n    segments: 1")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert lines_with(result, "en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 188 septets as GSM-7 = 2 "
-                              "segments; its budget is 1")
+    assert lines_with(result, "en/sms.yaml:16:5: messages[1]: text message 'before-your-visit' is too long: it "
+                              "would be sent as 2 texts joined together, and its budget is 1 (188 septets")
 
 
 def approve_spanish(content) -> None:

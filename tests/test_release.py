@@ -94,9 +94,10 @@ def test_a_problem_in_content_stops_a_release_as_it_stops_any_build(content_copy
     assert result.returncode == 1 and not site.exists()
     lines = result.stderr.splitlines()
     assert [line for line in lines if ": warning: " not in line and ": note: " not in line] == [
-        f"{c}/en/sms.yaml:16:5: messages[1]: sms message 'before-your-visit' is 188 septets as GSM-7 = 2 segments; "
-        "its budget is 1 (hint: shorten the body or raise `segments`; as GSM-7 one message holds 160 septets, "
-        "a longer one 153 per segment)",
+        f"{c}/en/sms.yaml:16:5: messages[1]: text message 'before-your-visit' is too long: it would be sent as 2 "
+        "texts joined together, and its budget is 1 (188 septets as GSM-7 = 2 segments) (hint: shorten it, or "
+        "raise `segments` if the cost is intended; as GSM-7 one text holds 160 septets, a longer message 153 per "
+        "segment)",
         "error: 1 problem(s) in content"]
 
 

@@ -242,8 +242,8 @@ def test_a_message_over_its_budget_fails_the_build_and_keeps_the_previous_one(co
     # the build validates in full (lints included) before rendering: the budget is refused as a content error
     errors = [l for l in result.stderr.splitlines() if not re.search(r": (warning|note|info): ", l)]
     assert errors[0].startswith(
-        f"{sms}:{line}:5: messages[2]: sms message 'aftercare' is {len(encoded)} septets as GSM-7 = 2 segments; "
-        f"its budget is 1 (hint: ")
+        f"{sms}:{line}:5: messages[2]: text message 'aftercare' is too long: it would be sent as 2 texts joined "
+        f"together, and its budget is 1 ({len(encoded)} septets as GSM-7 = 2 segments) (hint: ")
     assert errors[1:] == ["error: 1 problem(s) in content"]
     assert "Traceback" not in result.stderr
     assert tree(out) == before
@@ -259,8 +259,9 @@ def test_an_emoji_in_a_body_fails_the_build_naming_it(content_copy, tmp_path):
     page = load_content(content_copy).locales["en"]
     units = len(compose(page, page.sms[2]).encode("utf-16-le")) // 2  # the emoji is a surrogate pair
     cost = f"as UCS-2: {-(-units // 67)} segments ({units} UTF-16 code units)"
-    assert f"{sms}:{line}:11: messages[2].body: sms message 'aftercare' is not GSM-7, because of " \
-           f"'😀' (U+1F600 GRINNING FACE); {cost}; its budget is 2 " \
+    assert f"{sms}:{line}:11: messages[2].body: text message 'aftercare' has a character a plain text cannot " \
+           f"carry, '😀' (U+1F600 GRINNING FACE), so it would be sent in Unicode, where a text holds fewer " \
+           f"characters (not GSM-7; {cost}); its budget is 2 " \
            f"(hint: add `encoding: ucs2` to the message if the language needs these letters ({cost}), " \
            "otherwise replace it with plain text)" in result.stderr
     assert "Traceback" not in result.stderr
@@ -275,7 +276,7 @@ def test_a_character_from_the_clinic_name_fails_the_message_that_draws_it_in(con
     result = build_sms(content_copy, tmp_path / "build")
     assert result.returncode == 1
     problems = [line for line in result.stderr.splitlines() if "'™' (U+2122 TRADE MARK SIGN)" in line]
-    assert [re.search(r"sms message '([^']+)'", line).group(1) for line in problems] == ["aftercare"]
+    assert [re.search(r"text message '([^']+)'", line).group(1) for line in problems] == ["aftercare"]
     assert all("the clinic's name" in line for line in problems)
     assert result.stderr.endswith("error: 1 problem(s) in content\n")
 

@@ -408,7 +408,7 @@ def test_a_message_that_needs_ucs2_but_does_not_declare_it_is_refused_with_its_c
     assert result.returncode == 1
     line = next(i for i, text in enumerate(sms.read_text("utf-8").splitlines(), 1) if text.startswith("    body:"))
     problem = next(text for text in result.stdout.splitlines() if text.startswith(f"{sms}:{line}:11:"))
-    assert "sms message 'booking-invitation' is not GSM-7, because of" in problem
+    assert "text message 'booking-invitation' has characters a plain text cannot carry, " in problem
     assert "'á' (U+00E1 LATIN SMALL LETTER A WITH ACUTE)" in problem
     assert "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 3 segments" \
         in problem

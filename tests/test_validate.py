@@ -250,6 +250,28 @@ def test_all_problems_are_reported_at_once(content_copy):
     assert "Found 4 problems in 4 files" in result.stderr
 
 
+def test_a_character_the_font_lacks_and_a_stated_length_hide_no_text_over_its_budget(content_copy):
+    """Errors that leave the content readable (a glyph the brochure's font lacks, prose stating another session
+    length) are reported with those found on the content model, such as a text over its segment budget."""
+    edit(content_copy / "en" / "risks.yaml", "label: Bruising", "label: Bruising \u2192 rare")
+    edit(content_copy / "en" / "session.yaml", "perform a physical examination",
+         "perform a 45 minutes physical examination")
+    edit(content_copy / "en" / "sms.yaml", "minutes. Book online:", "minutes, and we will be glad to answer every "
+         "question you have about it before you come in for your first appointment with one of our licensed "
+         "physical therapists at the clinic. "
+         "Book online:")
+    result = run_cli("validate", "--content", str(content_copy))
+    lines = problems_of(result)
+    assert result.returncode == 1
+    errors = [line for line in lines if ": warning: " not in line and ": note: " not in line and ": info: " not in line]
+    assert [LINE.match(line).group("file").rsplit("content/", 1)[1] for line in errors] == [
+        "en/risks.yaml", "en/session.yaml", "en/sms.yaml"], errors
+    assert "cannot draw the character U+2192" in errors[0]
+    assert "states the session length as 45 minutes" in errors[1]
+    assert "'booking-invitation'" in errors[2] and "its budget is 2" in errors[2]
+    assert "Found 3 problems in 3 files" in result.stderr
+
+
 def test_logo_in_the_assets_folder(content_copy):
     (content_copy / "assets").mkdir()
     (content_copy / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8")
@@ -329,3 +351,62 @@ def test_api_loads_the_model():
     assert {c.id: c.url for c in en.cta} == {"contact": "https://www.example.com/contact",
                                              "book-online": "https://www.example.com/book-online"}
     assert content.brand.name == "Jubilant Therapy Services"
+
+
+# A YAML layout mistake, as an editor makes it: (old line, new line, the place to fix, the words, the hint's words)
+LAYOUT_MISTAKES = {
+    "list item indented further": ("  - id: infection", "   - id: infection", "en/risks.yaml:8:4",
+                                   "this line does not line up with the list it is in",
+                                   "the list from line 4 has its '-' in column 3"),
+    "field indented less": ("  - id: infection", " - id: infection", "en/risks.yaml:8:2",
+                            "this line does not line up with the fields around it",
+                            "the fields from line 3 start in column 1"),
+    "quote left open": ("    label: Infection", '    label: "Infection', "en/risks.yaml:9:12",
+                        "a quoted value is not closed", "the quote that opens here, on line 9"),
+    "colon left out": ("    label: Infection", "    label Infection", "en/risks.yaml:9:5",
+                       "a field has no ':' after its name", "write `name: value`"),
+    "tab": ("    label: Infection", "\tlabel: Infection", "en/risks.yaml:9:1", "a tab in the indentation",
+            "indent with spaces"),
+}
+
+
+@pytest.mark.parametrize("case", LAYOUT_MISTAKES, ids=list(LAYOUT_MISTAKES))
+def test_a_yaml_layout_mistake_is_said_in_plain_words_at_the_line_to_fix(content_copy, case):
+    old, new, where, words, hint = LAYOUT_MISTAKES[case]
+    edit(content_copy / "en" / "risks.yaml", old, new)
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    [line] = [line for line in problems_of(result) if "risks.yaml" in line]
+    assert f"/content/{where}: {words} (YAML syntax error: " in line, line
+    assert hint in line.partition("(hint: ")[2], line
+
+
+def test_a_stray_brace_is_located_at_the_brace_not_at_its_field(content_copy):
+    """In text folded over several lines, the place given is the brace's own line and column."""
+    edit(content_copy / "en" / "sms.yaml", "      plenty of water and avoid", "      plenty of water {and avoid")
+    edit(content_copy / "en" / "session.yaml", "goals for treatment. They will", "goals for treatment. } They will")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    for name, marker in (("sms.yaml", "plenty of water {"), ("session.yaml", "goals for treatment. }")):
+        lines = (content_copy / "en" / name).read_text("utf-8").splitlines()
+        row = next(i for i, text in enumerate(lines, 1) if marker in text)
+        col = lines[row - 1].index(marker) + len(marker)
+        [line] = [line for line in problems_of(result) if f"en/{name}:" in line and "stray brace" in line]
+        assert f"/en/{name}:{row}:{col}: " in line, line
+
+
+def test_a_text_made_long_by_the_short_forms_names_the_short_forms_lines(content_copy):
+    edit(content_copy / "en" / "sms.yaml", "tell your therapist about: {page}",
+         "tell your therapist about: {page} Tell us about: {contraindications}")
+    result = run_cli("validate", "--content", str(content_copy))
+    assert result.returncode == 1
+    [line] = [line for line in problems_of(result) if "'before-your-visit' is too long" in line]
+    hint = line.partition("(hint: ")[2]
+    lines = (content_copy / "en" / "contraindications.yaml").read_text("utf-8").splitlines()
+    shorts = sorted(((len(text.split("short: ", 1)[1]), i) for i, text in enumerate(lines, 1) if "short: " in text),
+                    reverse=True)
+    places = re.findall(r"content/en/contraindications\.yaml:(\d+):(\d+) \([\w-]+, (\d+) characters\)", hint)
+    assert len(places) == 3 and int(places[0][0]) == shorts[0][1], hint  # the longest first
+    assert [int(n) for _, _, n in places] == sorted((int(n) for _, _, n in places), reverse=True)
+    for row, col, _ in places:  # each at its short form's value
+        assert lines[int(row) - 1].index("short: ") + len("short: ") == int(col) - 1, (row, col)

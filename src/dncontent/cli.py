@@ -12,8 +12,35 @@ from . import __version__
 from .channels import CHANNELS
 from .errors import DncontentError, Problem, UsageError, hinted_once
 
-content_option = click.option("--content", "content", type=click.Path(path_type=Path), default=Path("content"),
-                              show_default=True, help="Content folder to read.")
+
+
+def _content_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """--content as given; left out, `content/` here or in the nearest folder above that has one (as git finds
+    `.git`), so that a command works from any folder of the project."""
+    if ctx.get_parameter_source(param.name or "") is not click.core.ParameterSource.DEFAULT:
+        return value
+    try:
+        here = Path.cwd()
+    except OSError:
+        return value  # the working folder was deleted: the command says so when it reads `value`
+    for folder in (here, *here.parents):
+        if (folder / "content" / "brand.yaml").is_file():
+            return value if folder == here else Path(os.path.relpath(folder / "content"))
+    return value
+
+
+content_option = click.option(
+    "--content", "content", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
+    callback=_content_folder,
+    help="Content folder to read. Left out: content/ here, or in the nearest folder above that has one.")
+
+
+def _beside_content(ctx: click.Context, name: str, value: Path, content: Path) -> Path:
+    """An output folder left at its default sits beside a content folder found above, as it sits beside
+    content/ here: `build/` of the project, whichever of its folders the command runs in."""
+    if ctx.get_parameter_source(name) is click.core.ParameterSource.DEFAULT and not value.is_absolute():
+        return Path(os.path.relpath(Path(os.path.abspath(content)).parent / value))
+    return value
 
 
 def _fail(exc: DncontentError) -> None:
@@ -141,6 +168,8 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     from .options import BuildOptions
     from .pipeline import build as run_build
 
+    if click.get_current_context().get_parameter_source("content") is click.core.ParameterSource.DEFAULT:
+        out = _beside_content(click.get_current_context(), "out", out, content)
     options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
                            keep_html=keep_html, print_marks=print_marks, large_print=large_print,
                            no_cache=no_cache, release=release, allow_draft=allow_draft)

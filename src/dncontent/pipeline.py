@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import BuildError, ContentError, Problem, UsageError
 from .model import Content, build_model
 from .options import BuildOptions
-from .validate import check_content
+from .validate import blocks_model, check_content
 
 
 def validate(content: Path | str = "content", *, strict: bool = False, lints: bool = True,
@@ -28,14 +28,15 @@ def validate(content: Path | str = "content", *, strict: bool = False, lints: bo
 
 def checked(root: Path, *, lints: bool = True, replaced: Mapping[Path, str] | None = None
             ) -> tuple[list, list[Problem], Content | None]:
-    """The content files, every problem in them and, when the content is valid, its model.
+    """The content files, every problem in them and, when the files can be read into one, the content model
+    (which the checks made on the model use; content with errors still may not be built).
 
     A typed status the sign-off does not earn is an error that leaves the content readable: the model then
     takes the status each locale's sign-off earns (governance.review)."""
     from .governance.review import assess, refusals
 
     files, problems = check_content(root, replaced)
-    if any(p.severity == "error" for p in problems):
+    if blocks_model(problems):
         return files, problems, None
     assessed = assess(files)
     problems = sorted(problems + refusals(files, assessed))

@@ -286,11 +286,8 @@ def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
     try:
         root = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark else (1, 1)
-        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-        return None, [Problem(display, line, col, "", f"YAML syntax error: {message}",
-                              _syntax_hint(message), code="yaml-syntax")]
+        (line, col), message, hint = _syntax(exc)
+        return None, [Problem(display, line, col, "", message, hint, code="yaml-syntax")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(display, 1, 1, "", f"YAML could not be read: {exc}".strip(), code="yaml-syntax")]
     finally:
@@ -313,11 +310,48 @@ def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
     return converter.doc, converter.problems
 
 
-def _syntax_hint(message: str) -> str:
-    if "tab" in message or "cannot start any token" in message:
-        return "indent with spaces, not tabs, and quote values that start with @, ` or %"
-    if "mapping values are not allowed" in message:
-        return "a value containing ': ' must be quoted"
-    if "could not find expected ':'" in message:
-        return "check the indentation and that every field has `name: value`"
-    return ""
+def _syntax(exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str, str]:
+    """Where a YAML syntax error is, what it is in an editor's words (the parser's own after them), and a hint.
+
+    The place is the line to fix: for a quote or a key left open, where it opens, not where the parser gave up.
+    """
+    context, problem = exc.context or "", exc.problem or ""
+    technical = " ".join(filter(None, [context, problem])) or "invalid YAML"
+    opened, stopped = exc.context_mark, exc.problem_mark or exc.context_mark
+    where = _pos(stopped) if stopped else (1, 1)
+    said = f"YAML syntax error: {technical}"
+    if "tab" in problem:
+        return where, f"a tab in the indentation ({said})", "indent with spaces, not tabs"
+    if "cannot start any token" in problem:
+        return where, f"a value starts with a character YAML keeps for itself ({said})", (
+            "put the value in quotes when it starts with @, ` or %")
+    if "flow" in context:
+        bracket = "[" if "sequence" in context else "{" if "mapping" in context else "[' or '{"
+        opened_on = f" on line {opened.line + 1}" if opened and bracket in "[{" else ""
+        return where, f"a '{bracket}' is not closed ({said})", (
+            f"close the '{bracket}' opened{opened_on}, or put the value in quotes if the '{bracket}' is part of "
+            f"the text")
+    if "quoted scalar" in context and opened:
+        return _pos(opened), f"a quoted value is not closed ({said})", (
+            f"the quote that opens here, on line {opened.line + 1}, needs its closing quote before the line ends")
+    if "simple key" in context and opened:
+        return _pos(opened), f"a field has no ':' after its name ({said})", (
+            "write `name: value`; a line that continues the value above is indented further than its field")
+    if "mapping values are not allowed" in problem:
+        return where, f"a ':' where YAML does not expect one ({said})", (
+            "a value that contains ': ' must be in quotes; a line that is a field of its own lines up with the "
+            "fields above it")
+    if "block collection" in context or "'-' indicator" in problem:
+        start = f" (the list from line {opened.line + 1} has its '-' in column {opened.column + 1})" if opened else ""
+        return where, f"this line does not line up with the list it is in ({said})", (
+            f"every item of a list starts with '-' in the same column{start}; an item's own fields line up "
+            f"under its first field")
+    if "block mapping" in context or "expected key" in problem or "block end" in problem:
+        start = f" (the fields from line {opened.line + 1} start in column {opened.column + 1})" if opened else ""
+        return where, f"this line does not line up with the fields around it ({said})", (
+            f"the fields of one mapping start in the same column{start}; indent a field's value further than "
+            f"the field")
+    if "could not find expected ':'" in problem:
+        return where, f"a field has no ':' after its name ({said})", (
+            "check the indentation and that every field has `name: value`")
+    return where, said, "check the line and the one above it: indentation, quotes and the ':' after each name"

@@ -276,8 +276,9 @@ def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str,
         cost = f"as UCS-2: {_plural(measurement.segments, 'segment')} ({measurement.length} UTF-16 code units)"
         return _problem(
             page, message, "body" if in_body else None,
-            f"sms message {message.id!r} is not GSM-7, because of {', '.join(map(_describe, found))}; "
-            f"{cost}; {budget}",
+            f"text message {message.id!r} has {'characters' if len(found) > 1 else 'a character'} a plain text "
+            f"cannot carry, {', '.join(map(_describe, found))}, so it would be sent in Unicode, where a text holds "
+            f"fewer characters (not GSM-7; {cost}); {budget}",
             f"add `encoding: ucs2` to the message if the language needs these letters ({cost}), "
             f"otherwise replace {'them' if len(found) > 1 else 'it'} with plain text" if in_body else
             f"it comes from text the message draws in (the clinic's name, the opt-out line or a placeholder's "
@@ -287,10 +288,11 @@ def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str,
         single, part = (GSM_SINGLE, GSM_PART) if measurement.encoding == "GSM-7" else (UCS2_SINGLE, UCS2_PART)
         return _problem(
             page, message, None,
-            f"sms message {message.id!r} is {measurement.length} {measurement.unit} as {measurement.encoding} = "
-            f"{_plural(measurement.segments, 'segment')}; {budget}",
-            f"shorten the body or raise `segments`; as {measurement.encoding} one message holds {single} "
-            f"{measurement.unit}, a longer one {part} per segment", code="sms-budget")
+            f"text message {message.id!r} is too long: it would be sent as {measurement.segments} texts joined "
+            f"together, and {budget} ({measurement.length} {measurement.unit} as {measurement.encoding} = "
+            f"{_plural(measurement.segments, 'segment')})",
+            f"shorten it, or raise `segments` if the cost is intended; as {measurement.encoding} one text holds "
+            f"{single} {measurement.unit}, a longer message {part} per segment", code="sms-budget")
     sender = f"{page.brand.sms_sender}:"
     if not text.startswith(sender + " "):
         return _problem(page, message, None, f"sms message {message.id!r} does not start with the sender {sender!r}",

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from ..errors import Problem
 from ..load import ContentFile
 from ..model import Content, build_model
-from ..validate import check_content
+from ..validate import blocks_model, check_content
 
 
 class Checked(NamedTuple):
@@ -32,10 +32,11 @@ def check(root: Path, replaced: Mapping[Path, str] | None = None) -> Checked:
     from ..validate.lints import lint
 
     files, problems = check_content(root, replaced)
-    if any(p.severity == "error" for p in problems):
+    if blocks_model(problems):
         return Checked(files, problems, None)
     content = build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
-    return Checked(files, sorted(problems + lint(files, content)), content)
+    problems = sorted(problems + lint(files, content))
+    return Checked(files, problems, None if any(p.severity == "error" for p in problems) else content)
 
 
 def new_errors(before: list[Problem], after: list[Problem]) -> list[Problem]:

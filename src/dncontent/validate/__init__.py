@@ -9,6 +9,17 @@ from ..load import ContentFile, discover, read_all
 from ..load.files import check_root
 
 
+# Errors that leave the files readable as a model (a character the brochure's font lacks; prose that states a
+# fact other than the facts do): the checks made on the model, such as the text messages' budgets, still run,
+# so one run reports every problem.
+MODEL_SAFE = frozenset({"glyph", "fact-mismatch"})
+
+
+def blocks_model(problems: list[Problem]) -> bool:
+    """Whether `problems` hold an error that keeps the files from being read into the content model."""
+    return any(p.severity == "error" and p.code not in MODEL_SAFE for p in problems)
+
+
 def check_content(root: Path, replaced: Mapping[Path, str] | None = None) -> tuple[list[ContentFile], list[Problem]]:
     """Load and check everything under `root`. Returns the parsed files and all problems, sorted.
 

@@ -146,8 +146,9 @@ def _numbers_before(text: str, end: int) -> tuple[list[int], int]:
     return numbers, start
 
 
-def _where_in_text(file: ContentFile, path: tuple, phrase: str) -> tuple[int, int] | None:
-    """The line and column of `phrase` inside the text at `path`, which may be folded over several lines."""
+def _where_in_text(file: ContentFile, path: tuple, phrase: str, last: bool = False) -> tuple[int, int] | None:
+    """The line and column of `phrase` (with `last`, of its last character) inside the text at `path`, which may
+    be folded over several lines."""
     line, col = file.doc.where(path)
     try:
         lines = file.path.read_text("utf-8-sig").splitlines(keepends=True)
@@ -163,7 +164,7 @@ def _where_in_text(file: ContentFile, path: tuple, phrase: str) -> tuple[int, in
     found = re.compile(pattern).search("".join(lines), begin, stop)
     if not found:
         return None
-    at = found.start()
+    at = found.end() - 1 if last else found.start()
     row = max(i for i, offset in enumerate(offsets) if offset <= at)
     return row + 1, at - offsets[row] + 1
 
@@ -182,11 +183,24 @@ def _placeholders(file: ContentFile, path: tuple, text: str, phone, brand) -> It
                            f"text may draw in the facts {facts.placeholder_list()}", code="placeholder",
                            at=_where_in_text(file, path, match.group(0)))
     yield from _phone_placeholder(file, path, text, phone, brand)
-    stray = re.search(r"[{}]", facts.PLACEHOLDER.sub("", text))
-    if stray:
-        yield _problem(file, path, f"stray brace {stray.group()!r} in the text",
+    stray = stray_brace(text, facts.PLACEHOLDER)
+    if stray is not None:
+        yield _problem(file, path, f"stray brace {text[stray]!r} in the text",
                        f"write a fact as a placeholder in one pair of braces, e.g. {{session_minutes.min}}; "
-                       f"text cannot show braces", code="placeholder")
+                       f"text cannot show braces", code="placeholder", at=where_character(file, path, text, stray))
+
+
+def stray_brace(text: str, placeholder: re.Pattern) -> int | None:
+    """Where the first brace in `text` that is not part of a placeholder is, or None."""
+    inside = [match.span() for match in placeholder.finditer(text)]
+    return next((i for i, ch in enumerate(text) if ch in "{}" and not any(a <= i < b for a, b in inside)), None)
+
+
+def where_character(file: ContentFile, path: tuple, text: str, index: int) -> tuple[int, int] | None:
+    """The line and column of `text[index]` as the file shows the text at `path` (perhaps folded over lines):
+    found by the words that lead up to it."""
+    words = text[max(0, index - 80):index + 1].split()[-6:]
+    return _where_in_text(file, path, " ".join(words), last=True) if words else None
 
 
 def _phone_placeholder(file: ContentFile, path: tuple, text: str, phone, brand) -> Iterator[Problem]:

@@ -148,6 +148,8 @@ def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     for path, (message, text, measured) in texts:
         refused = sms.check(page, message, text, measured)
         if refused:  # over budget, UCS-2 without `encoding: ucs2`, against its purpose: the build would fail
+            if refused.code == "sms-budget" and "{contraindications}" in getattr(message, "body", ""):
+                refused = refused._replace(hint=f"{refused.hint}; {_short_forms_drawn_in(where, page)}")
             yield refused
             continue
         capacity = sms.capacity(message.segments, measured.encoding)
@@ -158,6 +160,23 @@ def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
                                 f"{measured.encoding} budget)",
                                 "shorten it, or raise `segments` if the extra cost is intended", severity="note",
                                 code="sms-budget")
+
+
+def _short_forms_drawn_in(where: _Locator, page: LocaleContent) -> str:
+    """Where the text {contraindications} draws into a message is, longest first: the lines to shorten."""
+    file = where.files.get((page.locale, "contraindications"))
+    data = file.doc.data if file is not None and file.doc is not None else {}
+    ids = [item.get("id") if isinstance(item, dict) else None for item in (data or {}).get("contraindications") or []]
+    drawn = []
+    for item in page.contraindications:
+        field = "short" if item.short else "label"
+        text = item.short or item.label
+        if file is not None and item.id in ids:
+            line, col = file.doc.where(("contraindications", ids.index(item.id), field))
+            drawn.append((len(text), f"{file.display}:{line}:{col} ({item.id}, {len(text)} characters)"))
+    longest = [place for _, place in sorted(drawn, key=lambda entry: -entry[0])[:3]]
+    return ("{contraindications} draws in each contraindication's short form; the longest: " + ", ".join(longest)
+            if longest else "{contraindications} draws in each contraindication's short form")
 
 
 def _sms_costs(content: Content) -> Iterator[Problem]:

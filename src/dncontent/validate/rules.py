@@ -12,10 +12,11 @@ from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import format_path
 from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
+from ..model.sms import HINT as SMS_HINT, NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
+from .facts import stray_brace, where_character
 
 # Sections every locale must have: channels build their snippets and callouts from these.
 REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
-from ..model.sms import HINT as SMS_HINT, NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
 
 # (kind, list field) pairs whose items carry ids
 ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "risks": "risks",
@@ -268,11 +269,13 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
                 guess = difflib.get_close_matches(name, SMS_NAMES + ("url",), n=1)
                 yield _problem(sms, path, f"unknown placeholder {match.group(0)!r}",
                                f"did you mean {{{guess[0]}}}?" if guess else SMS_HINT, code="placeholder")
-        stray = re.search(r"[{}]", SMS_PLACEHOLDER.sub("", body))
-        if stray:  # a half-typed placeholder would reach patients as written
-            yield _problem(sms, path, f"stray brace {stray.group()!r} in the message",
-                           "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
-                           "messages cannot show braces", code="placeholder")
+        stray = stray_brace(body, SMS_PLACEHOLDER)
+        if stray is not None:  # a half-typed placeholder would reach patients as written
+            problem = _problem(sms, path, f"stray brace {body[stray]!r} in the message",
+                               "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
+                               "messages cannot show braces", code="placeholder")
+            at = where_character(sms, path, body, stray)
+            yield problem._replace(line=at[0], col=at[1]) if at else problem
 
 
 def _check_document_id(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
