@@ -161,9 +161,11 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
     assert "es/risks.yaml:5:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
 
 
-@pytest.mark.parametrize("command", ["validate", "build", "preview", "studio", "report", "fixtures"])
-def test_every_command_and_option_is_documented(command):
-    """Each command has help, and the README's usage line for it names every one of its options."""
+@pytest.mark.parametrize("command, guide", [("validate", "editing.md"), ("build", "review-and-release.md"),
+                                            ("preview", "editing.md"), ("studio", "editing.md"),
+                                            ("report", "editing.md"), ("fixtures", "app-contract.md")])
+def test_every_command_and_option_is_documented(command, guide):
+    """Each command has help, and the usage line for it in its guide (docs/) names every one of its options."""
     from click.testing import CliRunner
 
     from dncontent.cli import main
@@ -171,9 +173,10 @@ def test_every_command_and_option_is_documented(command):
     assert command in main.commands, f"dncontent {command} is missing"
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and len(result.output) > 200
-    readme = (ROOT / "README.md").read_text("utf-8")
-    usage = re.search(rf"^dncontent {command} (.*(?:\n {{8,}}.*)*)", readme, re.M)
-    assert usage, f"README has no usage line for dncontent {command}"
+    text = "\n".join(re.findall(r"^```text\n(.*?)^```$", (ROOT / "docs" / guide).read_text("utf-8"),
+                                 re.DOTALL | re.MULTILINE))  # the synopses, not the examples
+    usage = re.search(rf"^dncontent {command} (.*(?:\n {{8,}}.*)*)", text, re.M)
+    assert usage, f"docs/{guide} has no usage line for dncontent {command}"
     options = [opt for param in main.commands[command].params for opt in param.opts if opt.startswith("--")]
     assert [opt for opt in options if opt not in usage.group(1) and opt != "--help"] == []
 

@@ -1,6 +1,6 @@
 """The app contract in JavaScript: every document in build/json/ and in twenty `dncontent fixtures` folders
-follows the schema it names, by Ajv (draft 2020-12) as by jsonschema, and an app written from the README and
-the schemas alone reads them all, from the index to each locale's booking call to action."""
+follows the schema it names, by Ajv (draft 2020-12) as by jsonschema, and an app written from docs/app-contract.md
+and the schemas alone reads them all, from the index to each locale's booking call to action."""
 from __future__ import annotations
 
 import copy
@@ -90,7 +90,7 @@ def english(built) -> dict:
 
 
 def test_an_export_without_its_booking_call_to_action_is_refused_everywhere(built, english):
-    """The README promises every locale a booking button: the strict and the published schema both hold to it."""
+    """The app contract guide promises every locale a booking button: the strict and the published schema both hold to it."""
     published = json.loads((built / "json" / "schema.json").read_text("utf-8"))
     no_booking = copy.deepcopy(english)
     no_booking["cta"] = [c | {"role": "website", "link": "website"} for c in english["cta"]]
@@ -124,7 +124,7 @@ def consume(folder: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_an_app_written_from_the_readme_reads_the_build(built):
+def test_an_app_written_from_the_guide_reads_the_build(built):
     result = consume(built / "json")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ("en\tDry Needling: What You Need to Know (draft)\tBook Online\t"
@@ -133,7 +133,7 @@ def test_an_app_written_from_the_readme_reads_the_build(built):
                              "https://www.example.com/book-online\n")
 
 
-def test_an_app_written_from_the_readme_reads_every_fixture_folder(fixture_folders):
+def test_an_app_written_from_the_guide_reads_every_fixture_folder(fixture_folders):
     for folder in fixture_folders:
         result = consume(folder)
         assert result.returncode == 0, f"{folder.name}: {result.stderr}"

@@ -452,18 +452,21 @@ def test_report_lists_the_signoff_and_stale_units(content_copy):
                      r'"Bruises"; then: "Bruising"', text)
 
 
-@pytest.mark.parametrize("command", [["signoff"], ["i18n", "export"], ["i18n", "import"], ["i18n", "mark-current"],
-                                     ["i18n", "sync"]])
-def test_governance_commands_are_documented(command):
+@pytest.mark.parametrize("command, guide", [(["signoff"], "review-and-release.md"), (["i18n", "export"], "translating.md"),
+                                            (["i18n", "import"], "translating.md"),
+                                            (["i18n", "mark-current"], "translating.md"),
+                                            (["i18n", "sync"], "translating.md")])
+def test_governance_commands_are_documented(command, guide):
     from click.testing import CliRunner
 
     from dncontent.cli import main
 
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0 and len(result.output) > 200
-    readme = (ROOT / "README.md").read_text("utf-8")
-    usage = re.search(rf"^dncontent {' '.join(command)} (.*(?:\n {{8,}}.*)*)", readme, re.M)
-    assert usage, f"README has no usage line for dncontent {' '.join(command)}"
+    text = "\n".join(re.findall(r"^```text\n(.*?)^```$", (ROOT / "docs" / guide).read_text("utf-8"),
+                                 re.DOTALL | re.MULTILINE))  # the synopses, not the examples
+    usage = re.search(rf"^dncontent {' '.join(command)} (.*(?:\n {{8,}}.*)*)", text, re.M)
+    assert usage, f"docs/{guide} has no usage line for dncontent {' '.join(command)}"
     group = main
     for name in command:
         group = group.commands[name]

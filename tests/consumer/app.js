@@ -1,4 +1,4 @@
-// A small app of the kind the README describes, using only build/json/ and its schemas: start at index.json,
+// A small app of the kind docs/app-contract.md describes, using only build/json/ and its schemas: start at index.json,
 // open each export it lists, check both against the schemas they name, and show each locale's booking button.
 // Usage: node tests/consumer/app.js <a build's json/ folder, or a `dncontent fixtures` folder>
 "use strict";
@@ -34,7 +34,7 @@ for (const entry of index.exports) {
   if (doc.revision !== entry.revision || doc.locale !== entry.locale) {
     throw new Error(`${entry.path}: its revision or locale is not the one index.json lists`);
   }
-  // The README: every locale has a call to action whose role is booking.
+  // docs/app-contract.md: every locale has a call to action whose role is booking.
   const booking = doc.cta.find((cta) => cta.role === "booking");
   const draft = doc.review.status === "draft" ? " (draft)" : "";
   process.stdout.write(`${entry.locale}\t${doc.title}${draft}\t${booking.label}\t${booking.url}\n`);
