@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: build test setup golden bench clean
+.PHONY: build test check lint setup golden bench clean
 
 # The system packages and the virtual environment itself
 $(VENV)/.created:
@@ -39,12 +39,29 @@ build: $(VENV)/.installed
 	$(BYTECODE)
 	$(BIN)/dncontent build
 
-## test: set up (with the test tools), then run the whole suite
+## test: set up (with the test tools), then lint, type-check and run the whole suite
 test: $(VENV)/.installed-dev
 	PYTHON=$(PYTHON) scripts/setup-system test
 	$(MAKE) --no-print-directory node_modules/.installed
+	$(MAKE) --no-print-directory lint
 	$(BYTECODE)
 	$(BIN)/python -m pytest
+
+## lint: ruff's lint and format checks and mypy, as configured in pyproject.toml
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+# The quick tests: the schemas, the text rules, the patterns (Python and JavaScript), the package layout and
+# the golden files; none starts a browser, a build or a subprocess per case.
+QUICK_TESTS = tests/test_schemas.py tests/test_text.py tests/test_patterns.py tests/test_layout.py tests/test_golden.py
+
+## check: what to run on every change (the pre-commit hook runs it): lint, types and the quick tests, in under a minute
+check: $(VENV)/.installed-dev node_modules/.installed
+	$(MAKE) --no-print-directory lint
+	$(BYTECODE)
+	$(BIN)/python -m pytest -q $(QUICK_TESTS)
 
 ## golden: rewrite tests/golden/ from the shipped content after an intended change; review the diff
 golden: $(VENV)/.installed-dev
