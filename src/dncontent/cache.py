@@ -136,6 +136,7 @@ class ArtifactCache:
         return digest.hexdigest()
 
     def _path(self, key: str) -> Path:
+        assert self.root is not None  # only a cache that keeps files has paths
         return self.root / key[:2] / f"{key}.entry"
 
     def get(self, key: str, expected: Sequence[tuple[str, str, str | None, str]],
@@ -194,8 +195,8 @@ class ArtifactCache:
                 else:
                     doomed.append((shard, name))
             removed = 0
-            for shard, name in doomed:
-                with _opened(shard, root) if shard else nullcontext(root) as folder:
+            for subfolder, name in doomed:
+                with _opened(subfolder, root) if subfolder else nullcontext(root) as folder:
                     with suppress(OSError):
                         if folder is not None:
                             os.unlink(name, dir_fd=folder)  # removes a link itself, never what it points to

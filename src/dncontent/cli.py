@@ -387,7 +387,7 @@ def i18n_export(content: Path, locale: str | None, template: bool, output: Path,
     if template and only != "all":
         raise click.UsageError("--only selects from a locale's translations; a template (--template) has every unit")
     try:
-        text, count = po.template(content) if template else po.export(content, locale, only)
+        text, count = po.template(content) if template or not locale else po.export(content, locale, only)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
@@ -509,6 +509,7 @@ def print_server_status() -> None:
     if not running:
         click.echo("No print server is running.")
         return
+    assert folder is not None  # servers are found only in the folder
     current = print_server.socket_path(folder).name
     for path, answer in running:
         which = "this dncontent" if path.name == current else "other code (it exits when idle)"

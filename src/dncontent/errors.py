@@ -1,6 +1,7 @@
 """Problems found in content, and the one exception family the CLI turns into exit codes."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -35,7 +36,7 @@ class Problem(NamedTuple):
 SEVERITIES = ("error", "warning", "note", "info")
 
 
-def hinted_once(problems: list[Problem]) -> list[Problem]:
+def hinted_once(problems: Iterable[Problem]) -> list[Problem]:
     """The problems as a list prints them: a hint on the first problem of its kind (same check, same hint) and
     left off the others, which would only repeat it."""
     seen: set[tuple[str, str]] = set()

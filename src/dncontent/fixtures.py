@@ -247,7 +247,7 @@ TOP_LISTS = ("conditions", "risks", "contraindications", "session_phases")
 
 
 def _steer(name: str, node: dict, profile: str) -> None:
-    kinds = node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
+    kinds = node["type"] if isinstance(node.get("type"), list) else [node.get("type")]
     if "string" in kinds and "const" not in node and "enum" not in node:
         pattern = node.pop("pattern", "")
         if name in ("locale", "email", "phone"):
@@ -320,7 +320,12 @@ def _tidy(document: dict, profile: str) -> dict:
 
 def _unique(items: list[dict], key: str) -> None:
     seen: set[str] = set()
-    items[:] = [item for item in items if not (item[key] in seen or seen.add(item[key]))]
+    kept = []
+    for item in items:
+        if item[key] not in seen:
+            seen.add(item[key])
+            kept.append(item)
+    items[:] = kept
 
 
 def _unique_ids(items: list[dict]) -> None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from pathlib import Path
 
 from .errors import BuildError, ContentError, Problem, UsageError
+from .load import Located
 from .model import Content, build_model
 from .options import BuildOptions
 from .validate import blocks_model, check_content
@@ -40,7 +41,7 @@ def checked(root: Path, *, lints: bool = True, replaced: Mapping[Path, str] | No
         return files, problems, None
     assessed = assess(files)
     problems = sorted(problems + refusals(files, assessed))
-    content_model = build_model(root, {(f.locale, f.kind): f.doc.data for f in files},
+    content_model = build_model(root, {(f.locale, f.kind): cast(Located, f.doc).data for f in files},  # all read
                                 {locale: assessment.review for locale, assessment in assessed.items()})
     if lints:
         from .validate.lints import lint

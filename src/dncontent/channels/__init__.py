@@ -91,7 +91,7 @@ def _render(name: str, content: Content, options: BuildOptions, store) -> list:
     shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
               else repr(sorted(prints.items())))
     inputs = getattr(module, "inputs", None)
-    units = [(None, store.key(name, "shared", settings, shared))]
+    units: list[tuple[str | None, str]] = [(None, store.key(name, "shared", settings, shared))]
     units += [(locale, store.key(name, locale, settings, prints[locale],
                                  *([inputs(content, locale, options)] if inputs else [])))
               for locale in content.in_order()]

@@ -62,7 +62,7 @@ def document_reference(content: Content, page: LocaleContent, outputs: dict[str,
     signed_off = not page.is_draft
     contents = [attachment(content, page, path, media_type, title, outputs[path])
                 for path, media_type, title in targets(content, page.locale)]
-    dates = []
+    dates: list[dict] = []
     if signed_off and review.last_reviewed:
         dates.append({"url": LAST_REVIEW_DATE, "valueDate": review.last_reviewed})
         period = {"start": review.last_reviewed} | ({"end": review.next_review} if review.next_review else {})

@@ -94,8 +94,9 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
         canonical=paths.page_url(content, page),
         logo=paths.relative(logo, page_path(content, locale)) if logo else None,
         health_metadata=json_ld(health_metadata(page, content)),
-        last_reviewed=None if page.is_draft else page.date(page.review.last_reviewed),
-        next_review=None if page.is_draft else page.date(page.review.next_review))
+        last_reviewed=None if page.is_draft or page.review.last_reviewed is None
+                      else page.date(page.review.last_reviewed),
+        next_review=None if page.is_draft or page.review.next_review is None else page.date(page.review.next_review))
     yield Artifact(page_path(content, locale), NAME, locale, "page", html.encode("utf-8"))
     for name, sections in snippet_sections(page).items():
         snippet = env.get_template("snippet.html").render(
@@ -193,7 +194,7 @@ def health_metadata(page: LocaleContent, content: Content) -> dict:
         "howPerformed": phases.get("during"),
         "followup": " ".join(phases[key] for key in ("after", "results") if key in phases) or None,
     }
-    document = {
+    document: dict = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": page.title,

@@ -41,6 +41,7 @@ def logo_path(content: Content, channel: str) -> str | None:
 
 
 def logo_bytes(content: Content) -> bytes:
+    assert content.brand.logo is not None  # asked only when brand.yaml names a logo (logo_path)
     try:
         return content.brand.logo.read_bytes()
     except OSError as exc:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from .. import cache as artifacts
 from ..errors import BuildError
@@ -180,9 +181,10 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
             store.put(keys[i], [artifacts.Part(*brochures[i].part, result.pdf)],
                       {"pages": result.pages, "messages": list(result.messages)})
             results[i] = result
-    emit_warnings([(brochure, message) for brochure, result in zip(brochures, results)
+    finished = cast("list[Printed]", results)  # each brochure is reused or printed by now
+    emit_warnings([(brochure, message) for brochure, result in zip(brochures, finished)
                    for message in result.messages])
-    return results
+    return finished
 
 
 def _valid_meta(meta: dict) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 _PRIMITIVES = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null",
                "array": "unknown[]", "object": "Record<string, unknown>"}
@@ -44,7 +45,7 @@ class Declarations:
             return " | ".join(json.dumps(value, ensure_ascii=False) for value in node["enum"])
         if "anyOf" in node:
             return " | ".join(self._type(choice, parent) for choice in node["anyOf"])
-        kinds = node.get("type")
+        kinds: Any = node.get("type")  # a type's name, a list of names, or None
         if isinstance(kinds, list):
             return " | ".join(self._type({**node, "type": kind}, parent) for kind in kinds)
         if kinds == "object" and "properties" in node:

@@ -98,7 +98,7 @@ def status(files, assessed: dict | None = None) -> dict[str, dict]:
 
 def _locate(located, finding: Finding) -> Problem:
     if finding.kind == "brand":
-        key = (None, "brand")
+        key: tuple[str | None, str] = (None, "brand")
     elif finding.kind == "facts":  # the facts every locale shows: the source locale's session.yaml
         key = (source_locale({locale for locale, _ in located if locale}), "session")
     else:
@@ -133,6 +133,7 @@ def signoff_findings(assessment: Assessment) -> list[Finding]:
             out.append(Finding(locale, "page", ("signoff", "units", change.path), f"{change.path} was removed since "
                                f"{since}", hint, "changed-since-signoff", unit=change.path, key=True))
         else:
+            assert change.unit is not None  # only a removed unit is nowhere now
             out.append(Finding(locale, change.unit.kind, change.unit.yaml_path, f"{change.how} since {since} "
                                f"({change.path})", hint, "changed-since-signoff", unit=change.path))
     if out:

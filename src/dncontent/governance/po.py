@@ -49,7 +49,7 @@ def export(content: Path | str, locale: str, only: str = "all") -> tuple[str, in
         unit = t.units.get(source_unit.path)
         english = source_unit.text
         missing = unit is None or untranslated(t, unit, english)
-        entry.msgstr = "" if missing else unit.text
+        entry.msgstr = "" if missing or unit is None else unit.text
         if not missing and (stale(t, source_unit.path, english) or (t.memory_path.is_file() and source_unit.path not in t.records)):
             entry.flags.insert(0, "fuzzy")
             if source_unit.path in t.records:
@@ -119,7 +119,7 @@ def _metadata(t: Translation, source_docs: dict) -> dict:
 
 def _content_date(page: dict) -> str:
     """The date a page's text was last settled: its sign-off, else the date it was captured from its source."""
-    signoff = page.get("signoff") if isinstance(page.get("signoff"), dict) else {}
+    signoff = page["signoff"] if isinstance(page.get("signoff"), dict) else {}
     return signoff.get("date") or page["source"].get("captured") or "1970-01-01"
 
 

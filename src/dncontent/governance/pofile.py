@@ -92,7 +92,9 @@ def _decode(raw: bytes, shown: str, header: dict[str, HeaderField]) -> str:
         except UnicodeDecodeError:
             pass
         else:
-            word = re.search(r"\w*[^\x00-\x7f]+\w*", as_utf8).group()
+            found = re.search(r"\w*[^\x00-\x7f]+\w*", as_utf8)
+            assert found is not None  # the bytes are not ASCII, so neither is their text
+            word = found.group()
             garbled = word.encode("utf-8").decode(codec, "replace")
             raise _refused(shown, line, f"the header says charset={declared}, but the text is UTF-8: read as "
                            f"{declared} it would import garbled ({word!r} as {garbled!r})",

@@ -77,6 +77,7 @@ class Assessment(NamedTuple):
         """The review as channels show it: the sign-off's date, reviewer and next review, or nothing for a draft."""
         if self.status != APPROVED:
             return Review(DRAFT)
+        assert self.signoff is not None  # approved means signed off
         return Review(APPROVED, self.signoff.date, self.signoff.next_review, self.signoff.by)
 
 

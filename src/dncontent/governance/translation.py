@@ -63,7 +63,7 @@ def open_translation(content: Path | str, locale: str) -> Translation:
     if locale == source:
         raise UsageError(f"{locale} is the source language: translations are made from it, into the other locales; "
                          f"for a template of its units, use dncontent i18n export --template")
-    brand = next((f.doc.data for f in files if f.kind == "brand"), {})
+    brand: dict = next((f.doc.data for f in files if f.kind == "brand"), {})
     names = [n for n in (brand.get("name"), (brand.get("sms") or {}).get("sender")) if isinstance(n, str)]
     memory = docs[locale].get("translation") or {}
     return Translation(root, locale, source, files, locale_units(docs[source]),
@@ -100,7 +100,7 @@ def memory_text(source: str, records: dict[str, str], order: list[str], same: fr
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     confirmed = [path for path in order if path in same and path in records]
-    translators = CommentedMap((path, by[path]) for path in order if path in (by or {}) and path in records)
+    translators = CommentedMap((path, by[path]) for path in order if by is not None and path in by and path in records)
     yaml.dump(CommentedMap([("source", source), ("units", units)] + ([("same", confirmed)] if confirmed else [])
                            + ([("by", translators)] if translators else [])), out)
     return HEADER.format(source=source) + out.getvalue()

@@ -98,7 +98,7 @@ def value_units(docs: Mapping[str, dict], brand: Mapping | None, shared: Mapping
             units.append(Unit(f"links/{link['id']}", "cta", ("links", j, "url"), url))
         elif isinstance(link.get("url"), str):
             units.append(Unit(f"links/{link['id']}", "brand", ("links", i, "url"), link["url"]))
-    sms = brand.get("sms") if isinstance(brand.get("sms"), Mapping) else {}
+    sms = brand["sms"] if isinstance(brand.get("sms"), Mapping) else {}
     for name, value, yaml_path in (("name", brand.get("name"), ("name",)), ("phone", brand.get("phone"), ("phone",)),
                                    ("email", brand.get("email"), ("email",)),
                                    ("sms_sender", sms.get("sender"), ("sms", "sender"))):
@@ -123,7 +123,7 @@ def brand_doc(files) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-def _items(doc: dict, field: str) -> Iterator[tuple[int, dict]]:
+def _items(doc: Mapping, field: str) -> Iterator[tuple[int, dict]]:
     items = doc.get(field) if isinstance(doc, dict) else None
     for i, item in enumerate(items if isinstance(items, list) else ()):
         if isinstance(item, dict) and isinstance(item.get("id"), str):

@@ -119,9 +119,9 @@ def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile],
         problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
                                 "content is stored per locale, e.g. content/en/page.yaml", code="missing-file"))
     for folder in locales:
-        refused = locale_problem(folder.name)
-        if refused:
-            problems.append(Problem(display_path(folder), 1, 1, "", *refused, code="locale"))
+        wrong = locale_problem(folder.name)
+        if wrong:
+            problems.append(Problem(display_path(folder), 1, 1, "", *wrong, code="locale"))
             continue
         for kind in LOCALE_KINDS:
             path = folder / f"{kind}.yaml"

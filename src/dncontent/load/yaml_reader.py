@@ -36,7 +36,7 @@ _Resolver.yaml_implicit_resolvers = {
 _Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # not re-exported in the stubs
 
     class _Composer(_Parser, _Resolver):
         def __init__(self, stream: str) -> None:
@@ -157,6 +157,7 @@ class _Converter:
                 return [self.convert(child, path + (i,)) for i, child in enumerate(node.value)]
             finally:
                 self._active.discard(id(node))
+        assert isinstance(node, yaml.ScalarNode)  # the only other kind of node
         return self._scalar(node, path)
 
     def _bad_tag(self, node: yaml.Node, path: Path) -> None:
@@ -191,9 +192,10 @@ class _Converter:
             return None
         return node.value
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict:
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict | None:
         if node.tag != _MAP:
-            return self._bad_tag(node, path)
+            self._bad_tag(node, path)
+            return None
         self._active.add(id(node))
         out: dict[str, Any] = {}
         first_seen: dict[str, int] = {}
@@ -265,9 +267,9 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
                               "save the file as UTF-8", code="encoding")]
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark (Windows editors add one) is allowed
     if "\x00" in text:  # the YAML parser would only say "#x0000"; say where, and what it suggests
-        before = text[: text.index("\x00")]
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
+        head = text[: text.index("\x00")]
+        line = head.count("\n") + 1
+        col = len(head) - (head.rfind("\n") + 1) + 1
         return None, [Problem(display, line, col, "", "file contains a NUL byte, so it is not text",
                               "save the file as UTF-8 text; a NUL byte usually means a binary or damaged file",
                               code="encoding")]

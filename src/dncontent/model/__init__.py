@@ -296,6 +296,7 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: d
                  **({"phone": brand.phone_uri} if brand.phone_uri else {})}
         if brand.phone_uri:  # every tel: link dials brand.yaml's phone (validation holds it): written one way
             links = {key: brand.phone_uri if url.startswith("tel:") else url for key, url in links.items()}
+        assert minutes is not None  # there are locales, and validation holds the source's facts
         known = facts.values(locale, minutes.min, minutes.max, brand.phone)
         f = lambda text: facts.fill(text, known) if isinstance(text, str) else text  # noqa: E731
         item = lambda i: Item(**{key: f(value) for key, value in i.items()})  # noqa: E731

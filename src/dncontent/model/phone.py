@@ -38,6 +38,7 @@ def parse(text: str, country: str = DEFAULT_COUNTRY) -> Phone:
     except phonenumbers.NumberParseException as exc:
         raise PhoneTrouble(f"is not a phone number ({_reason(exc)})") from None
     if not phonenumbers.is_possible_number(number):
+        assert number.country_code is not None  # parse gives every number one
         raise PhoneTrouble("has too few or too many digits for a phone number of "
                            f"{phonenumbers.region_code_for_country_code(number.country_code)}")
     if not phonenumbers.is_valid_number(number):

@@ -164,7 +164,7 @@ def page_address(page: LocaleContent) -> str:
     return page.links.get("website") or page.brand.links.get("website", "")
 
 
-def _placeholder(page: LocaleContent, message: SmsMessage, placeholder: str) -> str:
+def _placeholder(page: LocaleContent, message: SmsMessage | SmsReply, placeholder: str) -> str:
     name, _, argument = placeholder.partition(":")
     if name == "clinic":
         return page.brand.name
@@ -366,7 +366,7 @@ def _problem(page: LocaleContent, message: SmsMessage | SmsReply | None, field: 
     """A problem located at the message in its sms.yaml (or at its `field`), read again only when something failed."""
     source = page.files.get("sms")
     if isinstance(message, SmsReply):
-        path = ("keywords", message.id) + ((field,) if field else ())
+        path: tuple[str | int, ...] = ("keywords", message.id) + ((field,) if field else ())
     else:
         index = next((i for i, m in enumerate(page.sms) if message and m.id == message.id), None)
         path = ("messages",) if index is None else ("messages", index) + ((field,) if field else ())

@@ -11,7 +11,7 @@ import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 from .state import LivePreview
 
@@ -43,7 +43,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     @property
     def loopback(self) -> bool:
-        return _is_loopback(self.server_address[0])
+        host = self.server_address[0]
+        assert isinstance(host, str)  # a TCP server's address is an IP address
+        return _is_loopback(host)
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up (a reload, a closed tab, a reset) is normal: keep the editor's terminal quiet.
@@ -76,7 +78,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if checked is not None:
             self._route(*checked, send_body)
 
-    def _checked_request(self, send_body: bool):
+    def _checked_request(self, send_body: bool) -> tuple[str, SplitResult] | None:
         """(path, the split URL) of a request from an allowed host with a plain path; else answers it and None."""
         if not self._host_allowed():
             self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost or 127.0.0.1, with its "

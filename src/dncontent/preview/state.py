@@ -7,11 +7,15 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError, DncontentError, Problem
 from ..model import Content
 from ..options import BuildOptions
 from ..write import Artifact
+
+if TYPE_CHECKING:
+    from ..cache import ArtifactCache
 
 # Channels slow enough (WeasyPrint: seconds) that the others are shown first and these follow when ready.
 BACKGROUND_CHANNELS = ("pdf",)
@@ -154,6 +158,7 @@ class LivePreview:
                 # a burst of saves settle into one render.
                 while self._changed.wait_for(lambda: self._background_job is None, timeout=self.background_delay):
                     self._changed.wait_for(lambda: self._background_job is not None)
+                assert self._background_job is not None  # waited for above
                 generation, content = self._background_job
                 self._background_job = None
             started = time.monotonic()
@@ -209,7 +214,7 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # names of the channels that produced nothing
-    store: object = None  # the artifact cache it used: what it rendered, what it reused
+    store: ArtifactCache | None = None  # the artifact cache it used: what it rendered, what it reused
 
     def summary(self) -> str:
         """e.g. "1 rendered (pdf/<id>.en.a4.pdf), 3 reused"."""

@@ -132,6 +132,7 @@ def review_line(page: LocaleContent) -> str | None:
     review (its draft notice is on every page instead)."""
     if page.is_draft:
         return None
+    assert page.review.last_reviewed is not None  # approved: the sign-off's date
     labels = page.labels
     parts = [labels.fill(labels.last_reviewed, date=page.date(page.review.last_reviewed))]
     if page.review.reviewed_by:

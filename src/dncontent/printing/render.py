@@ -25,7 +25,7 @@ from . import Job, Printed
 PIL.Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 # What each kind of PDF is written as; the print HTML names its kind in <meta name="pdf-variant">.
-PDF_OPTIONS = {
+PDF_OPTIONS: dict[str, dict[str, str | bool]] = {
     # PDF/UA-1: tagged, so screen readers and text extraction follow the reading order; it implies PDF 1.7.
     "pdf/ua-1": {"pdf_variant": "pdf/ua-1"},
     # PDF/X-4 for print shops: trim and bleed boxes, the sRGB output intent the colours are given in (WeasyPrint's

@@ -223,6 +223,7 @@ def _run(connections: list[socket.socket], jobs: list[Job], done) -> list[Printe
             outcome = results[index]
             if isinstance(outcome, BaseException):
                 raise outcome
+            assert outcome is not None  # waited for above
             printed.append(outcome)
             if done:
                 done(index)
@@ -310,7 +311,9 @@ def _tidy(folder: Path, current: Path) -> None:
         states = {match.group(1) for name in os.listdir(folder) if (match := _OWN.fullmatch(name))}
     except OSError:
         return
-    for state in sorted(states - {_OWN.fullmatch(current.name).group(1)}):
+    own = _OWN.fullmatch(current.name)
+    assert own is not None  # `current` is this server's socket, named as every server's is
+    for state in sorted(states - {own.group(1)}):
         lock = folder / f"print-{state}.lock"
         try:
             fd = _lock(lock, None)
@@ -376,6 +379,8 @@ def _lock(path: Path, deadline: float | None) -> int | None:
                 return None
             time.sleep(0.01)
             continue
+        here: os.stat_result | None
+        held: os.stat_result | None
         try:
             here, held = os.lstat(path), os.fstat(fd)
         except OSError:
@@ -383,7 +388,7 @@ def _lock(path: Path, deadline: float | None) -> int | None:
         if held is not None and not stat.S_ISREG(held.st_mode):
             os.close(fd)
             raise Unavailable(f"{path} is not a lock file")
-        if here is not None and (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino):
+        if here is not None and held is not None and (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino):
             return fd
         os.close(fd)
 
@@ -492,6 +497,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                 if pending_warm_up:
                     if not children:
                         warmed = True
+                        assert warm_up is not None  # pending_warm_up
                         with contextlib.suppress(Exception):
                             _print_one(render, font_config, *warm_up)
                         warm_up = None

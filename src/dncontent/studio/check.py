@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ..errors import Problem
-from ..load import ContentFile
+from ..load import ContentFile, Located
 from ..model import Content, build_model
 from ..validate import blocks_model, check_content
 
@@ -34,7 +34,7 @@ def check(root: Path, replaced: Mapping[Path, str] | None = None) -> Checked:
     files, problems = check_content(root, replaced)
     if blocks_model(problems):
         return Checked(files, problems, None)
-    content = build_model(root, {(f.locale, f.kind): f.doc.data for f in files})
+    content = build_model(root, {(f.locale, f.kind): cast(Located, f.doc).data for f in files})  # all were read
     problems = sorted(problems + lint(files, content))
     return Checked(files, problems, None if any(p.severity == "error" for p in problems) else content)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -52,7 +53,7 @@ def schema_at(kind: str, path: tuple) -> tuple[dict, bool]:
     return node, required
 
 
-def set_value(docs: Documents, rel: str, path: tuple, value: str) -> None:
+def set_value(docs: Documents, rel: str, path: tuple, value: object) -> None:
     """Set the field at `path` to what the editor typed, in the style of the old value. Clearing an optional
     field removes it; clearing a required one leaves it empty, for the check to refuse at that field."""
     kind = docs.files[rel][1]
@@ -78,7 +79,7 @@ def set_value(docs: Documents, rel: str, path: tuple, value: str) -> None:
         raise UsageError(f"no list item {key} to set")
 
 
-def add_item(docs: Documents, rel: str, path: tuple, values: dict[str, object]) -> str | None:
+def add_item(docs: Documents, rel: str, path: tuple, values: dict[str, Any]) -> str | None:
     """Add an item to the end of the list at `path` in `rel` and in each other locale's file of that kind.
 
     `values` gives each file's new item: its text fields (an object) or its text (a list of texts). A locale
@@ -123,7 +124,7 @@ def remove_item(docs: Documents, rel: str, path: tuple) -> None:
         del items[index]
 
 
-def move_item(docs: Documents, rel: str, path: tuple, to: int) -> None:
+def move_item(docs: Documents, rel: str, path: tuple, to: object) -> None:
     """Move the item at `path` to position `to` of its list, in `rel` and likewise in every other locale."""
     source = _container(docs[rel].data, path[:-1])
     if not isinstance(to, int) or not 0 <= to < len(source):

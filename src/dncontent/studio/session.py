@@ -91,7 +91,7 @@ class Studio:
 
     # -- writing ---------------------------------------------------------------------------------------------
 
-    def confined(self, rel: str) -> Path:
+    def confined(self, rel: object) -> Path:
         """The content file `rel` names, refused unless it is one of the content folder's own files, reached
         without `..`, an absolute path or a symbolic link."""
         if not isinstance(rel, str) or not rel or "\\" in rel or "\x00" in rel or rel.startswith("/"):
@@ -127,6 +127,7 @@ class Studio:
             raise Refused("a field's path is a list of names and positions")
         with self.lock:
             self.confined(rel)
+            assert isinstance(rel, str)  # confined refuses anything else
             files = self.files()
             docs = edits.Documents(self.root, files)
             touched = [rel] if op == "set" else [rel, *docs.siblings(rel)]

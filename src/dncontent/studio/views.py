@@ -46,11 +46,11 @@ class Views:
     def _choice(self, query: dict) -> tuple[str, str | None, str | None]:
         """(kind shown, source locale, locale beside it)."""
         studio = self.studio
-        kind = query.get("file") if query.get("file") in KINDS else "risks"
+        kind = query["file"] if query.get("file") in KINDS else "risks"
         locales = sorted({locale for locale, _ in studio.files().values() if locale})
         source = marks.the_source_locale(studio.checked.files) if locales else None
         others = [locale for locale in locales if locale != source]
-        beside = query.get("beside") if query.get("beside") in others else (others[0] if others else None)
+        beside = query["beside"] if query.get("beside") in others else (others[0] if others else None)
         return kind, source, beside
 
     def _form(self, query: dict):
@@ -94,7 +94,7 @@ class Views:
         snapshot = studio.preview.snapshot
         views = {view.locale: view for view in locale_views(snapshot)}
         locale = query.get("locale") if query.get("locale") in views else next(iter(views), None)
-        view = views.get(locale)
+        view = views.get(locale) if locale is not None else None
         if locale is not None:
             studio.preview.focus = locale  # the brochure the editor looks at prints first after each save
         kind = query.get("field_kind", "")

@@ -28,8 +28,9 @@ _TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
 _TEL = re.compile(r"tel:\+?[0-9()\-.]+")  # as the schema has it (common.schema.json url)
 
 
-def _problem(file: ContentFile, path: tuple, message: str, hint: str = "", code: str = "fact", key: bool = False,
+def _problem(file: ContentFile | None, path: tuple, message: str, hint: str = "", code: str = "fact", key: bool = False,
              at: tuple[int, int] | None = None, severity: str = "error") -> Problem:
+    assert file is not None and file.doc is not None  # problems are found in files that were read
     line, col = at or file.doc.where(path, key=key)
     return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
 
@@ -50,7 +51,7 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         for kind in PROSE_KINDS + ("sms",):
             file = by_key.get((locale, kind))
             data = _data(file)
-            if data is None:
+            if file is None or data is None:
                 continue
             for unit in locale_units({kind: data}):
                 if kind == "sms":
@@ -103,7 +104,7 @@ def _minutes(data: dict | None) -> tuple[int, int] | None:
 
 
 def _stated_minutes(file: ContentFile, path: tuple, text: str, minutes: tuple[int, int], locale: str,
-                    source: str) -> Iterator[Problem]:
+                    source: str | None) -> Iterator[Problem]:
     """Numbers written just before the locale's word for minutes must be the session length's (a simple check:
     prose in page.yaml and session.yaml that gives a number of minutes is taken to state the session length)."""
     from ..model import cldr
@@ -149,6 +150,7 @@ def _numbers_before(text: str, end: int) -> tuple[list[int], int]:
 def _where_in_text(file: ContentFile, path: tuple, phrase: str, last: bool = False) -> tuple[int, int] | None:
     """The line and column of `phrase` (with `last`, of its last character) inside the text at `path`, which may
     be folded over several lines."""
+    assert file.doc is not None  # the text at `path` was read from it
     line, col = file.doc.where(path)
     try:
         lines = file.path.read_text("utf-8-sig").splitlines(keepends=True)
@@ -264,7 +266,7 @@ def _links(brand: ContentFile | None, ctas: list[ContentFile | None], phone) -> 
         yield from _tel_link(file, ("links", i, "url"), url, phone, country)
 
 
-def _tel_link(file: ContentFile, path: tuple, url: str, phone, country: str) -> Iterator[Problem]:
+def _tel_link(file: ContentFile | None, path: tuple, url: str, phone, country: str) -> Iterator[Problem]:
     from ..model.phone import PhoneTrouble, from_tel
 
     use = "name the link `phone` in cta.yaml (`link: phone`), so the button dials the number the brochure prints"

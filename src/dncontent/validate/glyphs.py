@@ -174,6 +174,7 @@ def _problem(file: ContentFile, path: tuple, text: str, missing: dict[str, list[
     else:
         hint = ("the brochure would print them with whatever fonts the build machine has, differently on every "
                 "machine; use characters the font has (Latin letters), or bundle a font that has them")
+    assert file.doc is not None  # the text at `path` was read from it
     line, col = file.doc.where(path)
     return Problem(file.display, line, col, format_path(path), message, hint, code="glyph")
 

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import format_path
-from ..model import Content, LocaleContent
+from ..model import Content, LocaleContent, SmsMessage, SmsReply
 from .readability import describe, formula_for, misses, readability_target, scores
 
 DUE_SOON_DAYS = 30
@@ -38,6 +38,7 @@ class _Locator:
 
     def problem(self, locale, kind, path, message, hint="", severity="warning", code="lint") -> Problem:
         file = self.files[(locale, kind)]
+        assert file.doc is not None  # the content was built from it
         line, col = file.doc.where(path)
         return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
 
@@ -61,8 +62,9 @@ def lint(files: list[ContentFile], content: Content, today: datetime.date | None
 def our_wording(page: LocaleContent) -> list[tuple[str, tuple, str, str]]:
     """(kind, path in its file, what it is, text) for the wording we write around the approved text: labels, SMS
     bodies and contraindication short forms, placeholders taken out."""
-    texts = [("labels", (name,), f"label {name!r}", wording) for name, wording in page.labels._asdict().items()
-             if name != "direction"]
+    texts: list[tuple[str, tuple, str, str]] = [
+        ("labels", (name,), f"label {name!r}", wording) for name, wording in page.labels._asdict().items()
+        if name != "direction"]
     texts += [("sms", ("messages", i, "body"), f"message {message.id!r}", message.body)
               for i, message in enumerate(page.sms)]
     texts += [("contraindications", ("contraindications", i, "short"), f"short form of {item.id!r}", item.short)
@@ -97,7 +99,9 @@ def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Itera
     if page.is_draft or due is None:
         return
     state, days = review_state(due, today)
-    signoff = where.files[(page.locale, "page")].doc.data.get("signoff") or {}
+    doc = where.files[(page.locale, "page")].doc
+    assert doc is not None  # the content was built from it
+    signoff = doc.data.get("signoff") or {}
     path = ("signoff", "next_review") if "next_review" in signoff else ("signoff", "date")
     again = f'dncontent signoff --locale {page.locale} --by "NAME, CREDENTIALS"'
     if state == "overdue":
@@ -115,8 +119,9 @@ def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Itera
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
     """Addresses still at example.com and the like: brand.yaml's links and site, cta.yaml `links`, page `url`s."""
-    places = [(None, "brand", ("links", i, "url"), f"link {link_id!r}", url)
-              for i, (link_id, url) in enumerate(content.brand.links.items())]
+    places: list[tuple[str | None, str, tuple, str, str]] = [
+        (None, "brand", ("links", i, "url"), f"link {link_id!r}", url)
+        for i, (link_id, url) in enumerate(content.brand.links.items())]
     brand = where.files.get((None, "brand"))
     site = brand.doc.data.get("site") if brand and brand.doc else None
     if site:
@@ -128,7 +133,7 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
                    for i, link in enumerate(links or ())]
         if page.url:
             places.append((locale, "page", ("url",), "the page", page.url))
-    for locale, kind, path, what, url in places:
+    for place_locale, kind, path, what, url in places:
         try:
             host = (urlsplit(url).hostname or "").lower()
         except ValueError:
@@ -136,14 +141,15 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
         if host.startswith("www."):
             host = host[4:]
         if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):
-            yield where.problem(locale, kind, path, f"placeholder URL {url!r} for {what}",
+            yield where.problem(place_locale, kind, path, f"placeholder URL {url!r} for {what}",
                                 "replace it with the clinic's real address before publishing", code="placeholder-url")
 
 
 def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     from ..model import sms
 
-    texts = [(("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))]
+    texts: list[tuple[tuple, tuple[SmsMessage | SmsReply, str, sms.Measurement]]] = [
+        (("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))]
     texts += [(("keywords", entry[0].id, "reply"), entry) for entry in sms.remembered_replies(page)]
     for path, (message, text, measured) in texts:
         refused = sms.check(page, message, text, measured)
@@ -171,7 +177,7 @@ def _short_forms_drawn_in(where: _Locator, page: LocaleContent) -> str:
     for item in page.contraindications:
         field = "short" if item.short else "label"
         text = item.short or item.label
-        if file is not None and item.id in ids:
+        if file is not None and file.doc is not None and item.id in ids:
             line, col = file.doc.where(("contraindications", ids.index(item.id), field))
             drawn.append((len(text), f"{file.display}:{line}:{col} ({item.id}, {len(text)} characters)"))
     longest = [place for _, place in sorted(drawn, key=lambda entry: -entry[0])[:3]]

@@ -97,7 +97,7 @@ def _pillow():
     return Image
 
 
-def _check_size(width: int, height: int, inside: str) -> None:
+def _check_size(width: int, height: int, *, inside: str) -> None:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         what = "has an embedded image of" if inside else "is"
         raise _Refused(f"{what} {width}×{height} pixels; a logo may be at most {MAX_SIDE}×{MAX_SIDE} "
@@ -108,12 +108,12 @@ def _check_raster(data: bytes, kind: str, inside: str = "") -> None:
     """Open lazily (the header only), check the size, then decode in full to refuse truncated files."""
     Image = _pillow()
     if kind == "PNG" and data[12:16] == b"IHDR" and len(data) >= 24:  # named in the message, before Pillow's check
-        _check_size(*struct.unpack(">II", data[16:24]), inside)
+        _check_size(*struct.unpack(">II", data[16:24]), inside=inside)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[kind]) as image:  # reads the header, decodes nothing
-                _check_size(*image.size, inside)
+                _check_size(*image.size, inside=inside)
                 image.verify()  # chunk checksums
             with Image.open(io.BytesIO(data), formats=[kind]) as image:
                 image.load()

@@ -63,7 +63,7 @@ MAX_CACHE_BYTES = 1_000_000  # 500 grades take about 30 KB
 def _cache_file() -> Path | None:
     """Where grades are kept, or None when there is nowhere: no home folder (HOME unset and the user not in
     /etc/passwd). A relative XDG_CACHE_HOME is ignored, as the XDG specification says."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
+    base: str | Path = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):
         try:
             base = Path.home() / ".cache"
@@ -120,7 +120,7 @@ def _score(text: str, formula: Formula) -> float:
 
 
 class SectionScore(NamedTuple):
-    index: int
+    index: int  # type: ignore[assignment]  # the field shadows tuple.index: it is read by name, never called
     id: str
     words: int
     score: float | None  # in the locale's formula's terms; None when its language has no formula

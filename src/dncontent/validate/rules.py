@@ -6,11 +6,12 @@ import math
 import os
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from ..colors import AA_TEXT, TEXT_PAIRS, contrast, luminance
 from ..errors import Problem
 from ..load import ContentFile
-from ..load.yaml_reader import format_path
+from ..load.yaml_reader import Located, format_path
 from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
 from ..model.sms import HINT as SMS_HINT, NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
 from .facts import stray_brace, where_character
@@ -23,7 +24,9 @@ ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "r
             "contraindications": "contraindications", "session": "phases", "cta": "cta", "sms": "messages"}
 
 
-def _problem(file: ContentFile, path: tuple, message: str, hint: str = "", code: str = "reference", key=False) -> Problem:
+def _problem(file: ContentFile | None, path: tuple, message: str, hint: str = "", code: str = "reference",
+             key=False) -> Problem:
+    assert file is not None and file.doc is not None  # problems are found in files that were read
     line, col = file.doc.where(path, key=key)
     return Problem(file.display, line, col, format_path(path), message, hint, code=code)
 
@@ -74,6 +77,7 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         yield from _check_colors(brand)
     logo_path = brand.doc.data.get("logo") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
     if isinstance(logo_path, str) and ".." not in logo_path and not logo_path.startswith("/"):
+        assert brand is not None  # the logo's path was read from it
         logo = brand.path.parent / logo_path
         if not os.path.exists(logo):  # never raises, unlike Path.exists
             yield _problem(brand, ("logo",), f"logo file {logo_path!r} not found",
@@ -115,13 +119,13 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
                                    "write it as https://host/path, e.g. https://www.example.org/es/contact")
             has_phone = isinstance(brand.doc.data.get("phone"), str) if isinstance(brand.doc.data, dict) else False
             for i, item in _items(cta, "cta"):
-                link = item.get("link")
-                if link == "phone" and not has_phone:
+                target = item.get("link")
+                if target == "phone" and not has_phone:
                     yield _problem(cta, ("cta", i, "link"), "link 'phone' dials brand.yaml's `phone`, and "
                                    "brand.yaml gives none",
                                    "add the clinic's number to brand.yaml as `phone:`, or name another link")
-                elif isinstance(link, str) and link_ids and link not in link_ids + ["phone"] * has_phone:
-                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", link,
+                elif isinstance(target, str) and link_ids and target not in link_ids + ["phone"] * has_phone:
+                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", target,
                                    link_ids + ["phone"] * has_phone, "brand.yaml")
         if sms and sms.doc:
             yield from _check_sms(sms, cta_ids if cta and cta.doc else None)
@@ -141,6 +145,7 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
 
 def _check_colors(brand: ContentFile) -> Iterator[Problem]:
     """Refuse brand colours whose text would be too faint to read: every pair channels use needs 4.5:1."""
+    assert brand.doc is not None  # the caller checks it was read
     colors = brand.doc.data.get("colors")
     if not isinstance(colors, dict):
         return
@@ -172,6 +177,7 @@ def _is_color(value: str) -> bool:
 
 def _check_labels(file: ContentFile) -> Iterator[Problem]:
     """Labels are text with a few named placeholders: no others, none twice, no stray braces."""
+    assert file.doc is not None  # the caller checks it was read
     for name, wording in file.doc.data.items():
         if not isinstance(wording, str):
             continue
@@ -198,6 +204,7 @@ def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
         if not isinstance(value, str):
             continue
         if value in seen:
+            assert file.doc is not None  # it holds the items
             first_line = file.doc.where((field, seen[value], "id"))[0]
             yield _problem(file, (field, i, "id"), f"duplicate id {value!r}",
                            f"first used on line {first_line}; ids must be unique", code="duplicate-id")
@@ -206,6 +213,7 @@ def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
 
 
 def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
+    assert page.doc is not None  # the caller checks it was read
     data = page.doc.data
     url = data.get("url")
     if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
@@ -253,6 +261,7 @@ def _is_date(value: str) -> bool:
 
 
 def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
+    assert sms.doc is not None  # the caller checks it was read
     keywords = sms.doc.data.get("keywords") if isinstance(sms.doc.data, dict) else None
     replies = [(("keywords", key, "reply"), reply.get("reply")) for key, reply in keywords.items()
                if isinstance(reply, dict)] if isinstance(keywords, dict) else []
@@ -285,11 +294,11 @@ def _check_document_id(files: list[ContentFile], locales: list[str]) -> Iterator
     if len(pages) < 2:
         return
     base = "en" if "en" in pages else sorted(pages)[0]
-    expected = pages[base].doc.data["id"]
+    expected = cast(Located, pages[base].doc).data["id"]  # pages holds read files only
     if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", expected) is None:
         return  # the schema reports the base's id itself; it is no id to tell the others to write
     for locale, page in sorted(pages.items()):
-        found = page.doc.data["id"]
+        found = cast(Located, page.doc).data["id"]
         if found != expected:
             yield _problem(page, ("id",), f"document id {found!r} differs from the {base} locale's {expected!r}",
                            f"every locale names the same document: write id: {expected}", code="mirror")
@@ -314,6 +323,7 @@ def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Pro
             missing = [i for i in reference if i not in mine]
             extra = [i for i in mine if i not in reference]
             if missing or extra:
-                detail = "; ".join(filter(None, [missing and f"missing {', '.join(missing)}", extra and f"not in {base}: {', '.join(extra)}"]))
+                detail = "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "",
+                                                 f"not in {base}: {', '.join(extra)}" if extra else ""]))
                 yield _problem(ours, (field,), f"ids differ from the {base} locale ({detail})",
                                f"every locale mirrors {base}: translate the text, keep the ids", code="mirror")

@@ -116,7 +116,7 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         return f"missing required field {name!r}", title, path
     if kind == "type":
         wanted = error.validator_value
-        wanted = " or ".join(_TYPES.get(t, t) for t in (wanted if isinstance(wanted, list) else [wanted]))
+        wanted = " or ".join(_TYPES.get(t) or t for t in (wanted if isinstance(wanted, list) else [wanted]))
         return f"expected {wanted}, got {_type_name(value)}", "", path
     if kind == "pattern":
         pattern = error.validator_value
