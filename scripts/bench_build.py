@@ -16,6 +16,7 @@ Every figure is a median of interleaved runs, so a busy moment on a shared machi
 3. The preview's brochure refresh after an edit (the same code path the preview runs, in process) against
    bare in-process WeasyPrint renders of the same brochures' HTML (goal: at most 1.2).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,12 @@ SERVER = {"DNCONTENT_RUNTIME_DIR": str(RUNTIME), "DNCONTENT_PRINT_SERVER": "on"}
 
 def run_build(content: Path, out: Path, cache: Path, *args: str, server: str = "on") -> tuple[float, str]:
     started = time.perf_counter()
-    result = subprocess.run([*DNCONTENT, "build", "--content", str(content), "--out", str(out), *args],
-                            capture_output=True, text=True,
-                            env={**os.environ, **SERVER, "DNCONTENT_PRINT_SERVER": server,
-                                 "DNCONTENT_CACHE_DIR": str(cache)})
+    result = subprocess.run(
+        [*DNCONTENT, "build", "--content", str(content), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **SERVER, "DNCONTENT_PRINT_SERVER": server, "DNCONTENT_CACHE_DIR": str(cache)},
+    )
     seconds = time.perf_counter() - started
     if result.returncode:
         sys.exit(f"build failed: {result.stderr}")
@@ -84,14 +87,19 @@ def rebuilds(runs: int, tmp: Path) -> None:
         risk_cold, _ = run_build(content, out, cache, server="off")
         edit(risks, f"label: Fainting {n + 1}b", "label: Fainting")
         rows.append((full, noop, sms_edit, risk_edit, risk_cold))
-        print(f"  run {n + 1}: full {full:.2f} s, no-op {noop:.2f} s ({counts(noop_summary)}), "
-              f"SMS edit {sms_edit:.2f} s ({counts(sms_summary)}), risk label {risk_edit:.2f} s "
-              f"({counts(risk_summary)}; {risk_cold:.2f} s with the print server off)")
+        print(
+            f"  run {n + 1}: full {full:.2f} s, no-op {noop:.2f} s ({counts(noop_summary)}), "
+            f"SMS edit {sms_edit:.2f} s ({counts(sms_summary)}), risk label {risk_edit:.2f} s "
+            f"({counts(risk_summary)}; {risk_cold:.2f} s with the print server off)"
+        )
     full, noop, sms_edit, risk_edit, risk_cold = (statistics.median(column) for column in zip(*rows))
     print(f"\nmedians of {runs} interleaved runs (full build: {full:.2f} s)")
-    for name, seconds, goal in (("no-op rebuild", noop, 0.10), ("one SMS body edited", sms_edit, 0.35),
-                                ("one English risk label edited", risk_edit, 0.6),
-                                ("  the same, print server off", risk_cold, None)):
+    for name, seconds, goal in (
+        ("no-op rebuild", noop, 0.10),
+        ("one SMS body edited", sms_edit, 0.35),
+        ("one English risk label edited", risk_edit, 0.6),
+        ("  the same, print server off", risk_cold, None),
+    ):
         ratio = seconds / full
         verdict = f"goal <= {goal}: {'meets' if ratio <= goal else 'misses'}" if goal else "(no goal: for comparison)"
         print(f"  {name:32} {seconds:6.2f} s  {ratio:5.2f} x full  {verdict}")
@@ -104,11 +112,21 @@ def scale(tmp: Path) -> None:
     for count in (1, 2, 4, 8):
         content = tmp / f"content-{count}"
         shutil.copytree(ROOT / "content", content, ignore=shutil.ignore_patterns("es"))
-        for tag in SPANISH_TAGS[:count - 1]:
+        for tag in SPANISH_TAGS[: count - 1]:
             shutil.copytree(ROOT / "content" / "es", content / tag)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        command = ["/usr/bin/time", "-f", "%M", *DNCONTENT, "build", "--content", str(content), "--out",
-                   str(tmp / f"out-{count}"), "--no-cache"]
+        command = [
+            "/usr/bin/time",
+            "-f",
+            "%M",
+            *DNCONTENT,
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(tmp / f"out-{count}"),
+            "--no-cache",
+        ]
         started = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True)
         wall = time.perf_counter() - started
@@ -120,20 +138,23 @@ def scale(tmp: Path) -> None:
         per_locale[count] = wall / count
         print(f"  {count:>7} {wall:>6.2f} s {wall / count:>9.2f} s {cpu / wall:>9.2f} {peak_kib / 1024:>6.0f} MiB")
     growth = per_locale[8] / per_locale[1]
-    print(f"  per-locale cost at 8 locales / at 1 locale: {growth:.2f} "
-          f"({'no worse than linear' if growth <= 1.0 else 'worse than linear'})")
+    print(
+        f"  per-locale cost at 8 locales / at 1 locale: {growth:.2f} "
+        f"({'no worse than linear' if growth <= 1.0 else 'worse than linear'})"
+    )
 
 
 def preview_refresh(runs: int, tmp: Path) -> None:
     os.environ["DNCONTENT_CACHE_DIR"] = str(tmp / "preview-cache")
     sys.path.insert(0, str(ROOT / "src"))
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     from dncontent.options import BuildOptions
     from dncontent.pipeline import load_content
     from dncontent.preview.state import render_channels
     from dncontent.printing import render  # noqa: F401  (imported once, as the running preview has it)
     from dncontent.printing.compose import PAPERS, compose
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     content = tmp / "preview-content"
     shutil.copytree(ROOT / "content", content)
@@ -154,15 +175,20 @@ def preview_refresh(runs: int, tmp: Path) -> None:
         started = time.perf_counter()
         for html in htmls:
             HTML(string=html, base_url=str(ROOT / "templates" / "pdf")).write_pdf(
-                font_config=FontConfiguration(), pdf_variant="pdf/ua-1")
+                font_config=FontConfiguration(), pdf_variant="pdf/ua-1"
+            )
         bare = time.perf_counter() - started
         rows.append((refresh, bare))
-        print(f"  run {n + 1}: preview refresh {refresh:.2f} s ({rendered.summary()}), "
-              f"bare WeasyPrint {bare:.2f} s for the same {len(htmls)} brochures")
+        print(
+            f"  run {n + 1}: preview refresh {refresh:.2f} s ({rendered.summary()}), "
+            f"bare WeasyPrint {bare:.2f} s for the same {len(htmls)} brochures"
+        )
     refresh, bare = (statistics.median(column) for column in zip(*rows))
     ratio = refresh / bare
-    print(f"  median: preview refresh {refresh:.2f} s, bare {bare:.2f} s, ratio {ratio:.2f} "
-          f"(goal <= 1.2: {'meets' if ratio <= 1.2 else 'misses'})")
+    print(
+        f"  median: preview refresh {refresh:.2f} s, bare {bare:.2f} s, ratio {ratio:.2f} "
+        f"(goal <= 1.2: {'meets' if ratio <= 1.2 else 'misses'})"
+    )
 
 
 def main() -> None:

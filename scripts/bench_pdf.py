@@ -6,6 +6,7 @@ Prints the median of a few runs of each and the ratio a/b; the PDF channel aims 
 
     .venv/bin/python scripts/bench_pdf.py [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,14 +36,34 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-pdf-") as tmp:
         out, cli_out = Path(tmp) / "build", Path(tmp) / "cli"
         cli_out.mkdir()
-        build = [str(BIN / "dncontent"), "build", "--content", str(ROOT / "content"), "--format", "pdf",
-                 "--keep-html", "--no-cache", "--out", str(out)]
+        build = [
+            str(BIN / "dncontent"),
+            "build",
+            "--content",
+            str(ROOT / "content"),
+            "--format",
+            "pdf",
+            "--keep-html",
+            "--no-cache",
+            "--out",
+            str(out),
+        ]
         subprocess.run(build, cwd=ROOT, check=True, capture_output=True)  # warm the disk cache
         pages = sorted((out / "pdf").glob("*.html"))
 
         def weasyprint_each() -> float:
-            return sum(timed([str(BIN / "weasyprint"), "--pdf-variant", "pdf/ua-1", str(page),
-                              str(cli_out / page.with_suffix(".pdf").name)]) for page in pages)
+            return sum(
+                timed(
+                    [
+                        str(BIN / "weasyprint"),
+                        "--pdf-variant",
+                        "pdf/ua-1",
+                        str(page),
+                        str(cli_out / page.with_suffix(".pdf").name),
+                    ]
+                )
+                for page in pages
+            )
 
         rows = []
         for _ in range(runs):  # interleaved, so a busy moment on the machine hits both sides

@@ -6,6 +6,7 @@ it (the fast channels), and until the brochure has been rendered again.
 
     .venv/bin/python scripts/bench_preview.py [--runs 7]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,13 @@ def main() -> None:
         risks = content / "en" / "risks.yaml"
         original = risks.read_text(encoding="utf-8")
         log = (Path(tmp) / "preview.out").open("w+")
-        server = subprocess.Popen([sys.executable, "-m", "dncontent", "preview", "--content", str(content),
-                                   "--port", "0"], cwd=tmp, stdout=log, stderr=subprocess.DEVNULL, text=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "dncontent", "preview", "--content", str(content), "--port", "0"],
+            cwd=tmp,
+            stdout=log,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         try:
             url = _wait_for_url(Path(log.name), server)
             with sync_playwright() as p:
@@ -63,16 +69,22 @@ def main() -> None:
                     fast.append(time.perf_counter() - started)
                     page.wait_for_function(BROCHURE_REDONE, arg=key, timeout=120_000)
                     brochure.append(time.perf_counter() - started)
-                    print(f"run {run + 1}: page, snippet and JSON {fast[-1] * 1000:.0f} ms; "
-                          f"brochure {brochure[-1] * 1000:.0f} ms")
+                    print(
+                        f"run {run + 1}: page, snippet and JSON {fast[-1] * 1000:.0f} ms; "
+                        f"brochure {brochure[-1] * 1000:.0f} ms"
+                    )
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print(f"save -> fast channels shown: median {statistics.median(fast) * 1000:.0f} ms "
-          f"(min {min(fast) * 1000:.0f}, max {max(fast) * 1000:.0f}) over {len(fast)} saves")
-    print(f"save -> brochure rendered:   median {statistics.median(brochure) * 1000:.0f} ms "
-          f"(min {min(brochure) * 1000:.0f}, max {max(brochure) * 1000:.0f})")
+    print(
+        f"save -> fast channels shown: median {statistics.median(fast) * 1000:.0f} ms "
+        f"(min {min(fast) * 1000:.0f}, max {max(fast) * 1000:.0f}) over {len(fast)} saves"
+    )
+    print(
+        f"save -> brochure rendered:   median {statistics.median(brochure) * 1000:.0f} ms "
+        f"(min {min(brochure) * 1000:.0f}, max {max(brochure) * 1000:.0f})"
+    )
 
 
 def _wait_for_url(stdout: Path, server: subprocess.Popen) -> str:

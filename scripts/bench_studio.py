@@ -6,6 +6,7 @@ length, and until the brochure page holding the field has been printed again and
 
     .venv/bin/python scripts/bench_studio.py [--runs 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,13 @@ def main() -> None:
         # editor's new text would, however often the benchmark has run before.
         env = {**os.environ, "DNCONTENT_CACHE_DIR": str(Path(tmp) / "cache")}
         with log.open("w") as out:
-            server = subprocess.Popen([sys.executable, "-m", "dncontent", "studio", "--content", str(content),
-                                       "--port", "0"], cwd=tmp, env=env, stdout=out, stderr=subprocess.DEVNULL)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "dncontent", "studio", "--content", str(content), "--port", "0"],
+                cwd=tmp,
+                env=env,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+            )
         try:
             url = _wait_for_url(log, server)
             with sync_playwright() as p:
@@ -54,10 +60,21 @@ def main() -> None:
                 times = {"page": [], "sms": [], "brochure": []}
                 for run in range(args.runs):
                     for kind, selector, value, shown, check in (
-                            ("risks", "[data-field='risks[3].label'][data-file='en/risks.yaml']",
-                             f"Nerve irritation {run}", f"Nerve irritation {run}", IN_PAGE),
-                            ("session", "[data-field='facts.session_minutes.max'][data-file='en/session.yaml']",
-                             str(40 + run), f"15-{40 + run}", IN_SMS)):
+                        (
+                            "risks",
+                            "[data-field='risks[3].label'][data-file='en/risks.yaml']",
+                            f"Nerve irritation {run}",
+                            f"Nerve irritation {run}",
+                            IN_PAGE,
+                        ),
+                        (
+                            "session",
+                            "[data-field='facts.session_minutes.max'][data-file='en/session.yaml']",
+                            str(40 + run),
+                            f"15-{40 + run}",
+                            IN_SMS,
+                        ),
+                    ):
                         page.goto(f"{url}?file={kind}")
                         page.wait_for_selector("#brochure-block img", timeout=300_000)
                         field = page.locator(selector)
@@ -73,16 +90,21 @@ def main() -> None:
                         times["page" if kind == "risks" else "sms"].append(fast)
                         page.wait_for_function(BROCHURE_AGAIN, arg=before, timeout=300_000)
                         times["brochure"].append(time.perf_counter() - started)
-                        print(f"run {run + 1} {kind}: {'page' if kind == 'risks' else 'SMS'} {fast * 1000:.0f} ms; "
-                              f"brochure page {times['brochure'][-1] * 1000:.0f} ms", flush=True)
+                        print(
+                            f"run {run + 1} {kind}: {'page' if kind == 'risks' else 'SMS'} {fast * 1000:.0f} ms; "
+                            f"brochure page {times['brochure'][-1] * 1000:.0f} ms",
+                            flush=True,
+                        )
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=10)
     for name, goal in (("page", 0.5), ("sms", 0.5), ("brochure", 1.5)):
         values = times[name]
-        print(f"save -> {name} shown: median {statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, "
-              f"max {max(values) * 1000:.0f}) over {len(values)} saves; goal {goal * 1000:.0f} ms")
+        print(
+            f"save -> {name} shown: median {statistics.median(values) * 1000:.0f} ms (min {min(values) * 1000:.0f}, "
+            f"max {max(values) * 1000:.0f}) over {len(values)} saves; goal {goal * 1000:.0f} ms"
+        )
 
 
 def _wait_for_url(stdout: Path, server: subprocess.Popen) -> str:

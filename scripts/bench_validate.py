@@ -8,6 +8,7 @@ Runs, in one session and interleaved so machine noise hits all alike:
      cached by text; computing them loads the CMU pronouncing dictionary)
 and prints medians and the ratios A/B and A/C. Usage: python scripts/bench_validate.py [--runs N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,10 @@ def check_jsonschema_commands(content: Path) -> list[list[str]]:
     by_kind: dict[str, list[str]] = {}
     for path in sorted(content.rglob("*.yaml")):
         by_kind.setdefault(path.stem, []).append(str(path))
-    return [[str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files]
-            for kind, files in by_kind.items()]
+    return [
+        [str(BIN / "check-jsonschema"), "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files]
+        for kind, files in by_kind.items()
+    ]
 
 
 def timed(commands: list[list[str]], env: dict | None = None) -> float:
@@ -65,12 +68,16 @@ def main() -> None:
     print(f"{'command':42} {'median':>9} {'min':>9}  ({args.runs} runs each, interleaved)")
     for name, values in samples.items():
         print(f"{name:42} {medians[name] * 1000:7.0f}ms {min(values) * 1000:7.0f}ms")
-    print(f"{'dncontent validate, empty grade cache':42} {statistics.median(validate_cold) * 1000:7.0f}ms "
-          f"{min(validate_cold) * 1000:7.0f}ms")
+    print(
+        f"{'dncontent validate, empty grade cache':42} {statistics.median(validate_cold) * 1000:7.0f}ms "
+        f"{min(validate_cold) * 1000:7.0f}ms"
+    )
     validate, floor, baseline = medians.values()
     print(f"\nvalidate / import floor      = {validate / floor:.2f}   (goal <= 1.5)")
-    print(f"validate / check-jsonschema  = {validate / baseline:.2f}   (goal < 1.0; "
-          f"{len(candidates['check-jsonschema (per schema)'])} check-jsonschema runs, one per schema)")
+    print(
+        f"validate / check-jsonschema  = {validate / baseline:.2f}   (goal < 1.0; "
+        f"{len(candidates['check-jsonschema (per schema)'])} check-jsonschema runs, one per schema)"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The clinic's approved page split into what must reach every full channel: headings, sentences, list items."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,19 @@ from pathlib import Path
 PAGE = Path(__file__).resolve().parent / "data" / "approved-page.txt"
 CHROME = {"top of page", "bottom of page"}
 LINK_LINES = {"Contact | Jubilant Therapy Services", "Book Online | Jubilant Therapy Services"}
-_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-",
-                             "\u2013": "-", "\u00a0": " ", "\u2026": "...", "\u00ad": None})
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2014": "-",
+        "\u2013": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+        "\u00ad": None,
+    }
+)
 
 
 def normalize(text: str) -> str:

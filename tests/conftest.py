@@ -1,4 +1,5 @@
 """Shared fixtures: the shipped content, a CLI runner, one full build, the real tools the checks use."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,11 @@ def require(command: str, package: str) -> str:
     """Path of a system command the test needs; fails (never skips) with the command that installs it."""
     found = shutil.which(command)
     if not found:
-        pytest.fail(f"{command} is missing; install it with: sudo apt-get install -y {package} "
-                    f"(or run `make test`, which installs it)", pytrace=False)
+        pytest.fail(
+            f"{command} is missing; install it with: sudo apt-get install -y {package} "
+            f"(or run `make test`, which installs it)",
+            pytrace=False,
+        )
     return found
 
 
@@ -50,11 +54,11 @@ def shared_folder(prefix: str) -> Iterator[Path]:
     """A temporary folder every user can enter and read, removed afterwards: for what a test runs as another
     user (`nobody`), who may not reach the checkout (a clone under a 0700 home) or a private TMPDIR."""
     bases = [Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp"), Path("/dev/shm")]
-    base = next((b for b in bases if b.is_dir() and all(p.stat().st_mode & stat.S_IXOTH for p in (b, *b.parents))),
-                None)
+    base = next(
+        (b for b in bases if b.is_dir() and all(p.stat().st_mode & stat.S_IXOTH for p in (b, *b.parents))), None
+    )
     if base is None:
-        pytest.fail("no temporary folder other users can enter: none of " + ", ".join(map(str, bases)),
-                    pytrace=False)
+        pytest.fail("no temporary folder other users can enter: none of " + ", ".join(map(str, bases)), pytrace=False)
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=base))
     try:
         folder.chmod(0o755)
@@ -65,8 +69,9 @@ def shared_folder(prefix: str) -> Iterator[Path]:
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real `dncontent` command in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "dncontent", *args], cwd=cwd or ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "dncontent", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -106,8 +111,18 @@ def fixture_folders(tmp_path_factory) -> list[Path]:
 def print_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """A second build, of the PDF channel alone, with the print-shop versions, the large print and the kept HTML."""
     out = tmp_path_factory.mktemp("print") / "build"
-    result = run_cli("build", "--content", str(CONTENT), "--format", "pdf", "--keep-html", "--print", "--large-print",
-                     "--out", str(out))
+    result = run_cli(
+        "build",
+        "--content",
+        str(CONTENT),
+        "--format",
+        "pdf",
+        "--keep-html",
+        "--print",
+        "--large-print",
+        "--out",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     return out, result
 
@@ -119,8 +134,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        instance = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield instance
         instance.close()

@@ -13,6 +13,7 @@ stderr; --trace also prints each operation as it happens.
 --busy: renaming or exchanging the output folder fails with EBUSY, as on a bind mount.
 --mount: the output folder reports as a mount point.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,7 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true")
     split = sys.argv.index("--")
     opts = parser.parse_args(sys.argv[1:split])
-    build_args = sys.argv[split + 1:]
+    build_args = sys.argv[split + 1 :]
     out = os.path.realpath(build_args[build_args.index("--out") + 1])
     watched = os.path.dirname(out) + os.sep
     count = 0
@@ -72,6 +73,7 @@ def main() -> None:
                 return real(*args, **kwargs)
             act(step(name, *paths), *paths)
             return real(*args, **kwargs)
+
         return wrapper
 
     real_rename = os.rename
@@ -101,6 +103,7 @@ def main() -> None:
                 real(self, data[: len(data) // 2], *args, **kwargs)
             act(outcome, self)
             return real(self, data, *args, **kwargs)
+
         return wrapper
 
     pathlib.Path.write_bytes = file_write("write_bytes", pathlib.Path.write_bytes)

@@ -1,4 +1,5 @@
 """`dncontent build`: manifest, reproducibility, and a previous build that survives any failure."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,11 @@ from tests.conftest import CONTENT, ROOT, run_cli
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build_json(content: Path, out: Path) -> subprocess.CompletedProcess:
@@ -53,7 +57,10 @@ def test_invalid_content_writes_nothing(content_copy, tmp_path):
     (content_copy / "en" / "risks.yaml").write_text("risks: [\n", "utf-8")
     result = build_json(content_copy, out)
     assert result.returncode == 1
-    assert "risks.yaml:2:1: a '[' or '{' is not closed (YAML syntax error" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        "risks.yaml:2:1: a '[' or '{' is not closed (YAML syntax error" in result.stderr
+        and "Traceback" not in result.stderr
+    )
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]  # no staging left behind
 
@@ -72,8 +79,9 @@ def test_a_build_folder_with_things_added_by_hand_is_not_replaced(tmp_path):
 
 
 def test_repeated_formats_are_built_once(tmp_path):
-    result = run_cli("build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "--format", "json",
-                     "--format", "json")
+    result = run_cli(
+        "build", "--content", str(CONTENT), "--out", str(tmp_path / "b"), "--format", "json", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 6 files (6 json;")  # two schemas, the types, the index, two exports
 
@@ -87,16 +95,48 @@ def test_first_build_of_invalid_content_creates_no_output(content_copy, tmp_path
 def test_killed_build_leaves_previous_build_or_the_new_one_whole(content_copy, tmp_path):
     """Kill the build at many moments: build/ is always one complete build, never a mix."""
     out = tmp_path / "build"
-    assert run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
-                   "--format", "sms", "--format", "html").returncode == 0
+    assert (
+        run_cli(
+            "build",
+            "--content",
+            str(content_copy),
+            "--out",
+            str(out),
+            "--format",
+            "json",
+            "--format",
+            "sms",
+            "--format",
+            "html",
+        ).returncode
+        == 0
+    )
     old = tree(out)
     page = content_copy / "en" / "page.yaml"
     page.write_text(page.read_text("utf-8").replace("Dry Needling: What You Need to Know", "Dry Needling Guide", 1))
     seen = set()
     for delay in (0.05, 0.15, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5):
-        proc = subprocess.Popen([sys.executable, "-m", "dncontent", "build", "--content", str(content_copy),
-                                 "--out", str(out), "--format", "json", "--format", "sms", "--format", "html"],
-                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dncontent",
+                "build",
+                "--content",
+                str(content_copy),
+                "--out",
+                str(out),
+                "--format",
+                "json",
+                "--format",
+                "sms",
+                "--format",
+                "html",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -105,13 +145,28 @@ def test_killed_build_leaves_previous_build_or_the_new_one_whole(content_copy, t
             seen.add("old")
         else:
             manifest = json.loads((out / "manifest.json").read_text("utf-8"))
-            assert {e["path"]: e["sha256"] for e in manifest["artifacts"]} == \
-                {k: v for k, v in now.items() if k != "manifest.json"}, "build/ holds a mix of two builds"
+            assert {e["path"]: e["sha256"] for e in manifest["artifacts"]} == {
+                k: v for k, v in now.items() if k != "manifest.json"
+            }, "build/ holds a mix of two builds"
             assert now != old
             seen.add("new")
             # put the old build back so the next kill is tested against it
-            assert run_cli("build", "--content", str(CONTENT), "--out", str(out), "--format", "json",
-                           "--format", "sms", "--format", "html").returncode == 0
+            assert (
+                run_cli(
+                    "build",
+                    "--content",
+                    str(CONTENT),
+                    "--out",
+                    str(out),
+                    "--format",
+                    "json",
+                    "--format",
+                    "sms",
+                    "--format",
+                    "html",
+                ).returncode
+                == 0
+            )
             old = tree(out)
     assert "old" in seen, "every kill came too late to test an interrupted build"
     # the next build cleans up whatever the killed ones left
@@ -137,15 +192,39 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
 
     shutil.copytree(content_copy / "en", content_copy / "fr")
     page = content_copy / "fr" / "page.yaml"
-    page.write_text(page.read_text("utf-8").replace('title: "Dry Needling: What You Need to Know"',
-                                                    'title: "Puncture sèche : ce qu’il faut savoir"'), "utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace(
+            'title: "Dry Needling: What You Need to Know"', 'title: "Puncture sèche : ce qu’il faut savoir"'
+        ),
+        "utf-8",
+    )
     # a clinician's sign-off gives the page a review date, written the French way
-    signed = run_cli("signoff", "--locale", "fr", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-20",
-                     "--content", str(content_copy))
+    signed = run_cli(
+        "signoff",
+        "--locale",
+        "fr",
+        "--by",
+        "Dana Ruiz, PT, DPT",
+        "--date",
+        "2026-11-20",
+        "--content",
+        str(content_copy),
+    )
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
-    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
-                     "--format", "html", "--format", "sms")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--format",
+        "html",
+        "--format",
+        "sms",
+    )
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     locales = {e["locale"] for e in manifest["artifacts"]}
@@ -158,12 +237,23 @@ def test_a_second_locale_mirrors_the_first_without_code_changes(content_copy, tm
     risks.write_text(risks.read_text("utf-8").replace("id: fatigue", "id: tiredness"), "utf-8")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert "es/risks.yaml:5:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)" in result.stdout
+    assert (
+        "es/risks.yaml:5:3: risks: ids differ from the en locale (missing fatigue; not in en: tiredness)"
+        in result.stdout
+    )
 
 
-@pytest.mark.parametrize("command, guide", [("validate", "editing.md"), ("build", "review-and-release.md"),
-                                            ("preview", "editing.md"), ("studio", "editing.md"),
-                                            ("report", "editing.md"), ("fixtures", "app-contract.md")])
+@pytest.mark.parametrize(
+    "command, guide",
+    [
+        ("validate", "editing.md"),
+        ("build", "review-and-release.md"),
+        ("preview", "editing.md"),
+        ("studio", "editing.md"),
+        ("report", "editing.md"),
+        ("fixtures", "app-contract.md"),
+    ],
+)
 def test_every_command_and_option_is_documented(command, guide):
     """Each command has help, and the usage line for it in its guide (docs/) names every one of its options."""
     from click.testing import CliRunner
@@ -173,24 +263,28 @@ def test_every_command_and_option_is_documented(command, guide):
     assert command in main.commands, f"dncontent {command} is missing"
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and len(result.output) > 200
-    text = "\n".join(re.findall(r"^```text\n(.*?)^```$", (ROOT / "docs" / guide).read_text("utf-8"),
-                                 re.DOTALL | re.MULTILINE))  # the synopses, not the examples
+    text = "\n".join(
+        re.findall(r"^```text\n(.*?)^```$", (ROOT / "docs" / guide).read_text("utf-8"), re.DOTALL | re.MULTILINE)
+    )  # the synopses, not the examples
     usage = re.search(rf"^dncontent {command} (.*(?:\n {{8,}}.*)*)", text, re.M)
     assert usage, f"docs/{guide} has no usage line for dncontent {command}"
     options = [opt for param in main.commands[command].params for opt in param.opts if opt.startswith("--")]
     assert [opt for opt in options if opt not in usage.group(1) and opt != "--help"] == []
 
 
-@pytest.mark.parametrize("target, message", [
-    (".", "replacing it would delete the working folder"),
-    ("content", "it overlaps the content folder"),
-    ("content/en/out", "it overlaps the content folder"),
-    ("notes.txt", "is a file, not a folder"),
-    ("photos", "it holds files an earlier build did not write"),
-    ("webapp", "it holds files an earlier build did not write"),
-    ("site/build", "site/.build.staging exists and was not made by dncontent"),
-    ("notes/build", "notes/.build.old exists and was not made by dncontent"),
-])
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        (".", "replacing it would delete the working folder"),
+        ("content", "it overlaps the content folder"),
+        ("content/en/out", "it overlaps the content folder"),
+        ("notes.txt", "is a file, not a folder"),
+        ("photos", "it holds files an earlier build did not write"),
+        ("webapp", "it holds files an earlier build did not write"),
+        ("site/build", "site/.build.staging exists and was not made by dncontent"),
+        ("notes/build", "notes/.build.old exists and was not made by dncontent"),
+    ],
+)
 def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, message):
     import shutil
 
@@ -206,8 +300,12 @@ def test_build_refuses_an_output_folder_it_would_destroy(tmp_path, target, messa
     (tmp_path / "notes" / ".build.old").mkdir(parents=True)
     (tmp_path / "notes" / ".build.old" / "thesis.txt").write_text("mine", "utf-8")
     before = tree(tmp_path)
-    result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", "content", "--out", target,
-                             "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dncontent", "build", "--content", "content", "--out", target, "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and message in result.stderr.replace("\n", " "), result.stderr
     assert "Traceback" not in result.stderr
     assert tree(tmp_path) == before

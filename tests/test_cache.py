@@ -1,5 +1,6 @@
 """Incremental builds: what has not changed is reused from the artifact cache, and the output is what a clean build
 writes, byte for byte, whatever was edited."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,13 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build(content: Path, out: Path, cache: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real command, with its own cache folder."""
-    result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", str(content), "--out", str(out),
-                             *args], capture_output=True, text=True, timeout=600,
-                            env={**os.environ, "DNCONTENT_CACHE_DIR": str(cache), **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-m", "dncontent", "build", "--content", str(content), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -46,9 +51,21 @@ def test_a_second_build_reuses_everything_without_importing_weasyprint(tmp_path)
     assert first.returncode == 0, first.stderr
     total = len(json.loads((tmp_path / "a" / "manifest.json").read_text())["artifacts"])
     assert counts(first) == (total, 0)
-    command = [sys.executable, "-X", "importtime", "-m", "dncontent", "build", "--content", str(CONTENT),
-               "--out", str(tmp_path / "b")]
-    second = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "DNCONTENT_CACHE_DIR": str(cache)})
+    command = [
+        sys.executable,
+        "-X",
+        "importtime",
+        "-m",
+        "dncontent",
+        "build",
+        "--content",
+        str(CONTENT),
+        "--out",
+        str(tmp_path / "b"),
+    ]
+    second = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, "DNCONTENT_CACHE_DIR": str(cache)}
+    )
     assert second.returncode == 0, second.stderr
     assert counts(second) == (0, total)
     assert "| weasyprint" not in second.stderr and "| dncontent" in second.stderr
@@ -86,8 +103,13 @@ def test_an_english_risk_label_renders_english_outputs_and_nothing_spanish(conte
     risks.write_text(risks.read_text("utf-8").replace("label: Fainting", "label: Fainting or dizziness"), "utf-8")
     result = api_build(content_copy, tmp_path / "after", cache)
     rendered = set(result.rendered)
-    assert {"json/dry-needling.en.json", "html/en/dry-needling.html", "html/en/snippets/risks.html",
-            "pdf/dry-needling.en.letter.pdf", "pdf/dry-needling.en.a4.pdf"} <= rendered
+    assert {
+        "json/dry-needling.en.json",
+        "html/en/dry-needling.html",
+        "html/en/snippets/risks.html",
+        "pdf/dry-needling.en.letter.pdf",
+        "pdf/dry-needling.en.a4.pdf",
+    } <= rendered
     assert not [p for p in rendered if "/es/" in p or ".es." in p]
     assert "sms/en/aftercare.txt" not in rendered  # the messages do not show the risks
 
@@ -101,7 +123,8 @@ def test_a_label_edit_renders_every_artifact_that_shows_it(content_copy, tmp_pat
     labels.write_text(text.replace(f"risks_title: {title}", "risks_title: Riesgos y efectos secundarios"), "utf-8")
     result = api_build(content_copy, tmp_path / "after", cache)
     assert {"pdf/dry-needling.es.letter.pdf", "pdf/dry-needling.es.a4.pdf", "html/es/dry-needling.html"} <= set(
-        result.rendered)
+        result.rendered
+    )
     assert not [p for p in result.rendered if "/en/" in p or ".en." in p]
 
 
@@ -158,24 +181,35 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     cache = tmp_path / "cache"
     command = f"{sys.executable} -m dncontent build --content {CONTENT} --out {tmp_path / 'build'} --no-cache"
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    shown = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True,
-                           env={**env, "DNCONTENT_CACHE_DIR": str(cache)}, timeout=600)
+    shown = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        capture_output=True,
+        text=True,
+        env={**env, "DNCONTENT_CACHE_DIR": str(cache)},
+        timeout=600,
+    )
     assert shown.returncode == 0, shown.stdout
     assert re.search(r"printed (en|es) (letter|a4) \(4 of 4\)", shown.stdout), shown.stdout
     piped = build(CONTENT, tmp_path / "build", cache, "--no-cache")
     assert "printed" not in piped.stderr and "printing" not in piped.stderr
-    in_ci = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True,
-                           env={**env, "DNCONTENT_CACHE_DIR": str(cache), "CI": "true"}, timeout=600)
+    in_ci = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        capture_output=True,
+        text=True,
+        env={**env, "DNCONTENT_CACHE_DIR": str(cache), "CI": "true"},
+        timeout=600,
+    )
     assert in_ci.returncode == 0 and "printed" not in in_ci.stdout
 
 
 # Randomized equivalence: many seeded edits of content and templates, each built incrementally and from scratch.
 
+
 def _edit_text(rng: random.Random, path: Path, pattern: str, make) -> str:
     text = path.read_text("utf-8")
     matches = list(re.finditer(pattern, text, re.M))
     match = rng.choice(matches)
-    path.write_text(text[:match.start(1)] + make(match.group(1)) + text[match.end(1):], "utf-8")
+    path.write_text(text[: match.start(1)] + make(match.group(1)) + text[match.end(1) :], "utf-8")
     return f"{path.name}: {match.group(1)!r}"
 
 
@@ -186,7 +220,7 @@ def _word(rng: random.Random) -> str:
 def _toggle(text: str) -> str:
     """The text with its first letter's case flipped: an edit that keeps every length limit and budget."""
     at = next(i for i, ch in enumerate(text) if ch.isalpha())
-    return text[:at] + text[at].swapcase() + text[at + 1:]
+    return text[:at] + text[at].swapcase() + text[at + 1 :]
 
 
 def _edits(rng: random.Random, root: Path):
@@ -195,24 +229,51 @@ def _edits(rng: random.Random, root: Path):
     return [
         lambda: _edit_text(rng, content / locale / "risks.yaml", r"label: (.+)$", lambda v: _toggle(v)),
         lambda: _edit_text(rng, content / locale / "conditions.yaml", r"label: (.+)$", lambda v: _toggle(v)),
-        lambda: _edit_text(rng, content / locale / "labels.yaml",
-                           r"^(?:risks_title|contraindications_title|on_this_page|qr_caption|skip_to_content): (.+)$",
-                           lambda v: f"{v[:20]} {_word(rng)}"),
+        lambda: _edit_text(
+            rng,
+            content / locale / "labels.yaml",
+            r"^(?:risks_title|contraindications_title|on_this_page|qr_caption|skip_to_content): (.+)$",
+            lambda v: f"{v[:20]} {_word(rng)}",
+        ),
         lambda: _edit_text(rng, content / locale / "sms.yaml", r"^      (\S.+)$", lambda v: _toggle(v)),
         lambda: _edit_text(rng, content / locale / "page.yaml", r"^    heading: (.+)$", lambda v: _toggle(v)),
         lambda: _edit_text(rng, content / locale / "session.yaml", r"^    label: (.+)$", lambda v: _toggle(v)),
-        lambda: _edit_text(rng, content / "brand.yaml", r'^  accent: "(#[0-9a-f]{6})"$',
-                           lambda v: rng.choice(["#f2a541", "#e0a030", "#f5b041"])),
-        lambda: _edit_text(rng, content / "brand.yaml", r"^name: (.+)$",  # shorter: the messages stay in budget
-                           lambda v: rng.choice(["Jubilant Therapy", "Jubilant PT", "Jubilant Clinic"])),
-        lambda: _edit_text(rng, templates / "pdf" / "brochure.css.j2", r"^  font-size: (11\.\dpt);$",
-                           lambda v: rng.choice(["11.5pt", "11.6pt", "11.7pt"])),
-        lambda: _edit_text(rng, templates / "html" / "page.css", r"^  line-height: (1\.\d+);$",
-                           lambda v: rng.choice(["1.55", "1.6", "1.65"])),
-        lambda: _edit_text(rng, templates / "html" / "snippets.css", r"^\.dn \.dn-list \{ padding-left: (\d\.\d+em); \}$",
-                           lambda v: rng.choice(["1.5em", "1.4em", "1.6em"])),
-        lambda: _edit_text(rng, templates / "sms" / "message.txt.j2", r"(\{\{ body[^}]*\}\})",  # the English aftercare
-                           lambda v: rng.choice(["{{ body }}", "{{ body | replace('Concerns?', 'Questions?') }}"])),
+        lambda: _edit_text(
+            rng,
+            content / "brand.yaml",
+            r'^  accent: "(#[0-9a-f]{6})"$',
+            lambda v: rng.choice(["#f2a541", "#e0a030", "#f5b041"]),
+        ),
+        lambda: _edit_text(
+            rng,
+            content / "brand.yaml",
+            r"^name: (.+)$",  # shorter: the messages stay in budget
+            lambda v: rng.choice(["Jubilant Therapy", "Jubilant PT", "Jubilant Clinic"]),
+        ),
+        lambda: _edit_text(
+            rng,
+            templates / "pdf" / "brochure.css.j2",
+            r"^  font-size: (11\.\dpt);$",
+            lambda v: rng.choice(["11.5pt", "11.6pt", "11.7pt"]),
+        ),
+        lambda: _edit_text(
+            rng,
+            templates / "html" / "page.css",
+            r"^  line-height: (1\.\d+);$",
+            lambda v: rng.choice(["1.55", "1.6", "1.65"]),
+        ),
+        lambda: _edit_text(
+            rng,
+            templates / "html" / "snippets.css",
+            r"^\.dn \.dn-list \{ padding-left: (\d\.\d+em); \}$",
+            lambda v: rng.choice(["1.5em", "1.4em", "1.6em"]),
+        ),
+        lambda: _edit_text(
+            rng,
+            templates / "sms" / "message.txt.j2",
+            r"(\{\{ body[^}]*\}\})",  # the English aftercare
+            lambda v: rng.choice(["{{ body }}", "{{ body | replace('Concerns?', 'Questions?') }}"]),
+        ),
     ]
 
 
@@ -234,8 +295,15 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
     content = tool_copy / "content"
     first = build(content, out, cache, env=env)
     assert first.returncode == 0, first.stderr
-    assert "tool/src/dncontent" in subprocess.run([sys.executable, "-c", "import dncontent; print(dncontent.__file__)"],
-                                                  capture_output=True, text=True, env={**os.environ, **env}).stdout
+    assert (
+        "tool/src/dncontent"
+        in subprocess.run(
+            [sys.executable, "-c", "import dncontent; print(dncontent.__file__)"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+        ).stdout
+    )
     reused_some = 0
     kinds = list(range(len(_edits(rng, tool_copy))))
     rng.shuffle(kinds)  # every kind of edit at least once, in a random order, some rounds with a second edit
@@ -250,8 +318,12 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
         assert scratch.returncode == 0, (done, scratch.stderr)
         assert tree(out) == tree(clean), (round_, done)
     assert reused_some >= 4  # the cache was really exercised, not missed every time
-    status = subprocess.run([sys.executable, "-m", "dncontent", "print-server", "status"], capture_output=True,
-                            text=True, env={**os.environ, **env})
+    status = subprocess.run(
+        [sys.executable, "-m", "dncontent", "print-server", "status"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
     served = re.search(r"for this dncontent: (\d+) connection", status.stdout)
     assert served and int(served.group(1)) >= 4, status.stdout  # the server printed the incremental brochures
 

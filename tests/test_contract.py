@@ -1,5 +1,6 @@
 """The app contract as users meet it: the document id names every output, public addresses, CTA roles, list
 titles, one rule for missing values, the revision, direction, the logo everywhere, and the reviewer's name."""
+
 from __future__ import annotations
 
 import copy
@@ -17,8 +18,10 @@ from tests.conftest import CONTENT, ROOT, require, run_cli
 
 STRICT = json.loads((ROOT / "schemas" / "export.schema.json").read_text("utf-8"))
 CLINIC = "Jubilant Therapy Services"
-LOGO = (b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
-        b'<rect width="120" height="40" rx="6" fill="#f2a541"/><circle cx="20" cy="20" r="12" fill="#ffffff"/></svg>')
+LOGO = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
+    b'<rect width="120" height="40" rx="6" fill="#f2a541"/><circle cx="20" cy="20" r="12" fill="#ffffff"/></svg>'
+)
 REVIEWER = "Dana Ruiz, PT, DPT"
 
 
@@ -51,6 +54,7 @@ def shipped(tmp_path_factory) -> Path:
 
 # The document id ------------------------------------------------------------------------------------------------
 
+
 def test_renaming_the_id_renames_every_output_and_the_export(built, content_copy, tmp_path):
     for locale in ("en", "es"):
         edit(content_copy / locale / "page.yaml", "\nid: dry-needling\n", "\nid: shoulder-pain\n")
@@ -62,18 +66,23 @@ def test_renaming_the_id_renames_every_output_and_the_export(built, content_copy
     document = export(out, "es", "shoulder-pain")
     assert document["id"] == "shoulder-pain"
     assert [a["path"] for a in document["alternates"]] == ["shoulder-pain.en.json", "shoulder-pain.es.json"]
-    assert [b["path"] for b in document["brochures"]] == ["../pdf/shoulder-pain.es.letter.pdf",
-                                                          "../pdf/shoulder-pain.es.a4.pdf"]
+    assert [b["path"] for b in document["brochures"]] == [
+        "../pdf/shoulder-pain.es.letter.pdf",
+        "../pdf/shoulder-pain.es.a4.pdf",
+    ]
     page = (out / "html" / "en" / "shoulder-pain.html").read_text("utf-8")
     assert 'hreflang="es" href="../es/shoulder-pain.html"' in page
     index = json.loads((out / "json" / "index.json").read_text("utf-8"))
     assert index["id"] == "shoulder-pain" and [e["path"] for e in index["exports"]] == [
-        "shoulder-pain.en.json", "shoulder-pain.es.json"]
+        "shoulder-pain.en.json",
+        "shoulder-pain.es.json",
+    ]
 
 
 def test_no_code_template_or_schema_names_the_document():
-    found = subprocess.run(["grep", "-rn", "dry-needling", "src/", "templates/", "schemas/"], cwd=ROOT,
-                           capture_output=True, text=True)
+    found = subprocess.run(
+        ["grep", "-rn", "dry-needling", "src/", "templates/", "schemas/"], cwd=ROOT, capture_output=True, text=True
+    )
     assert found.stdout == ""
 
 
@@ -82,8 +91,10 @@ def test_locales_that_disagree_on_the_id_are_refused_at_the_id(content_copy):
     line = (content_copy / "es" / "page.yaml").read_text("utf-8").splitlines().index("id: puncion-seca") + 1
     result = run_cli("validate", "--content", str(content_copy), "--quiet")
     assert result.returncode == 1
-    assert (f"es/page.yaml:{line}:5: id: document id 'puncion-seca' differs from the en locale's 'dry-needling' "
-            "(hint: every locale names the same document: write id: dry-needling)") in result.stdout
+    assert (
+        f"es/page.yaml:{line}:5: id: document id 'puncion-seca' differs from the en locale's 'dry-needling' "
+        "(hint: every locale names the same document: write id: dry-needling)"
+    ) in result.stdout
 
 
 def test_a_page_without_an_id_is_refused(content_copy):
@@ -93,6 +104,7 @@ def test_a_page_without_an_id_is_refused(content_copy):
 
 
 # Public addresses -----------------------------------------------------------------------------------------------
+
 
 def test_without_public_addresses_links_stay_relative_and_urls_are_null(shipped):
     document = export(shipped)
@@ -114,10 +126,16 @@ def published(tmp_path_factory) -> Path:
     shutil.copytree(CONTENT, content)
     with (content / "brand.yaml").open("a", encoding="utf-8") as brand:
         brand.write("site:\n  base_url: https://clinic.example.org/patient-info\n")
-    edit(content / "es" / "page.yaml", "\ntopic: Punción seca\n",
-         "\ntopic: Punción seca\nurl: https://clinic.example.org/es/puncion-seca/\n")
-    edit(content / "en" / "page.yaml", "  publisher: Jubilant Therapy Services\n",
-         "  publisher: Jubilant Therapy Services\n  url: https://clinic.example.org/dry-needling\n")
+    edit(
+        content / "es" / "page.yaml",
+        "\ntopic: Punción seca\n",
+        "\ntopic: Punción seca\nurl: https://clinic.example.org/es/puncion-seca/\n",
+    )
+    edit(
+        content / "en" / "page.yaml",
+        "  publisher: Jubilant Therapy Services\n",
+        "  publisher: Jubilant Therapy Services\n  url: https://clinic.example.org/dry-needling\n",
+    )
     return build(content, tmp_path_factory.mktemp("published") / "build", "json", "html")
 
 
@@ -126,10 +144,15 @@ def test_a_base_url_gives_every_output_its_public_address(published):
     en, es = export(published, "en"), export(published, "es")
     assert en["url"] == base + "html/en/dry-needling.html"
     assert es["url"] == "https://clinic.example.org/es/puncion-seca/"  # the page's own address wins
-    assert [b["url"] for b in en["brochures"]] == [base + "pdf/dry-needling.en.letter.pdf",
-                                                   base + "pdf/dry-needling.en.a4.pdf"]
+    assert [b["url"] for b in en["brochures"]] == [
+        base + "pdf/dry-needling.en.letter.pdf",
+        base + "pdf/dry-needling.en.a4.pdf",
+    ]
     assert en["source"]["url"] == "https://clinic.example.org/dry-needling"
-    assert [b["path"] for b in en["brochures"]] == ["../pdf/dry-needling.en.letter.pdf", "../pdf/dry-needling.en.a4.pdf"]
+    assert [b["path"] for b in en["brochures"]] == [
+        "../pdf/dry-needling.en.letter.pdf",
+        "../pdf/dry-needling.en.a4.pdf",
+    ]
 
 
 def test_the_page_has_a_canonical_url_and_absolute_alternates(published):
@@ -142,19 +165,32 @@ def test_the_page_has_a_canonical_url_and_absolute_alternates(published):
         assert f'<link rel="alternate" hreflang="en" href="{base}html/en/dry-needling.html">' in page
         assert '<link rel="alternate" hreflang="es" href="https://clinic.example.org/es/puncion-seca/">' in page
         assert 'hreflang="es" lang="es"' in page and 'href="../es/dry-needling.html"' not in page
-    metadata = lambda html: json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html,  # noqa: E731
-                                                 re.S).group(1))
+    metadata = lambda html: json.loads(  # noqa: E731
+        re.search(
+            r'<script type="application/ld\+json">(.*?)</script>',
+            html,  # noqa: E731
+            re.S,
+        ).group(1)
+    )
     assert metadata(en)["url"] == f"{base}html/en/dry-needling.html"
     assert metadata(en)["workTranslation"][0]["url"] == "https://clinic.example.org/es/puncion-seca/"
     assert metadata(es)["translationOfWork"]["url"] == f"{base}html/en/dry-needling.html"
 
 
-@pytest.mark.parametrize("where, line, value, message", [
-    ("brand.yaml", "site:\n  base_url: {}\n", "http://clinic.example.org/", "URL scheme 'http:' is not allowed"),
-    ("brand.yaml", "site:\n  base_url: {}\n", "https://clinic.example.org/?page=1", "has a query or fragment"),
-    ("en/page.yaml", "url: {}\n", "tel:+15550100", "URL scheme 'tel:' is not allowed (hint: use an absolute https:// address)"),
-    ("en/page.yaml", "url: {}\n", "https:///patient-info", "is not a valid"),
-])
+@pytest.mark.parametrize(
+    "where, line, value, message",
+    [
+        ("brand.yaml", "site:\n  base_url: {}\n", "http://clinic.example.org/", "URL scheme 'http:' is not allowed"),
+        ("brand.yaml", "site:\n  base_url: {}\n", "https://clinic.example.org/?page=1", "has a query or fragment"),
+        (
+            "en/page.yaml",
+            "url: {}\n",
+            "tel:+15550100",
+            "URL scheme 'tel:' is not allowed (hint: use an absolute https:// address)",
+        ),
+        ("en/page.yaml", "url: {}\n", "https:///patient-info", "is not a valid"),
+    ],
+)
 def test_public_addresses_must_be_https(content_copy, where, line, value, message):
     path = content_copy / where
     if where == "brand.yaml":
@@ -170,26 +206,40 @@ def test_a_placeholder_base_url_is_a_warning(content_copy):
     with (content_copy / "brand.yaml").open("a", encoding="utf-8") as brand:
         brand.write("site:\n  base_url: https://www.example.com/patient-info/\n")
     result = run_cli("validate", "--content", str(content_copy))
-    assert ("warning: site.base_url: placeholder URL 'https://www.example.com/patient-info/' for the published site"
-            in result.stdout)
+    assert (
+        "warning: site.base_url: placeholder URL 'https://www.example.com/patient-info/' for the published site"
+        in result.stdout
+    )
 
 
 # Calls to action, list titles, direction ---------------------------------------------------------------------
 
+
 def test_each_call_to_action_says_which_link_it_opens_and_what_it_does(shipped):
     assert [(c["id"], c["link"], c["role"]) for c in export(shipped)["cta"]] == [
-        ("contact", "contact", "contact"), ("book-online", "booking", "booking")]
-    assert [role(link, url) for link, url in [("website", "https://a.org/"), ("phone", "tel:+15550100"),
-                                              ("email", "mailto:a@b.org"), ("reviews", "https://a.org/r")]] == [
-        "website", "contact", "contact", "other"]
+        ("contact", "contact", "contact"),
+        ("book-online", "booking", "booking"),
+    ]
+    assert [
+        role(link, url)
+        for link, url in [
+            ("website", "https://a.org/"),
+            ("phone", "tel:+15550100"),
+            ("email", "mailto:a@b.org"),
+            ("reviews", "https://a.org/r"),
+        ]
+    ] == ["website", "contact", "contact", "other"]
 
 
 def test_the_export_carries_the_wording_to_show_lists(shipped):
     en, es = export(shipped, "en"), export(shipped, "es")
     headings = {s["list"]: s["heading"] for s in en["sections"] if s["list"]}
-    assert en["labels"]["lists"] == {"conditions": headings["conditions"], "risks": "Possible risks and side effects",
-                                     "contraindications": "Avoid dry needling, or use caution, if you have",
-                                     "session_phases": headings["session_phases"]}
+    assert en["labels"]["lists"] == {
+        "conditions": headings["conditions"],
+        "risks": "Possible risks and side effects",
+        "contraindications": "Avoid dry needling, or use caution, if you have",
+        "session_phases": headings["session_phases"],
+    }
     assert en["labels"]["session_length"] == "A typical session: 15–30 minutes"
     assert es["labels"]["session_length"] == "Una sesión típica: 15–30 minutos"
     assert es["labels"]["lists"]["risks"] == "Posibles riesgos y efectos secundarios"
@@ -212,6 +262,7 @@ def test_direction_follows_the_labels(content_copy, tmp_path):
 
 
 # Empty and null -----------------------------------------------------------------------------------------------
+
 
 def _objects(schema: dict, where: str = ""):
     """(path, object schema) for every object the strict schema describes."""
@@ -274,6 +325,7 @@ def test_fixtures_follow_the_rule():
 
 # Revision ------------------------------------------------------------------------------------------------------
 
+
 def test_revision_is_a_hash_of_the_rest_of_the_export(shipped):
     document = export(shipped)
     rest = {key: value for key, value in document.items() if key != "revision"}
@@ -292,14 +344,18 @@ def test_revision_is_stable_and_changes_with_any_exported_value(shipped, content
     assert export(changed)["revision"] != export(shipped)["revision"]
     assert export(changed, "es")["revision"] != export(shipped, "es")["revision"]  # the brand colour
     document = export(shipped)
-    for change in (lambda d: d["risks"][0].update(label="x"), lambda d: d.update(direction="rtl"),
-                   lambda d: d["review"].update(reviewed_by="A")):
+    for change in (
+        lambda d: d["risks"][0].update(label="x"),
+        lambda d: d.update(direction="rtl"),
+        lambda d: d["review"].update(reviewed_by="A"),
+    ):
         other = copy.deepcopy(document)
         change(other)
         assert revision(other) != document["revision"]
 
 
 # The logo ------------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def with_logo(tmp_path_factory) -> Path:
@@ -323,7 +379,9 @@ def test_the_logo_is_copied_listed_and_referenced(with_logo, shipped):
     logo = export(with_logo)["brand"]["logo"]
     assert logo == {"path": "assets/logo.svg", "url": None, "media_type": "image/svg+xml"}
     assert (with_logo / "json" / logo["path"]).read_bytes() == LOGO
-    assert export(shipped)["brand"]["logo"] is None and not [e for e in manifest(shipped).values() if e["role"] == "logo"]
+    assert export(shipped)["brand"]["logo"] is None and not [
+        e for e in manifest(shipped).values() if e["role"] == "logo"
+    ]
 
 
 def test_the_snippets_stay_request_free_with_a_logo(with_logo):
@@ -348,9 +406,11 @@ def test_the_page_shows_the_logo_named_by_the_clinic(with_logo, browser):
 
 # The reviewer on the brochure ------------------------------------------------------------------------------------
 
+
 def pdf_pages(path: Path) -> list[str]:
-    text = subprocess.run([require("pdftotext", "poppler-utils"), "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        [require("pdftotext", "poppler-utils"), "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return [page for page in text.split("\f") if page.strip()]
 
 
@@ -358,8 +418,19 @@ def test_the_brochure_names_the_reviewer_after_a_signoff(content_copy, tmp_path,
     result = run_cli("signoff", "--locale", "en", "--by", REVIEWER, "--content", str(content_copy))
     assert result.returncode == 0, result.stderr
     out = tmp_path / "build"
-    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "pdf", "--format",
-                     "json", "--locale", "en")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--format",
+        "pdf",
+        "--format",
+        "json",
+        "--locale",
+        "en",
+    )
     assert result.returncode == 0, result.stderr
     assert export(out)["labels"]["reviewed_by"] == f"Reviewed by {REVIEWER}"
     for paper in ("letter", "a4"):

@@ -1,6 +1,7 @@
 """The app contract in JavaScript: every document in build/json/ and in twenty `dncontent fixtures` folders
 follows the schema it names, by Ajv (draft 2020-12) as by jsonschema, and an app written from docs/app-contract.md
 and the schemas alone reads them all, from the index to each locale's booking call to action."""
+
 from __future__ import annotations
 
 import copy
@@ -37,8 +38,9 @@ def ajv(schemas: dict[str, dict], cases: list[tuple[str, dict]]) -> list[str | N
     if not (ROOT / "node_modules" / "ajv").is_dir():
         pytest.fail("node_modules/ajv is missing; run `npm ci` (or `make test`, which runs it)", pytrace=False)
     payload = {"schemas": schemas, "cases": [{"schema": s, "document": d} for s, d in cases]}
-    result = subprocess.run(["node", "-e", AJV], input=json.dumps(payload), cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        ["node", "-e", AJV], input=json.dumps(payload), cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -50,8 +52,11 @@ def jsonschema(schema: dict, document: dict) -> list[str]:
 
 def documents(folder: Path) -> dict[str, dict]:
     """Every JSON document of a json/ folder but the schemas, by file name."""
-    return {p.name: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))
-            if not p.name.endswith("schema.json")}
+    return {
+        p.name: json.loads(p.read_text("utf-8"))
+        for p in sorted(folder.glob("*.json"))
+        if not p.name.endswith("schema.json")
+    }
 
 
 def check_folder(folder: Path) -> None:
@@ -59,12 +64,19 @@ def check_folder(folder: Path) -> None:
     found = documents(folder)
     schemas = {name: json.loads((folder / name).read_text("utf-8")) for name in STRICT}
     assert sorted(d["$schema"] for d in found.values()) == sorted(
-        ["index.schema.json"] + ["schema.json"] * (len(found) - 1)), folder
-    cases = [(name, document) for document in found.values()
-             for name in (document["$schema"], "strict " + document["$schema"])]
+        ["index.schema.json"] + ["schema.json"] * (len(found) - 1)
+    ), folder
+    cases = [
+        (name, document)
+        for document in found.values()
+        for name in (document["$schema"], "strict " + document["$schema"])
+    ]
     verdicts = ajv(schemas | {"strict " + name: schema for name, schema in STRICT.items()}, cases)
-    refused = {f"{folder.name}/{file}: {schema}": verdict for (schema, document), verdict, file in
-               zip(cases, verdicts, [f for f in found for _ in (1, 2)]) if verdict}
+    refused = {
+        f"{folder.name}/{file}: {schema}": verdict
+        for (schema, document), verdict, file in zip(cases, verdicts, [f for f in found for _ in (1, 2)])
+        if verdict
+    }
     assert refused == {}
     for file, document in found.items():
         for schema in (schemas[document["$schema"]], STRICT[document["$schema"]]):
@@ -73,8 +85,13 @@ def check_folder(folder: Path) -> None:
 
 def test_every_document_of_a_build_follows_the_schema_it_names(built):
     assert sorted(p.name for p in (built / "json").iterdir() if p.suffix in (".json", ".ts")) == [
-        "dry-needling.en.json", "dry-needling.es.json", "index.json", "index.schema.json", "schema.json",
-        "types.d.ts"]
+        "dry-needling.en.json",
+        "dry-needling.es.json",
+        "index.json",
+        "index.schema.json",
+        "schema.json",
+        "types.d.ts",
+    ]
     check_folder(built / "json")
 
 
@@ -120,17 +137,24 @@ def test_the_published_schema_takes_its_name_or_an_address_and_this_major_versio
 
 def consume(folder: Path) -> subprocess.CompletedProcess:
     require("node", "nodejs")
-    return subprocess.run(["node", str(ROOT / "tests" / "consumer" / "app.js"), str(folder)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["node", str(ROOT / "tests" / "consumer" / "app.js"), str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_an_app_written_from_the_guide_reads_the_build(built):
     result = consume(built / "json")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("en\tDry Needling: What You Need to Know (draft)\tBook Online\t"
-                             "https://www.example.com/book-online\n"
-                             "es\tPunción seca: lo que necesita saber (draft)\tReservar en línea\t"
-                             "https://www.example.com/book-online\n")
+    assert result.stdout == (
+        "en\tDry Needling: What You Need to Know (draft)\tBook Online\t"
+        "https://www.example.com/book-online\n"
+        "es\tPunción seca: lo que necesita saber (draft)\tReservar en línea\t"
+        "https://www.example.com/book-online\n"
+    )
 
 
 def test_an_app_written_from_the_guide_reads_every_fixture_folder(fixture_folders):
@@ -153,7 +177,9 @@ def test_the_app_stops_at_an_export_that_breaks_the_contract(built, tmp_path):
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     path.write_bytes(data)
     result = consume(tmp_path / "json")
-    assert result.returncode != 0 and "dry-needling.es.json: its sha256 is not the one index.json lists" in result.stderr
+    assert (
+        result.returncode != 0 and "dry-needling.es.json: its sha256 is not the one index.json lists" in result.stderr
+    )
     index = json.loads((tmp_path / "json" / "index.json").read_text("utf-8"))
     index["exports"][1]["sha256"] = hashlib.sha256(data).hexdigest()
     (tmp_path / "json" / "index.json").write_text(json.dumps(index), "utf-8")

@@ -1,4 +1,5 @@
 """The app contract in TypeScript: types generated from the published schema accept every export, `tsc --strict`."""
+
 from __future__ import annotations
 
 import copy
@@ -12,8 +13,16 @@ import pytest
 from tests.conftest import CONTENT, ROOT, require, run_cli
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
-TSCONFIG = {"compilerOptions": {"strict": True, "noEmit": True, "target": "es2022", "module": "esnext",
-                                "moduleResolution": "bundler", "types": []}}
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True,
+        "noEmit": True,
+        "target": "es2022",
+        "module": "esnext",
+        "moduleResolution": "bundler",
+        "types": [],
+    }
+}
 
 
 def node_tool(name: str) -> Path:
@@ -37,8 +46,12 @@ def build(tmp_path_factory) -> Path:
 def types(build, tmp_path_factory) -> str:
     """export.d.ts, generated from the published build/json/schema.json the way an app team would."""
     target = tmp_path_factory.mktemp("types") / "export.d.ts"
-    result = subprocess.run([str(node_tool("json2ts")), "-i", str(build / "schema.json"), "-o", str(target)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(node_tool("json2ts")), "-i", str(build / "schema.json"), "-o", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     declarations = target.read_text("utf-8")
     assert "export interface DncontentExport {" in declarations
@@ -52,16 +65,21 @@ def type_check(folder: Path, declarations: str, documents: dict[str, dict]) -> s
     (folder / "export.d.ts").write_text(declarations, "utf-8")
     for name, document in documents.items():
         literal = json.dumps(document, indent=2, ensure_ascii=False)
-        (folder / f"{name}.ts").write_text('import type { DncontentExport } from "./export";\n\n'
-                                           f"export const doc: DncontentExport = {literal};\n", "utf-8")
+        (folder / f"{name}.ts").write_text(
+            f'import type {{ DncontentExport }} from "./export";\n\nexport const doc: DncontentExport = {literal};\n',
+            "utf-8",
+        )
     (folder / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [f"{n}.ts" for n in documents]}), "utf-8")
-    return subprocess.run([str(node_tool("tsc")), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [str(node_tool("tsc")), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_every_export_of_a_build_type_checks(build, types, tmp_path):
-    exports = {p.name.removesuffix(".json").replace(".", "_"): json.loads(p.read_text("utf-8"))
-               for p in sorted(build.glob("dry-needling.*.json"))}
+    exports = {
+        p.name.removesuffix(".json").replace(".", "_"): json.loads(p.read_text("utf-8"))
+        for p in sorted(build.glob("dry-needling.*.json"))
+    }
     assert len(exports) == len([p for p in CONTENT.iterdir() if p.is_dir() and p.name != "assets"])
     result = type_check(tmp_path, types, exports)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -115,17 +133,22 @@ def test_broken_exports_fail_the_type_check(build, types, tmp_path):
 
 # The declarations the build ships (build/json/types.d.ts) ------------------------------------------------------
 
-def shipped_check(folder: Path, declarations: str, documents: dict[str, tuple[str, dict]]) -> subprocess.CompletedProcess:
+
+def shipped_check(
+    folder: Path, declarations: str, documents: dict[str, tuple[str, dict]]
+) -> subprocess.CompletedProcess:
     """As type_check, with the shipped types.d.ts and each document's (type name, JSON)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "types.d.ts").write_text(declarations, "utf-8")
     for name, (type_name, document) in documents.items():
         literal = json.dumps(document, indent=2, ensure_ascii=False)
-        (folder / f"{name}.ts").write_text(f'import type {{ {type_name} }} from "./types";\n\n'
-                                           f"export const doc: {type_name} = {literal};\n", "utf-8")
+        (folder / f"{name}.ts").write_text(
+            f'import type {{ {type_name} }} from "./types";\n\nexport const doc: {type_name} = {literal};\n', "utf-8"
+        )
     (folder / "tsconfig.json").write_text(json.dumps({**TSCONFIG, "files": [f"{n}.ts" for n in documents]}), "utf-8")
-    return subprocess.run([str(node_tool("tsc")), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [str(node_tool("tsc")), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True, timeout=600
+    )
 
 
 def json_folder(folder: Path, prefix: str) -> dict[str, tuple[str, dict]]:
@@ -135,8 +158,10 @@ def json_folder(folder: Path, prefix: str) -> dict[str, tuple[str, dict]]:
         if path.name.endswith("schema.json"):
             continue
         name = f"{prefix}_{path.stem.replace('.', '_').replace('-', '_')}"
-        found[name] = ("DncontentIndex" if path.name == "index.json" else "DncontentExport",
-                       json.loads(path.read_text("utf-8")))
+        found[name] = (
+            "DncontentIndex" if path.name == "index.json" else "DncontentExport",
+            json.loads(path.read_text("utf-8")),
+        )
     return found
 
 

@@ -1,6 +1,7 @@
 """The documentation holds: the editing guide says what `dncontent validate` prints (its line formats, hints once
 per kind, and its examples), every `dncontent` command the README and the guides show runs as they say, README.md
 stays short, and every relative link leads to a file and a heading that exist."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from tests.conftest import CONTENT, ROOT, run_cli
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 EDITING = (ROOT / "docs" / "editing.md").read_text("utf-8")
-VALIDATE = EDITING[EDITING.index("## `dncontent validate`"):EDITING.index("## Pre-commit")]
+VALIDATE = EDITING[EDITING.index("## `dncontent validate`") : EDITING.index("## Pre-commit")]
 EDITS = {  # the edits that produce the guide's example problems
     "brand.yaml": ("https://www.example.com/contact", "http://www.example.com/contact"),
     "en/page.yaml": ("cta: [contact]", "cta: [contakt]"),
@@ -34,11 +35,15 @@ def _formats() -> list[re.Pattern]:
     patterns = []
     for text in described:
         pattern = re.escape(text)
-        for part, group in (("FILE", r"(?P<file>[^:]+)"), ("LINE", r"(?P<line>\d+)"), ("COL", r"(?P<col>\d+)"),
-                            ("SEVERITY", r"(?P<severity>[a-z]+)"),
-                            (re.escape("FIELD: "), r"(?:(?P<field>[^\s:]+): )?"),  # left out for a whole file
-                            ("MESSAGE", r"(?P<message>.+?)"),
-                            (re.escape(" (hint: HINT)"), r"(?: \(hint: (?P<hint>.*)\))?")):
+        for part, group in (
+            ("FILE", r"(?P<file>[^:]+)"),
+            ("LINE", r"(?P<line>\d+)"),
+            ("COL", r"(?P<col>\d+)"),
+            ("SEVERITY", r"(?P<severity>[a-z]+)"),
+            (re.escape("FIELD: "), r"(?:(?P<field>[^\s:]+): )?"),  # left out for a whole file
+            ("MESSAGE", r"(?P<message>.+?)"),
+            (re.escape(" (hint: HINT)"), r"(?: \(hint: (?P<hint>.*)\))?"),
+        ):
             pattern = pattern.replace(part, group)
         patterns.append(re.compile(pattern))
     return patterns
@@ -65,8 +70,9 @@ def test_every_line_validate_prints_reads_as_the_guide_says(tmp_path: Path):
     seen = set()
     for content in (CONTENT, errors, whole_file, signed):
         text = run_cli("validate", "--content", str(content), cwd=content.parent)
-        records = json.loads(run_cli("validate", "--format", "json", "--content", str(content),
-                                     cwd=content.parent).stdout)["problems"]
+        records = json.loads(
+            run_cli("validate", "--format", "json", "--content", str(content), cwd=content.parent).stdout
+        )["problems"]
         lines = text.stdout.splitlines()
         assert len(lines) == len(records)
         hinted = set()  # each hint is printed on the first line of its kind (same check, same hint) only
@@ -75,8 +81,11 @@ def test_every_line_validate_prints_reads_as_the_guide_says(tmp_path: Path):
             match = form.fullmatch(line)
             assert match, (line, form.pattern)
             parsed = {key: value for key, value in match.groupdict().items() if value is not None}
-            expected = {key: str(record[key]) for key in ("file", "line", "col", "field", "message", "hint",
-                                                          "severity") if record[key] and key in form.groupindex}
+            expected = {
+                key: str(record[key])
+                for key in ("file", "line", "col", "field", "message", "hint", "severity")
+                if record[key] and key in form.groupindex
+            }
             if (record["code"], record["hint"]) in hinted:
                 expected.pop("hint", None)
             hinted.add((record["code"], record["hint"]))
@@ -86,8 +95,9 @@ def test_every_line_validate_prints_reads_as_the_guide_says(tmp_path: Path):
 
 
 def test_the_guide_examples_are_what_validate_prints(tmp_path: Path):
-    blocks = [body for lang, body in re.findall(r"^```(\w*)\n(.*?)^```$", VALIDATE, re.DOTALL | re.MULTILINE)
-              if not lang]
+    blocks = [
+        body for lang, body in re.findall(r"^```(\w*)\n(.*?)^```$", VALIDATE, re.DOTALL | re.MULTILINE) if not lang
+    ]
     errors, shipped = blocks[0].splitlines(), blocks[1].splitlines()
     content = _edited(tmp_path)
     result = run_cli("validate", "--content", "content", cwd=content.parent)
@@ -134,8 +144,9 @@ def _serve(args: list[str], cwd: Path) -> tuple[int | None, str]:
         args[args.index("--port") + 1] = "0"
     else:
         args += ["--port", "0"]
-    process = subprocess.Popen([sys.executable, "-m", "dncontent", *args], cwd=cwd, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dncontent", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     output, deadline = "", time.monotonic() + 120
     try:
         while time.monotonic() < deadline:
@@ -190,13 +201,16 @@ def test_a_misspelled_option_in_a_document_fails(tmp_path: Path):
 
 
 def test_commands_are_read_from_shell_blocks_only():
-    text = ("```text\ndncontent build [--out DIR]\n```\n"
-            "```sh\n$ dncontent build --release \\\n    --allow-draft es   # exits 1: placeholder links\n"
-            "make build\n```\n")
+    text = (
+        "```text\ndncontent build [--out DIR]\n```\n"
+        "```sh\n$ dncontent build --release \\\n    --allow-draft es   # exits 1: placeholder links\n"
+        "make build\n```\n"
+    )
     assert commands(text) == [("dncontent build --release --allow-draft es   # exits 1: placeholder links", 1)]
 
 
 # README.md is short, and every link leads somewhere ------------------------------------------------------------
+
 
 def test_the_readme_is_at_most_250_lines():
     lines = (ROOT / "README.md").read_text("utf-8").splitlines()
@@ -229,8 +243,10 @@ def anchors(doc: Path) -> set[str]:
 
 def test_slugs_are_githubs():
     assert slug("`brand.yaml`, field by field") == "brandyaml-field-by-field"
-    assert slug("The print server: WeasyPrint kept warm between builds") == \
-        "the-print-server-weasyprint-kept-warm-between-builds"
+    assert (
+        slug("The print server: WeasyPrint kept warm between builds")
+        == "the-print-server-weasyprint-kept-warm-between-builds"
+    )
     assert slug("FHIR (for EHRs and patient portals)") == "fhir-for-ehrs-and-patient-portals"
 
 

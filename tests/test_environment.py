@@ -1,6 +1,7 @@
 """Whatever the files and the environment are (odd encodings, FIFOs, devices, links, a deleted working folder,
 closed or full output streams, a full or read-only disk, no home folder), the CLI answers in one line: never a
 traceback, never a hang."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,14 @@ def validate_lines(content: Path, *args: str) -> list[str]:
 
 
 def shell(command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
-    return subprocess.run(["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})})
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
+    )
 
 
 def no_traceback(result) -> None:
@@ -49,15 +56,22 @@ def test_a_utf8_byte_order_mark_before_the_modeline_is_accepted(content_copy: Pa
     assert [line for line in validate_lines(content_copy, "--strict") if "placeholder URL" in line]  # lints ran
 
 
-@pytest.mark.parametrize("encoding, named", [
-    ("utf-16-le", "UTF-16 little-endian"), ("utf-16-be", "UTF-16 big-endian"),
-    ("utf-16", "UTF-16 little-endian"), ("utf-32-le", "UTF-32 little-endian"), ("utf-32", "UTF-32 little-endian"),
-])
+@pytest.mark.parametrize(
+    "encoding, named",
+    [
+        ("utf-16-le", "UTF-16 little-endian"),
+        ("utf-16-be", "UTF-16 big-endian"),
+        ("utf-16", "UTF-16 little-endian"),
+        ("utf-32-le", "UTF-32 little-endian"),
+        ("utf-32", "UTF-32 little-endian"),
+    ],
+)
 def test_utf16_and_utf32_are_named_instead_of_a_parser_message(content_copy: Path, encoding: str, named: str):
     risks = content_copy / "en" / "risks.yaml"
     risks.write_bytes(risks.read_text("utf-8").encode(encoding))
     assert validate_lines(content_copy) == [
-        f"content/en/risks.yaml:1:1: file is not UTF-8 (it looks like {named}) (hint: save the file as UTF-8)"]
+        f"content/en/risks.yaml:1:1: file is not UTF-8 (it looks like {named}) (hint: save the file as UTF-8)"
+    ]
 
 
 def test_a_nul_byte_is_located(content_copy: Path):
@@ -65,11 +79,13 @@ def test_a_nul_byte_is_located(content_copy: Path):
     risks.write_bytes(risks.read_bytes().replace(b"label: Bruising", b"label: Bru\x00ising"))
     assert validate_lines(content_copy) == [
         "content/en/risks.yaml:7:15: file contains a NUL byte, so it is not text (hint: save the file as UTF-8 "
-        "text; a NUL byte usually means a binary or damaged file)"]
+        "text; a NUL byte usually means a binary or damaged file)"
+    ]
 
 
 def test_fifos_devices_folders_and_links_named_like_content_files_are_reported_as_what_they_are(
-        content_copy: Path, tmp_path: Path):
+    content_copy: Path, tmp_path: Path
+):
     en = content_copy / "en"
     for name in ("sms.yaml", "labels.yaml", "cta.yaml", "session.yaml", "risks.yaml", "conditions.yaml"):
         (en / name).unlink()
@@ -107,8 +123,9 @@ def test_a_locale_folder_linked_from_outside_is_refused(content_copy: Path, tmp_
     shutil.copytree(CONTENT / "en", tmp_path / "elsewhere")
     (content_copy / "fr").symlink_to(tmp_path / "elsewhere")
     lines = validate_lines(content_copy)
-    assert len(lines) == 8 and all(line.startswith("content/fr/") and "outside the content folder" in line
-                                   for line in lines), lines
+    assert len(lines) == 8 and all(
+        line.startswith("content/fr/") and "outside the content folder" in line for line in lines
+    ), lines
 
 
 def test_a_content_folder_that_is_not_a_folder_is_named(tmp_path: Path):
@@ -127,33 +144,46 @@ def test_an_unreadable_file_names_the_permission(content_copy: Path):
     # of dncontent and of the packages it imports, in a folder that user can read: the checkout and its
     # virtual environment may sit in a folder only their owner can enter.
     # Babel is imported by name: here the locale tags may come from the artifact cache, which `nobody` has not
-    code = ("import sys; sys.path[:0] = [sys.argv[1]]; import babel; from dncontent.load import discover, read_all; "
-            "from pathlib import Path; files, found = discover(Path('content')); "
-            "print('\\n'.join(p.format() for p in found + read_all(files)))")
+    code = (
+        "import sys; sys.path[:0] = [sys.argv[1]]; import babel; from dncontent.load import discover, read_all; "
+        "from pathlib import Path; files, found = discover(Path('content')); "
+        "print('\\n'.join(p.format() for p in found + read_all(files)))"
+    )
     with shared_folder("dncontent-perm-") as shared:
         shutil.copytree(content_copy, shared / "content")
         _copy_what_it_imports(code, shared)
         _readable_by_all(shared)
         (shared / "content" / "en" / "risks.yaml").chmod(0o000)
         prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
-        result = subprocess.run([*prefix, "/usr/bin/python3", "-c", code, str(shared / "lib")], cwd=shared,
-                                capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            [*prefix, "/usr/bin/python3", "-c", code, str(shared / "lib")],
+            cwd=shared,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": "/usr/bin:/bin"},
+        )
     no_traceback(result)
-    assert "content/en/risks.yaml:1:1: cannot read file: Permission denied " \
-           "(hint: check the file's permissions)" in result.stdout.splitlines(), result.stdout + result.stderr
+    assert (
+        "content/en/risks.yaml:1:1: cannot read file: Permission denied "
+        "(hint: check the file's permissions)" in result.stdout.splitlines()
+    ), result.stdout + result.stderr
 
 
 def _copy_what_it_imports(code: str, folder: Path) -> None:
     """Run `code` here, then copy the top-level packages it loaded from outside the standard library (dncontent
     itself, PyYAML, Babel) into folder/lib, for a system Python run as another user."""
-    listing = ("import json, sys, sysconfig\n"
-               "code, sys.argv = sys.argv[1], sys.argv[1:]\n"
-               "exec(code)\n"
-               "stdlib = sysconfig.get_paths()['stdlib'] + '/'\n"
-               "files = {name: getattr(module, '__file__', None) for name, module in list(sys.modules.items())}\n"
-               "print(json.dumps({n: f for n, f in files.items() if '.' not in n and f and not f.startswith(stdlib)}))")
-    found = subprocess.run([sys.executable, "-c", listing, code, str(ROOT / "src")], cwd=folder, capture_output=True,
-                           text=True, check=True)
+    listing = (
+        "import json, sys, sysconfig\n"
+        "code, sys.argv = sys.argv[1], sys.argv[1:]\n"
+        "exec(code)\n"
+        "stdlib = sysconfig.get_paths()['stdlib'] + '/'\n"
+        "files = {name: getattr(module, '__file__', None) for name, module in list(sys.modules.items())}\n"
+        "print(json.dumps({n: f for n, f in files.items() if '.' not in n and f and not f.startswith(stdlib)}))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", listing, code, str(ROOT / "src")], cwd=folder, capture_output=True, text=True, check=True
+    )
     (folder / "lib").mkdir()
     for name, file in json.loads(found.stdout.splitlines()[-1]).items():
         path = Path(file)
@@ -187,8 +217,11 @@ def test_a_deleted_working_folder_is_no_traceback(tmp_path: Path):
     # a build with absolute paths does not need the working folder at all
     gone.mkdir()
     out = tmp_path / "out"
-    result = shell(f"cd gone && rmdir ../gone && {shlex.join(DNCONTENT)} build --content {shlex.quote(str(CONTENT))} "
-                   f"--out {shlex.quote(str(out))} --format json", cwd=tmp_path)
+    result = shell(
+        f"cd gone && rmdir ../gone && {shlex.join(DNCONTENT)} build --content {shlex.quote(str(CONTENT))} "
+        f"--out {shlex.quote(str(out))} --format json",
+        cwd=tmp_path,
+    )
     no_traceback(result)
     assert result.returncode == 0 and (out / "manifest.json").is_file(), result.stderr
 
@@ -212,10 +245,15 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path):
     read_end, write_end = os.pipe()
     os.close(read_end)  # every write to the pipe fails with EPIPE, the way `| head -1` makes later ones fail
     try:
-        for args in (["validate", "--content", str(CONTENT)], ["validate", "--format", "json"], ["--help"],
-                     ["report", "--no-brochures", "--content", str(CONTENT)]):
-            result = subprocess.run([*DNCONTENT, *args], stdout=write_end, stderr=subprocess.PIPE, text=True,
-                                    timeout=120, cwd=ROOT)
+        for args in (
+            ["validate", "--content", str(CONTENT)],
+            ["validate", "--format", "json"],
+            ["--help"],
+            ["report", "--no-brochures", "--content", str(CONTENT)],
+        ):
+            result = subprocess.run(
+                [*DNCONTENT, *args], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, cwd=ROOT
+            )
             no_traceback(result)
             assert result.returncode == 1 and "Broken pipe" not in result.stderr, (args, result.stderr)
     finally:
@@ -228,8 +266,10 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path):
 def test_closed_output_streams_cost_only_the_output(tmp_path: Path):
     for redirect in (">&-", "2>&-", ">&- 2>&-", "<&-"):
         out = tmp_path / f"build{len(redirect)}"
-        command = (f"{shlex.join(DNCONTENT)} build --content {shlex.quote(str(CONTENT))} --out {shlex.quote(str(out))}"
-                   f" --format json --format sms {redirect}")
+        command = (
+            f"{shlex.join(DNCONTENT)} build --content {shlex.quote(str(CONTENT))} --out {shlex.quote(str(out))}"
+            f" --format json --format sms {redirect}"
+        )
         result = shell(command, cwd=tmp_path)
         no_traceback(result)
         assert result.returncode == 0, (redirect, result.stderr)
@@ -239,26 +279,47 @@ def test_closed_output_streams_cost_only_the_output(tmp_path: Path):
     assert result.returncode == 0
 
 
-@pytest.mark.parametrize("args", [["validate"], ["validate", "--format", "json"], ["--help"],
-                                  ["report", "--no-brochures"], ["build", "--format", "json", "--out", "{out}"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", "--format", "json"],
+        ["--help"],
+        ["report", "--no-brochures"],
+        ["build", "--format", "json", "--out", "{out}"],
+    ],
+)
 def test_a_full_output_stream_is_one_line(tmp_path: Path, args: list[str]):
     args = [arg.replace("{out}", str(tmp_path / "build")) for arg in args]
     with open("/dev/full", "w") as full:
-        result = subprocess.run([*DNCONTENT, *args, *(["--content", str(CONTENT)] if args[0] != "--help" else [])],
-                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+        result = subprocess.run(
+            [*DNCONTENT, *args, *(["--content", str(CONTENT)] if args[0] != "--help" else [])],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
     no_traceback(result)
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == FULL and result.stderr.count("error:") == 1, result.stderr
     with open("/dev/full", "w") as full:  # nowhere to say it either: the exit code says it
-        result = subprocess.run([*DNCONTENT, "validate", "--content", str(CONTENT)], stdout=full, stderr=full,
-                                timeout=120, cwd=tmp_path)
+        result = subprocess.run(
+            [*DNCONTENT, "validate", "--content", str(CONTENT)], stdout=full, stderr=full, timeout=120, cwd=tmp_path
+        )
     assert result.returncode == 1
 
 
 def test_a_preview_that_cannot_print_its_address_stops_with_one_line(tmp_path: Path):
     with open("/dev/full", "w") as full:
-        result = subprocess.run([*DNCONTENT, "preview", "--content", str(CONTENT), "--port", "0"], stdout=full,
-                                stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+        result = subprocess.run(
+            [*DNCONTENT, "preview", "--content", str(CONTENT), "--port", "0"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+        )
     no_traceback(result)
     assert result.returncode == 1 and result.stderr.splitlines()[-1] == FULL, result.stderr
 
@@ -299,9 +360,19 @@ def test_a_full_or_read_only_disk_is_one_line(tmp_path: Path, options: str, mess
     assert "reading grade" in result.stdout and ".tmp" not in result.stdout
 
 
-@pytest.mark.parametrize("setting", ["no HOME", "HOME is a file", "HOME is missing", "cache is a file",
-                                     "cache is relative", "cache file is a FIFO", "cache file is a folder",
-                                     "cache file is junk"])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "no HOME",
+        "HOME is a file",
+        "HOME is missing",
+        "cache is a file",
+        "cache is relative",
+        "cache file is a FIFO",
+        "cache file is a folder",
+        "cache file is junk",
+    ],
+)
 def test_the_reading_grade_cache_never_stops_validate(tmp_path: Path, setting: str):
     env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME")}
     cache = tmp_path / "cache"
@@ -323,8 +394,14 @@ def test_the_reading_grade_cache_never_stops_validate(tmp_path: Path, setting: s
         grades.write_text("[" * 100_000 + json.dumps({"x": True}))
     if setting.startswith("cache file"):
         env["XDG_CACHE_HOME"] = str(cache)
-    result = subprocess.run([*DNCONTENT, "validate", "--content", str(graded(tmp_path))], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*DNCONTENT, "validate", "--content", str(graded(tmp_path))],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     no_traceback(result)
     assert result.returncode == 0 and result.stderr.startswith("Content is valid"), result.stderr
     assert "reading grade" in result.stdout

@@ -1,4 +1,5 @@
 """Facts typed once reach every channel the same: the session length, the clinic's phone and each locale's links."""
+
 from __future__ import annotations
 
 import html as markup
@@ -40,8 +41,9 @@ def brochure(out: Path, locale: str, paper: str) -> Path:
 
 def brochure_text(path: Path) -> str:
     pdftotext = require("pdftotext", "poppler-utils")
-    return normalize(subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True,
-                                    check=True).stdout)
+    return normalize(
+        subprocess.run([pdftotext, "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    )
 
 
 def brochure_links(path: Path) -> list[str]:
@@ -77,8 +79,10 @@ def test_changing_only_the_fact_changes_the_text_of_every_channel_in_every_local
     edit(session, "max: 30", "max: 40")
     out = tmp_path / "build"
     build(content_copy, out)
-    said = {"en": ("between 20 and 40 minutes", "A typical session: 20–40 minutes", "session lasts 20-40 minutes"),
-            "es": ("entre 20 y 40 minutos", "Una sesión típica: 20–40 minutos", "sesión típica dura 20-40 minutos")}
+    said = {
+        "en": ("between 20 and 40 minutes", "A typical session: 20–40 minutes", "session lasts 20-40 minutes"),
+        "es": ("entre 20 y 40 minutos", "Una sesión típica: 20–40 minutos", "sesión típica dura 20-40 minutos"),
+    }
     old = re.compile(r"\b15\s*(?:and|y|-|–)\s*30\b")
     for locale, (prose, label, text_message) in said.items():
         page = visible(out / "html" / locale / "dry-needling.html")
@@ -93,14 +97,21 @@ def test_changing_only_the_fact_changes_the_text_of_every_channel_in_every_local
             assert normalize(prose) in printed and normalize(label) in printed
             assert not old.search(printed)
         assert text_message in sms(out, locale, "booking-invitation")
-        shown = [page, snippet, json.dumps(document, ensure_ascii=False),
-                 (out / "sms" / locale / "messages.json").read_text("utf-8")]
+        shown = [
+            page,
+            snippet,
+            json.dumps(document, ensure_ascii=False),
+            (out / "sms" / locale / "messages.json").read_text("utf-8"),
+        ]
         assert [text for text in shown if old.search(text)] == []
 
 
 def test_the_phone_is_printed_and_texted_for_people_and_dialled_as_tel(content_copy, tmp_path):
-    edit(content_copy / "brand.yaml", "name: Jubilant Therapy Services\n",
-         'name: Jubilant Therapy Services\nphone: "212-555-0123"\n')
+    edit(
+        content_copy / "brand.yaml",
+        "name: Jubilant Therapy Services\n",
+        'name: Jubilant Therapy Services\nphone: "212-555-0123"\n',
+    )
     for locale in LOCALES:  # the Contact buttons dial the brand's phone
         edit(content_copy / locale / "cta.yaml", "link: contact", "link: phone")
     edit(content_copy / "en" / "sms.yaml", "Concerns? {url:contact}", "Concerns? Call {phone}.")
@@ -135,8 +146,12 @@ def test_a_locale_s_own_booking_page_reaches_every_one_of_its_channels(content_c
     out = tmp_path / "build"
     build(content_copy, out)
     for locale, own, other in (("es", SPANISH_BOOKING, ENGLISH_BOOKING), ("en", ENGLISH_BOOKING, SPANISH_BOOKING)):
-        files = [out / "html" / locale / "dry-needling.html", out / "html" / locale / "snippets" / "cta.html",
-                 out / "json" / f"dry-needling.{locale}.json", *sorted((out / "sms" / locale).iterdir())]
+        files = [
+            out / "html" / locale / "dry-needling.html",
+            out / "html" / locale / "snippets" / "cta.html",
+            out / "json" / f"dry-needling.{locale}.json",
+            *sorted((out / "sms" / locale).iterdir()),
+        ]
         assert [path.name for path in files if other in path.read_text("utf-8")] == []
         assert own in hrefs(files[0]) and own in hrefs(files[1])
         document = export(out, locale)

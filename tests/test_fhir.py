@@ -1,5 +1,6 @@
 """The FHIR channel: one R4 DocumentReference per locale, read by the fhir.resources models, pointing at the files
 the build wrote, with their true hashes, and final only once a clinician has signed the locale off."""
+
 from __future__ import annotations
 
 import base64
@@ -45,10 +46,17 @@ def test_one_valid_document_reference_per_locale(built):
         titles = [c.attachment.title for c in resource.content]
         assert titles == ["Web page", "Brochure (letter)", "Brochure (a4)", "JSON export"]
         assert [c.attachment.contentType for c in resource.content] == [
-            "text/html;charset=utf-8", "application/pdf", "application/pdf", "application/json"]
+            "text/html;charset=utf-8",
+            "application/pdf",
+            "application/pdf",
+            "application/json",
+        ]
         assert [c.attachment.url for c in resource.content] == [
-            f"../html/{locale}/dry-needling.html", f"../pdf/dry-needling.{locale}.letter.pdf",
-            f"../pdf/dry-needling.{locale}.a4.pdf", f"../json/dry-needling.{locale}.json"]
+            f"../html/{locale}/dry-needling.html",
+            f"../pdf/dry-needling.{locale}.letter.pdf",
+            f"../pdf/dry-needling.{locale}.a4.pdf",
+            f"../json/dry-needling.{locale}.json",
+        ]
         for content in data["content"]:
             attachment = content["attachment"]
             written = target(built, attachment["url"]).read_bytes()
@@ -65,7 +73,9 @@ def test_a_draft_is_preliminary_with_no_reviewer_and_no_review_dates(built):
         assert resource["docStatus"] == "preliminary"
         assert "authenticator" not in resource and "extension" not in resource
         assert document_reference(resource).docStatus == "preliminary"
-    assert spanish["relatesTo"] == [{"code": "transforms", "target": {"reference": "DocumentReference/dry-needling-en"}}]
+    assert spanish["relatesTo"] == [
+        {"code": "transforms", "target": {"reference": "DocumentReference/dry-needling-en"}}
+    ]
     assert "relatesTo" not in english
 
 
@@ -85,8 +95,22 @@ def signed_off(tmp_path_factory) -> Path:
     result = run_cli("signoff", "--locale", "es", "--by", REVIEWER, "--content", str(content))
     assert result.returncode == 0, result.stderr
     out = base / "build"
-    result = run_cli("build", "--content", str(content), "--out", str(out), "--format", "fhir", "--format", "pdf",
-                     "--format", "html", "--format", "json", "--no-cache")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--format",
+        "fhir",
+        "--format",
+        "pdf",
+        "--format",
+        "html",
+        "--format",
+        "json",
+        "--no-cache",
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -100,8 +124,10 @@ def test_a_signed_off_locale_is_final_with_its_reviewer_as_authenticator(signed_
     assert resource.docStatus == "final" and resource.authenticator.display == REVIEWER
     review = json.loads((signed_off / "json" / "dry-needling.es.json").read_text("utf-8"))["review"]
     assert review["status"] == "approved" and review["reviewed_by"] == REVIEWER
-    assert [e["url"].rsplit("/", 1)[1] for e in spanish["extension"]] == ["artifact-lastReviewDate",
-                                                                          "artifact-effectivePeriod"]
+    assert [e["url"].rsplit("/", 1)[1] for e in spanish["extension"]] == [
+        "artifact-lastReviewDate",
+        "artifact-effectivePeriod",
+    ]
     assert spanish["extension"][0]["valueDate"] == review["last_reviewed"]
     assert spanish["extension"][1]["valuePeriod"] == {"start": review["last_reviewed"], "end": review["next_review"]}
     assert resource.extension[0].valueDate.isoformat() == review["last_reviewed"]
@@ -143,9 +169,12 @@ def test_the_library_refuses_what_fhir_refuses(built):
 
     data = resources(built)["dry-needling.en.json"]
     attachment = data["content"][0]["attachment"]
-    for broken in (data | {"resourceType": "Document"}, data | {"reviewer": REVIEWER},
-                   data | {"content": [{"attachment": attachment | {"size": "large"}}]},
-                   data | {"content": [{"attachment": attachment | {"hash": "not base64!"}}]}):
+    for broken in (
+        data | {"resourceType": "Document"},
+        data | {"reviewer": REVIEWER},
+        data | {"content": [{"attachment": attachment | {"size": "large"}}]},
+        data | {"content": [{"attachment": attachment | {"hash": "not base64!"}}]},
+    ):
         with pytest.raises((ValidationError, ValueError)):
             document_reference(broken)
 
@@ -156,8 +185,9 @@ def _printed(formats: tuple[str, ...], out: Path) -> tuple[list[str], object]:
     from tests.conftest import CONTENT
 
     lines: list[str] = []
-    result = dncontent.build(dncontent.BuildOptions(content=CONTENT, out=out, formats=formats, no_cache=True),
-                             progress=lines.append)
+    result = dncontent.build(
+        dncontent.BuildOptions(content=CONTENT, out=out, formats=formats, no_cache=True), progress=lines.append
+    )
     printed = [line.split(" (", 1)[0].removeprefix("printed ") for line in lines if line.startswith("printed ")]
     return printed, result
 
@@ -171,11 +201,14 @@ def test_nothing_is_rendered_twice_for_the_references(built, tmp_path):
         printed, result = _printed(formats, tmp_path / f"build-{len(formats)}")
         assert sorted(printed) == brochures, formats
         assert sorted(p for p in result.rendered if p.endswith(".pdf")) == sorted(
-            f"pdf/dry-needling.{b.replace(' ', '.')}.pdf" for b in brochures)
+            f"pdf/dry-needling.{b.replace(' ', '.')}.pdf" for b in brochures
+        )
         assert resources(tmp_path / f"build-{len(formats)}") == resources(built)
     printed, result = _printed(("fhir",), tmp_path / "alone")
     assert sorted(printed) == brochures
     assert [entry["path"] for entry in result.manifest["artifacts"]] == [
-        "fhir/dry-needling.en.json", "fhir/dry-needling.es.json"]
+        "fhir/dry-needling.en.json",
+        "fhir/dry-needling.es.json",
+    ]
     assert sorted(result.rendered) == ["fhir/dry-needling.en.json", "fhir/dry-needling.es.json"]
     assert resources(tmp_path / "alone") == resources(built)

@@ -1,4 +1,5 @@
 """Whatever an editor adds to any section reaches every full channel: JSON, the web page and the brochure."""
+
 from __future__ import annotations
 
 import json
@@ -25,16 +26,31 @@ def test_added_paragraphs_reach_every_full_channel(content_copy, tmp_path):
     modeline = text.splitlines()[0]
     page_file.write_text(modeline + "\n" + yaml.safe_dump(page, allow_unicode=True, sort_keys=False), "utf-8")
     out = tmp_path / "build"
-    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
-                     "--format", "html", "--format", "pdf")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--format",
+        "html",
+        "--format",
+        "pdf",
+    )
     assert result.returncode == 0, result.stderr
 
     export = json.dumps(json.loads((out / "json" / "dry-needling.en.json").read_text("utf-8")))
     html = (out / "html" / "en" / "dry-needling.html").read_text("utf-8")
     pdftotext = require("pdftotext", "poppler-utils")
     for name in ("letter", "a4"):
-        brochure = subprocess.run([pdftotext, "-raw", str(out / "pdf" / f"dry-needling.en.{name}.pdf"), "-"],
-                                  capture_output=True, text=True, check=True).stdout
+        brochure = subprocess.run(
+            [pdftotext, "-raw", str(out / "pdf" / f"dry-needling.en.{name}.pdf"), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         missing = [m for m in added if approved.normalize(m) not in approved.normalize(brochure)]
         assert missing == [], f"{name} brochure lacks {missing}"
     assert [m for m in added if m not in export] == []
@@ -54,7 +70,10 @@ def test_a_brochure_twice_as_long_still_builds_whole(content_copy, tmp_path):
     out = tmp_path / "build"
     result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "pdf")
     assert result.returncode == 0, result.stderr
-    brochure = subprocess.run([require("pdftotext", "poppler-utils"), "-raw",
-                               str(out / "pdf" / "dry-needling.en.letter.pdf"), "-"],
-                              capture_output=True, text=True, check=True).stdout
+    brochure = subprocess.run(
+        [require("pdftotext", "poppler-utils"), "-raw", str(out / "pdf" / "dry-needling.en.letter.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert approved.missing_from(brochure) == []

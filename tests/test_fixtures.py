@@ -1,4 +1,5 @@
 """`dncontent fixtures`: random exports for app teams, valid against the published schema, the same for a seed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,12 @@ from tests.conftest import run_cli
 COUNT = 10
 PUBLISHED = ["index.json", "index.schema.json", "schema.json", "types.d.ts"]  # beside the exports, as in a build
 RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-OTHER_SCRIPTS = {"Cyrillic": r"[\u0400-\u04ff]", "CJK": r"[\u4e00-\u9fff]", "Arabic": r"[\u0600-\u06ff]",
-                 "Hebrew": r"[\u0590-\u05ff]"}
+OTHER_SCRIPTS = {
+    "Cyrillic": r"[\u0400-\u04ff]",
+    "CJK": r"[\u4e00-\u9fff]",
+    "Arabic": r"[\u0600-\u06ff]",
+    "Hebrew": r"[\u0590-\u05ff]",
+}
 ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -25,8 +30,9 @@ def written(tmp_path_factory) -> dict[str, bytes]:
     out = tmp_path_factory.mktemp("fixtures") / "a"
     result = run_cli("fixtures", "--count", str(COUNT), "--seed", "42", "-o", str(out))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"Wrote {COUNT} fixtures, index.json, the schemas and types.d.ts into {out}/ "
-                                    "(seed 42, sha256 ")
+    assert result.stdout.startswith(
+        f"Wrote {COUNT} fixtures, index.json, the schemas and types.d.ts into {out}/ (seed 42, sha256 "
+    )
     return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
 
 
@@ -74,11 +80,15 @@ def test_the_folder_reads_as_a_builds_json_folder(written, documents):
     for entry, document in zip(index["exports"], documents):
         assert entry["sha256"] == hashlib.sha256(written[entry["path"]]).hexdigest()
         assert (entry["revision"], entry["locale"], entry["title"]) == (
-            document["revision"], document["locale"], document["title"])
+            document["revision"],
+            document["locale"],
+            document["title"],
+        )
         assert document["$schema"] == "schema.json"
         assert [c["role"] for c in document["cta"]].count("booking") >= 1
     assert {name: data for name, _, data in contract_files()} == {
-        name: written[name] for name in ("schema.json", "index.schema.json", "types.d.ts")}
+        name: written[name] for name in ("schema.json", "index.schema.json", "types.d.ts")
+    }
 
 
 def test_fixtures_are_realistic_enough_to_render(documents):
@@ -111,8 +121,9 @@ def test_fixtures_are_realistic_enough_to_render(documents):
         assert document["revision"] == revision(document)
         assert ID.match(document["id"])
         assert all(a["path"] == f"{document['id']}.{a['locale']}.json" for a in document["alternates"])
-        assert all(b["path"] == f"../pdf/{document['id']}.{document['locale']}.{b['paper']}.pdf"
-                   for b in document["brochures"])
+        assert all(
+            b["path"] == f"../pdf/{document['id']}.{document['locale']}.{b['paper']}.pdf" for b in document["brochures"]
+        )
         assert len({b["paper"] for b in document["brochures"]}) == len(document["brochures"])
         assert all(c["role"] == role(c["link"], c["url"]) for c in document["cta"])
         assert (document["direction"] == "rtl") == (document["locale"] in LOCALES["rtl"])
@@ -171,11 +182,14 @@ def test_other_files_in_the_folder_are_left_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["fixture-001.json", "notes.txt"] + PUBLISHED)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--count", "0", "-o", "x"], "Invalid value for '--count'"),
-    (["--count", "2"], "Missing option '--out' / '-o'"),
-    (["--seed", "abc", "-o", "x"], "Invalid value for '--seed'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--count", "0", "-o", "x"], "Invalid value for '--count'"),
+        (["--count", "2"], "Missing option '--out' / '-o'"),
+        (["--seed", "abc", "-o", "x"], "Invalid value for '--seed'"),
+    ],
+)
 def test_usage_errors(args, message, tmp_path):
     result = run_cli("fixtures", *args, cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr
@@ -196,13 +210,18 @@ def test_only_the_fixtures_command_imports_hypothesis(tmp_path):
     from tests.conftest import ROOT
 
     def imported(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dncontent", *args], capture_output=True,
-                                text=True, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "dncontent", *args], capture_output=True, text=True, cwd=ROOT
+        )
         assert "| dncontent" in result.stderr  # the import log is there to read
         return result.stderr
 
-    for args in (["--help"], ["validate"], ["fixtures", "--help"], ["build", "--format", "json", "--out",
-                                                                     str(tmp_path / "build")]):
+    for args in (
+        ["--help"],
+        ["validate"],
+        ["fixtures", "--help"],
+        ["build", "--format", "json", "--out", str(tmp_path / "build")],
+    ):
         log = imported(*args)
         assert "| hypothesis" not in log and "| hypothesis_jsonschema" not in log, args
     assert "| hypothesis_jsonschema" in imported("fixtures", "--count", "1", "-o", str(tmp_path / "f"))
@@ -217,11 +236,13 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
 
     def on_a_terminal(folder: str, **env: str) -> tuple[int, str]:
         """Exit code and what the terminal got, carriage returns kept."""
-        command = shlex.join([sys.executable, "-m", "dncontent", "fixtures", "--count", "3",
-                              "-o", str(tmp_path / folder)])
+        command = shlex.join(
+            [sys.executable, "-m", "dncontent", "fixtures", "--count", "3", "-o", str(tmp_path / folder)]
+        )
         environment = {k: v for k, v in os.environ.items() if k != "CI"} | env
-        result = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, env=environment,
-                                timeout=300)
+        result = subprocess.run(
+            ["script", "-qec", command, "/dev/null"], capture_output=True, env=environment, timeout=300
+        )
         return result.returncode, result.stdout.decode("utf-8")
 
     code, shown = on_a_terminal("tty")

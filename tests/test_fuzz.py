@@ -2,6 +2,7 @@
 
 Seeded random mutations of the shipped files, checked in-process so hundreds run in seconds.
 """
+
 from __future__ import annotations
 
 import random
@@ -33,8 +34,32 @@ def mutate(rng: random.Random, text: bytes) -> bytes:
         return bytes(data)
     elif choice == 4:  # insert YAML punctuation
         pos = rng.randrange(len(lines[i]) + 1)
-        lines[i] = lines[i][:pos] + rng.choice([b": ", b"- ", b"[", b"]", b"{", b"&a ", b"*a", b"!!str ", b"'", b"\t",
-                                                   b"? ", b"|", b">", b"#", b"%", b"@", b"null", b"1e9"]) + lines[i][pos:]
+        lines[i] = (
+            lines[i][:pos]
+            + rng.choice(
+                [
+                    b": ",
+                    b"- ",
+                    b"[",
+                    b"]",
+                    b"{",
+                    b"&a ",
+                    b"*a",
+                    b"!!str ",
+                    b"'",
+                    b"\t",
+                    b"? ",
+                    b"|",
+                    b">",
+                    b"#",
+                    b"%",
+                    b"@",
+                    b"null",
+                    b"1e9",
+                ]
+            )
+            + lines[i][pos:]
+        )
     elif choice == 5:  # swap two lines
         j = rng.randrange(len(lines))
         lines[i], lines[j] = lines[j], lines[i]
@@ -49,9 +74,27 @@ def mutate(rng: random.Random, text: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-ODD_VALUES = [b'"{x}"', b'"<script>alert(1)</script>"', b'""', b'"\\u00e9\\u20ac\\u2014"', b'"' + b"long " * 300 + b'"',
-              b"0", b"-1", b"1.5", b"true", b'"2026-02-30"', b'"#fff"', b'"#000000"', b"[]", b"{}", b"null",
-              b'"https://example.org/x"', b'"javascript:alert(1)"', b'"{date} {date}"', b'"\\U0001F600"']
+ODD_VALUES = [
+    b'"{x}"',
+    b'"<script>alert(1)</script>"',
+    b'""',
+    b'"\\u00e9\\u20ac\\u2014"',
+    b'"' + b"long " * 300 + b'"',
+    b"0",
+    b"-1",
+    b"1.5",
+    b"true",
+    b'"2026-02-30"',
+    b'"#fff"',
+    b'"#000000"',
+    b"[]",
+    b"{}",
+    b"null",
+    b'"https://example.org/x"',
+    b'"javascript:alert(1)"',
+    b'"{date} {date}"',
+    b'"\\U0001F600"',
+]
 
 
 @pytest.mark.parametrize("chunk", range(4))

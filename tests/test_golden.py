@@ -1,4 +1,5 @@
 """The text channels (JSON, HTML, SMS) match the reviewed golden files byte for byte."""
+
 from __future__ import annotations
 
 from tests.golden import GOLDEN, golden_files, render_text_channels

@@ -1,6 +1,7 @@
 """The artifact cache among other people's files and hands: it deletes only entries it wrote, follows no link,
 uses no folder others may write to, serves no entry its channel would not write, and reuses nothing whose
 inputs' contents changed, whatever their size and time say."""
+
 from __future__ import annotations
 
 import os
@@ -51,8 +52,14 @@ def test_a_folder_of_the_users_files_is_not_used_and_nothing_in_it_is_deleted(tm
     """A home folder, a git clone or /tmp named as the cache: old files, *.tmp files, files beyond the size
     bound and a link to a folder elsewhere all stay, and the build says once that it renders without a cache."""
     folder, elsewhere = tmp_path / "clone", tmp_path / "elsewhere"
-    files = {".git/HEAD": b"ref: refs/heads/main\n", ".git/config": b"[core]\n", ".git/index": b"DIRC\0\0\0\2",
-             "notes/minutes.txt": b"keep", "drafts/letter.tmp": b"half written", "ab/" + "a" * 64 + ".entry": b"mine"}
+    files = {
+        ".git/HEAD": b"ref: refs/heads/main\n",
+        ".git/config": b"[core]\n",
+        ".git/index": b"DIRC\0\0\0\2",
+        "notes/minutes.txt": b"keep",
+        "drafts/letter.tmp": b"half written",
+        "ab/" + "a" * 64 + ".entry": b"mine",
+    }
     for name, data in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
@@ -145,9 +152,11 @@ def test_an_entry_its_channel_would_not_write_is_never_served(tmp_path, poison):
     cache = tmp_path / "cache"
     first = build(CONTENT, tmp_path / "clean", cache)
     assert first.returncode == 0, first.stderr
-    parts = {"a part outside the output": [Part("../../escape.txt", "pdf", "en", "brochure", b"%PDF-1.7 x")],
-             "no parts at all": [],
-             "a part of another channel": [Part("sms/en/extra.txt", "sms", "en", "message", b"Call now")]}[poison]
+    parts = {
+        "a part outside the output": [Part("../../escape.txt", "pdf", "en", "brochure", b"%PDF-1.7 x")],
+        "no parts at all": [],
+        "a part of another channel": [Part("sms/en/extra.txt", "sms", "en", "message", b"Call now")],
+    }[poison]
     store = ArtifactCache(cache)
     entries = sorted(cache.glob("*/*.entry"))
     assert entries
@@ -160,7 +169,7 @@ def test_an_entry_its_channel_would_not_write_is_never_served(tmp_path, poison):
     assert not list(tmp_path.rglob("escape.txt")) and not list(tmp_path.rglob("extra.txt"))
 
 
-def test_a_template_edit_that_keeps_size_and_time_is_seen(tool_copy, tmp_path):
+def test_a_template_edit_that_keeps_size_and_time_is_seen(tool_copy, tmp_path):  # noqa: F811 -- the fixture
     """`rsync -a`, Nix or `touch -r` can leave an edited template with its old size and time: the cached
     build still equals a build from scratch."""
     env = {"PYTHONPATH": str(tool_copy / "src")}
@@ -200,8 +209,9 @@ def test_a_logo_edit_that_keeps_size_and_time_is_seen_in_the_same_process(conten
     logo = add_logo(content_copy, "112233")
 
     def options(out: str, **more) -> dncontent.BuildOptions:
-        return dncontent.BuildOptions(content=content_copy, out=tmp_path / out, formats=("json", "html"),
-                                      cache_dir=tmp_path / "cache", **more)
+        return dncontent.BuildOptions(
+            content=content_copy, out=tmp_path / out, formats=("json", "html"), cache_dir=tmp_path / "cache", **more
+        )
 
     dncontent.build(options("before"))
     info = logo.stat()

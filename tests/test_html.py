@@ -1,4 +1,5 @@
 """The HTML channel: the page carries the approved text and its health metadata; snippets paste in safely."""
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,9 @@ from tests.conftest import CONTENT, run_cli
 
 # The vocabulary file lists schema.org's core terms; the translation links are defined in its bib extension.
 SCHEMA_TERMS = set((Path(__file__).parent / "data" / "schemaorg-terms.txt").read_text("utf-8").split()) | {
-    "workTranslation", "translationOfWork"}
+    "workTranslation",
+    "translationOfWork",
+}
 CONTENT_MODEL = load_content(CONTENT)
 PAGE = CONTENT_MODEL.locales["en"]
 SNIPPETS = ("overview", "conditions", "risks", "what-to-expect", "who-it-suits", "cta", "disclaimer")
@@ -90,7 +93,8 @@ def test_page_snippets_and_stylesheet_are_written(html_build):
     assert roles["html/dncontent-snippets.css"] == (None, "stylesheet")
     assert roles["html/es/dry-needling.html"] == ("es", "page")
     assert {path for path, (_, role) in roles.items() if role == "snippet"} == {
-        f"html/{locale}/snippets/{name}.html" for locale in ("en", "es") for name in SNIPPETS}
+        f"html/{locale}/snippets/{name}.html" for locale in ("en", "es") for name in SNIPPETS
+    }
 
 
 def test_every_approved_sentence_heading_and_item_is_visible(page):
@@ -169,14 +173,15 @@ def test_health_metadata_describes_the_therapy_from_the_same_content(html_build)
 
 def test_schema_term_check_catches_a_made_up_term():
     assert schema_terms({"@type": "MedicalTherapy", "sideEffect": [{"@type": "MedicalEntity"}]}) - SCHEMA_TERMS == {
-        "sideEffect"}
+        "sideEffect"
+    }
 
 
 def test_every_section_is_in_exactly_one_snippet_and_the_cta_snippet_offers_every_call_to_action(html_build):
     found: dict[str, list[str]] = {}
     for name in SNIPPETS:
         html = (html_build / "html" / "en" / "snippets" / f"{name}.html").read_text("utf-8")
-        for tag, attrs in Elements(html).tags:
+        for _tag, attrs in Elements(html).tags:
             if "dn-section" in attrs.get("class", "").split():
                 found.setdefault(attrs["id"].removeprefix("dn-"), []).append(name)
     assert sorted(found) == sorted(s.id for s in PAGE.sections)
@@ -194,7 +199,19 @@ def test_snippet_is_one_scoped_element_with_no_script_and_no_outside_requests(ht
     assert html.startswith("<div ") and html.rstrip().endswith("</div>") and root_tag == "div"
     assert "dn" in root["class"].split() and root["lang"] == "en"
     assert re.search(r"<script|\son\w+\s*=|javascript:", html, re.I) is None
-    assert {tag for tag, _ in elements.tags} <= {"div", "section", "style", "h2", "h3", "p", "ul", "ol", "li", "a", "span"}
+    assert {tag for tag, _ in elements.tags} <= {
+        "div",
+        "section",
+        "style",
+        "h2",
+        "h3",
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "span",
+    }
     links = {a["href"] for tag, a in elements.tags if tag == "a"}
     assert links <= {c.url for c in PAGE.cta}
     assert [attrs for tag, attrs in elements.tags if "src" in attrs or "srcset" in attrs] == []
@@ -208,7 +225,10 @@ def test_every_snippet_selector_starts_at_the_scoped_root(html_build):
     css = (html_build / "html" / "dncontent-snippets.css").read_text("utf-8")
     unscoped = [s for s in selectors(css) if not re.match(r"\.dn(?![\w-])", s)]
     assert selectors(css) and unscoped == []
-    assert [s for s in selectors(".dn p, body .dn a, h2 { }") if not re.match(r"\.dn(?![\w-])", s)] == ["body .dn a", "h2"]
+    assert [s for s in selectors(".dn p, body .dn a, h2 { }") if not re.match(r"\.dn(?![\w-])", s)] == [
+        "body .dn a",
+        "h2",
+    ]
 
 
 def test_an_embedded_snippet_requests_nothing(html_build, browser):
@@ -252,7 +272,13 @@ def test_snippet_headings_start_at_the_chosen_level_and_never_skip(html_build, t
             if levels:
                 assert min(levels) == start and levels[0] == start, name
                 assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), name
-    assert heading_levels((out / "html" / "en" / "snippets" / "what-to-expect.html").read_text("utf-8")) == [3, 4, 4, 4, 4]
+    assert heading_levels((out / "html" / "en" / "snippets" / "what-to-expect.html").read_text("utf-8")) == [
+        3,
+        4,
+        4,
+        4,
+        4,
+    ]
     # the option is for snippets; the standalone page always starts at h1
     page_html = (out / "html" / "en" / "dry-needling.html").read_text("utf-8")
     assert heading_levels(page_html)[:2] == [1, 2]
@@ -283,11 +309,17 @@ def test_faint_brand_colours_fail_the_build_and_say_where(content_copy, tmp_path
     result = build_html(content_copy, out)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert re.search(r"brand\.yaml:\d+:\d+: colors\.muted: muted #8a96a3 on background #ffffff has contrast "
-                     r"3\.\d\d:1; text needs at least 4\.5:1 \(WCAG AA\)", result.stderr), lines
+    assert re.search(
+        r"brand\.yaml:\d+:\d+: colors\.muted: muted #8a96a3 on background #ffffff has contrast "
+        r"3\.\d\d:1; text needs at least 4\.5:1 \(WCAG AA\)",
+        result.stderr,
+    ), lines
     assert "colors.muted: muted #8a96a3 on surface #eef6f7 has contrast" in result.stderr
-    assert re.search(r"colors\.on_primary: on_primary #a8c8cd on primary #0b5d6b has contrast 4\.22:1; .*"
-                     r"\(hint: lighten on_primary or darken primary\)", result.stderr), lines
+    assert re.search(
+        r"colors\.on_primary: on_primary #a8c8cd on primary #0b5d6b has contrast 4\.22:1; .*"
+        r"\(hint: lighten on_primary or darken primary\)",
+        result.stderr,
+    ), lines
     assert "error: 3 problem(s) in content" in result.stderr
     assert not out.exists()
 
@@ -308,6 +340,7 @@ PAYLOADS = {
 
 def inject(content: Path) -> None:
     """Markup typed into the fields a page shows: title, heading, paragraph, list item, CTA, clinic name."""
+
     def edit(name: str, change) -> None:
         path = content / "en" / f"{name}.yaml"
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -322,8 +355,12 @@ def inject(content: Path) -> None:
     edit("page", page_fields)
     edit("conditions", lambda d: d["conditions"][0].update(label=f"Neck pain {PAYLOADS['img']}"))
     edit("risks", lambda d: d["risks"][0].update(label=f"Bleeding {PAYLOADS['breakout']}"))
-    edit("cta", lambda d: d["cta"][1].update(label=f"Book {PAYLOADS['img']}",
-                                             description=f"Book online {PAYLOADS['breakout']}"))
+    edit(
+        "cta",
+        lambda d: d["cta"][1].update(
+            label=f"Book {PAYLOADS['img']}", description=f"Book online {PAYLOADS['breakout']}"
+        ),
+    )
     set_brand(content, name=f"Jubilant {PAYLOADS['script']}")
 
 
@@ -339,9 +376,15 @@ def test_markup_in_content_is_shown_as_text_and_never_runs(content_copy, tmp_pat
     tab.goto((out / "html" / "en" / "dry-needling.html").as_uri())
     assert tab.locator("script").count() == 1 and tab.locator("img").count() == 0
     text = tab.inner_text("body")
-    for shown in (f"Dry needling {PAYLOADS['breakout']}", PAYLOADS["script"], f"What is it? {PAYLOADS['img']}",
-                  f"Neck pain {PAYLOADS['img']}", f"Bleeding {PAYLOADS['breakout']}", f"Book {PAYLOADS['img']}",
-                  f"Jubilant {PAYLOADS['script']}"):
+    for shown in (
+        f"Dry needling {PAYLOADS['breakout']}",
+        PAYLOADS["script"],
+        f"What is it? {PAYLOADS['img']}",
+        f"Neck pain {PAYLOADS['img']}",
+        f"Bleeding {PAYLOADS['breakout']}",
+        f"Book {PAYLOADS['img']}",
+        f"Jubilant {PAYLOADS['script']}",
+    ):
         assert shown in text
     assert tab.title().startswith(f"Dry needling {PAYLOADS['breakout']} | ")
     assert tab.get_by_role("link", name=f"Book online {PAYLOADS['breakout']}").count() == 1
@@ -364,8 +407,8 @@ def test_json_ld_cannot_close_its_script_element(content_copy, tmp_path):
     out = tmp_path / "build"
     assert build_html(content_copy, out).returncode == 0
     html = (out / "html" / "en" / "dry-needling.html").read_text("utf-8")
-    script = html[html.index('<script type="application/ld+json">'):]
-    script = script[:script.index("</script>")]
+    script = html[html.index('<script type="application/ld+json">') :]
+    script = script[: script.index("</script>")]
     assert "<" not in script.removeprefix('<script type="application/ld+json">')
     assert "\\u003c/script\\u003e" in script
     assert health_metadata(html)["name"] == f"Dry needling {PAYLOADS['breakout']}"
@@ -381,8 +424,17 @@ def test_only_https_tel_and_mailto_links_are_built(content_copy, tmp_path):
 
 
 def test_the_sign_off_gives_the_review_date_and_reviewer(content_copy, tmp_path, browser):
-    signed = run_cli("signoff", "--locale", "en", "--by", "Dr. Ana Ruiz, PT, DPT", "--date", "2026-11-20",
-                     "--content", str(content_copy))
+    signed = run_cli(
+        "signoff",
+        "--locale",
+        "en",
+        "--by",
+        "Dr. Ana Ruiz, PT, DPT",
+        "--date",
+        "2026-11-20",
+        "--content",
+        str(content_copy),
+    )
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
     assert build_html(content_copy, out).returncode == 0

@@ -1,4 +1,5 @@
 """The HTML channel is accessible (WCAG 2.2 AA): axe-core and reflow in real Chromium, the Nu HTML Checker."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,11 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 # 320 CSS px is WCAG 1.4.10's reflow width; a 1280 px window at 200% zoom lays out 640 CSS px at twice the density.
-VIEWPORTS = {"320px": {"viewport": {"width": 320, "height": 640}},
-             "1280px at 200%": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
-             "1280px": {"viewport": {"width": 1280, "height": 800}}}
+VIEWPORTS = {
+    "320px": {"viewport": {"width": 320, "height": 640}},
+    "1280px at 200%": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+    "1280px": {"viewport": {"width": 1280, "height": 800}},
+}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +77,9 @@ def test_axe_finds_what_it_should(browser):
     """The harness is live: a faint, unnamed link on an unlabelled page is reported."""
     context = browser.new_context()
     tab = context.new_page()
-    tab.set_content('<html><body><a href="https://example.com/" style="color:#ccc"><img src="data:,"></a></body></html>')
+    tab.set_content(
+        '<html><body><a href="https://example.com/" style="color:#ccc"><img src="data:,"></a></body></html>'
+    )
     violations = axe_violations(tab)
     context.close()
     assert {v.split(":")[0] for v in violations} >= {"html-has-lang", "document-title", "link-name"}
@@ -82,9 +87,20 @@ def test_axe_finds_what_it_should(browser):
 
 def test_pages_pass_the_nu_html_checker(html_build):
     java = require("java", "default-jre-headless")
-    result = subprocess.run([java, "-jar", str(node_tool(VNU)), "--errors-only", "--format", "json",
-                             *(str(html_build / "html" / locale / "dry-needling.html") for locale in ("en", "es"))],
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(node_tool(VNU)),
+            "--errors-only",
+            "--format",
+            "json",
+            *(str(html_build / "html" / locale / "dry-needling.html") for locale in ("en", "es")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     messages = json.loads(result.stderr or result.stdout)["messages"]
     assert [f"{m.get('lastLine')}: {m['message']}" for m in messages] == []
     assert result.returncode == 0

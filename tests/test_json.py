@@ -1,4 +1,5 @@
 """The JSON export: valid against its own schema, complete, faithful to the approved page, stable."""
+
 from __future__ import annotations
 
 import copy
@@ -51,8 +52,10 @@ def test_published_schema_is_the_strict_one_opened_up(exported):
     assert schema["properties"]["schema_version"]["pattern"] == "^2\\.[0-9]+\\.[0-9]+$(?!\\n)"
     # apart from the keywords that close objects, version and header, it is the strict schema word for word
     others = {k: v for k, v in STRICT.items() if k not in ("title", "description", "$schema")}
-    opened = json.loads(json.dumps(others), object_hook=lambda node: {
-        k: v for k, v in node.items() if not (k == "additionalProperties" and v is False)})
+    opened = json.loads(
+        json.dumps(others),
+        object_hook=lambda node: {k: v for k, v in node.items() if not (k == "additionalProperties" and v is False)},
+    )
     opened["properties"]["schema_version"] = schema["properties"]["schema_version"]
     # `$schema` names the published file by name, or by an address that ends in it
     assert schema["properties"]["$schema"]["pattern"] == "(^|/)schema\\.json$(?!\\n)"
@@ -61,15 +64,28 @@ def test_published_schema_is_the_strict_one_opened_up(exported):
 
 
 def test_opening_a_schema_keeps_properties_named_like_keywords():
-    strict = {"type": "object", "additionalProperties": False, "properties": {
-        "additionalProperties": False, "items": {"type": "array", "items": {
-            "type": "object", "unevaluatedProperties": False, "properties": {"id": {"type": "string"}}}}},
-        "$defs": {"x": {"type": "object", "additionalProperties": False}}}
+    strict = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "additionalProperties": False,
+            "items": {
+                "type": "array",
+                "items": {"type": "object", "unevaluatedProperties": False, "properties": {"id": {"type": "string"}}},
+            },
+        },
+        "$defs": {"x": {"type": "object", "additionalProperties": False}},
+    }
     from dncontent.channels.json import _open
 
-    assert _open(strict) == {"type": "object", "properties": {
-        "additionalProperties": False, "items": {"type": "array", "items": {
-            "type": "object", "properties": {"id": {"type": "string"}}}}}, "$defs": {"x": {"type": "object"}}}
+    assert _open(strict) == {
+        "type": "object",
+        "properties": {
+            "additionalProperties": False,
+            "items": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}}}},
+        },
+        "$defs": {"x": {"type": "object"}},
+    }
 
 
 WITH_ADDITIONS = {
@@ -152,21 +168,51 @@ def test_locale_pattern_takes_bcp47_tags(exported, tag):
 
 def test_export_carries_everything_an_app_needs(exported):
     _, d = exported
-    assert list(d) == ["$schema", "schema_version", "id", "revision", "locale", "direction", "title", "topic", "url",
-                       "review", "source", "brand", "facts", "labels", "sections", "conditions", "risks", "contraindications",
-                       "session_phases", "cta", "brochures", "alternates"]
+    assert list(d) == [
+        "$schema",
+        "schema_version",
+        "id",
+        "revision",
+        "locale",
+        "direction",
+        "title",
+        "topic",
+        "url",
+        "review",
+        "source",
+        "brand",
+        "facts",
+        "labels",
+        "sections",
+        "conditions",
+        "risks",
+        "contraindications",
+        "session_phases",
+        "cta",
+        "brochures",
+        "alternates",
+    ]
     assert d["id"] == "dry-needling" and d["direction"] == "ltr" and re.fullmatch(r"sha256:[0-9a-f]{64}", d["revision"])
     # the English is the clinic's published page, captured: a source, not a review, so it is a draft
     assert d["review"] == {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
-    assert d["source"] == {"title": "Dry Needling: What You Need to Know", "publisher": "Jubilant Therapy Services",
-                           "url": None, "captured": "2026-11-20", "note": d["source"]["note"]}
-    assert d["alternates"] == [{"locale": "en", "path": "dry-needling.en.json", "translated_from": None},
-                               {"locale": "es", "path": "dry-needling.es.json", "translated_from": "en"}]
+    assert d["source"] == {
+        "title": "Dry Needling: What You Need to Know",
+        "publisher": "Jubilant Therapy Services",
+        "url": None,
+        "captured": "2026-11-20",
+        "note": d["source"]["note"],
+    }
+    assert d["alternates"] == [
+        {"locale": "en", "path": "dry-needling.en.json", "translated_from": None},
+        {"locale": "es", "path": "dry-needling.es.json", "translated_from": "en"},
+    ]
     assert d["locale"] == "en" and d["facts"]["session_minutes"] == {"min": 15, "max": 30}
     assert (len(d["conditions"]), len(d["risks"]), len(d["contraindications"])) == (14, 9, 7)
     assert [p["id"] for p in d["session_phases"]] == ["before", "during", "after", "results"]
-    assert {c["id"]: c["url"] for c in d["cta"]} == {"contact": "https://www.example.com/contact",
-                                                    "book-online": "https://www.example.com/book-online"}
+    assert {c["id"]: c["url"] for c in d["cta"]} == {
+        "contact": "https://www.example.com/contact",
+        "book-online": "https://www.example.com/book-online",
+    }
     assert d["brand"]["name"] == "Jubilant Therapy Services"
     assert [s["id"] for s in d["sections"]][:3] == ["introduction", "what-it-is", "acupuncture"]
 
@@ -195,7 +241,9 @@ def test_every_approved_sentence_heading_and_item_is_in_the_export(exported):
     items = [approved.normalize(unit) for kind, unit in approved.units() if kind == "item"]
     assert sorted(labels) == sorted(items)  # every list item is a list item, and no item was added
     headings = [approved.normalize(h) for kind, h in approved.units() if kind == "heading"]
-    assert [approved.normalize(d["title"])] + [approved.normalize(s["heading"]) for s in d["sections"] if s["heading"]] == headings
+    assert [approved.normalize(d["title"])] + [
+        approved.normalize(s["heading"]) for s in d["sections"] if s["heading"]
+    ] == headings
     cta_labels = {c["label"] for c in d["cta"]}
     assert cta_labels == {"Contact", "Book Online"}  # the approved page's two link lines
 
@@ -209,13 +257,22 @@ def test_export_is_utf8_with_stable_formatting(tmp_path):
     out = tmp_path / "b"
     run_cli("build", "--content", str(CONTENT), "--out", str(out), "--format", "json")
     data = (out / "json" / "dry-needling.en.json").read_bytes()
-    assert "It’s almost always".encode("utf-8") in data  # UTF-8, not \u escapes
+    assert "It’s almost always".encode() in data  # UTF-8, not \u escapes
     assert data.endswith(b"}\n") and b"\r" not in data
 
 
 def test_a_signed_off_export_carries_the_sign_off_and_loses_it_with_an_edit(content_copy, tmp_path):
-    signed = run_cli("signoff", "--locale", "en", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-20",
-                     "--content", str(content_copy))
+    signed = run_cli(
+        "signoff",
+        "--locale",
+        "en",
+        "--by",
+        "Dana Ruiz, PT, DPT",
+        "--date",
+        "2026-11-20",
+        "--content",
+        str(content_copy),
+    )
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
 
@@ -225,11 +282,18 @@ def test_a_signed_off_export_carries_the_sign_off_and_loses_it_with_an_edit(cont
         return json.loads((out / "json" / "dry-needling.en.json").read_text("utf-8")), index["exports"][0]
 
     document, entry = build()
-    assert document["review"] == {"status": "approved", "last_reviewed": "2026-11-20", "next_review": "2027-11-20",
-                                  "reviewed_by": "Dana Ruiz, PT, DPT"}
+    assert document["review"] == {
+        "status": "approved",
+        "last_reviewed": "2026-11-20",
+        "next_review": "2027-11-20",
+        "reviewed_by": "Dana Ruiz, PT, DPT",
+    }
     assert {k: document["labels"][k] for k in ("last_reviewed", "next_review", "reviewed_by", "draft_notice")} == {
-        "last_reviewed": "Last reviewed November 20, 2026", "next_review": "Next review due November 20, 2027",
-        "reviewed_by": "Reviewed by Dana Ruiz, PT, DPT", "draft_notice": None}
+        "last_reviewed": "Last reviewed November 20, 2026",
+        "next_review": "Next review due November 20, 2027",
+        "reviewed_by": "Reviewed by Dana Ruiz, PT, DPT",
+        "draft_notice": None,
+    }
     assert entry["review"] == {"status": "approved", "last_reviewed": "2026-11-20", "next_review": "2027-11-20"}
     assert list(validator(STRICT).iter_errors(document)) == []
     session = content_copy / "en" / "session.yaml"  # the session length is a fact the clinician signed off

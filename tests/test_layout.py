@@ -1,5 +1,6 @@
 """The printing package imports one way: channels use it, it never uses a channel, and composing loads no
 WeasyPrint."""
+
 from __future__ import annotations
 
 import ast
@@ -24,7 +25,7 @@ def imported(source: str, package: str) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = parents[:len(parents) - node.level + 1] if node.level else []
+            base = parents[: len(parents) - node.level + 1] if node.level else []
             name = ".".join(base + ([node.module] if node.module else []))
             names.add(name)
             names.update(f"{name}.{alias.name}" for alias in node.names)
@@ -42,8 +43,13 @@ def within(names: set[str], module: str) -> set[str]:
 
 def test_the_modules_are_found_and_every_way_to_import_a_channel_is_seen():
     assert {path.name for path in PRINTING} >= {"__init__.py", "compose.py", "render.py", "server.py"}
-    for source in ("from ..channels import pdf", "from ..channels.pdf import Printed", "from .. import channels",
-                   "import dncontent.channels.pdf", "def f():\n    from ..channels.pdf import fonts_css"):
+    for source in (
+        "from ..channels import pdf",
+        "from ..channels.pdf import Printed",
+        "from .. import channels",
+        "import dncontent.channels.pdf",
+        "def f():\n    from ..channels.pdf import fonts_css",
+    ):
         assert within(imported(source, "dncontent.printing"), "dncontent.channels"), source
     assert within(imports_of(PACKAGE / "channels" / "pdf.py"), "dncontent.printing")  # the one direction
 
@@ -63,7 +69,9 @@ def test_composing_imports_no_renderer(name):
 def test_composing_and_asking_the_print_server_load_no_weasyprint():
     """What a build imports before it knows a brochure must be printed here: the papers, the print HTML, the
     print server's client, and the channels."""
-    code = ("import sys; import dncontent.printing.compose, dncontent.printing.server, dncontent.channels.pdf, "
-            "dncontent.channels.json; print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))")
+    code = (
+        "import sys; import dncontent.printing.compose, dncontent.printing.server, dncontent.channels.pdf, "
+        "dncontent.channels.json; print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"

@@ -1,4 +1,5 @@
 """Editorial checks: warnings (what a release refuses; errors under --strict), notes and info, each at file:line."""
+
 from __future__ import annotations
 
 import datetime
@@ -26,8 +27,19 @@ def lines_with(result, text: str) -> list[str]:
 
 def set_review(content, last: datetime.date, nxt: datetime.date, locale: str = "en") -> str:
     """A clinician's sign-off on `last`, next due `nxt` (the only way a review gets dates); where next_review is."""
-    result = run_cli("signoff", "--locale", locale, "--by", "Dana Ruiz, PT, DPT", "--date", str(last),
-                     "--next-review", str(nxt), "--content", str(content))
+    result = run_cli(
+        "signoff",
+        "--locale",
+        locale,
+        "--by",
+        "Dana Ruiz, PT, DPT",
+        "--date",
+        str(last),
+        "--next-review",
+        str(nxt),
+        "--content",
+        str(content),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     page = content / locale / "page.yaml"
     return f"{page}:{page.read_text('utf-8').splitlines().index(f'  next_review: {chr(34)}{nxt}{chr(34)}') + 1}:16"
@@ -47,14 +59,19 @@ def test_overdue_review(content_copy):
     assert lines_with(result, f"{where}: warning: signoff.next_review: review overdue")
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
-    assert lines_with(strict, f"{where}: signoff.next_review: review overdue: the next review was due "
-                              f"{today() - datetime.timedelta(days=5)} (5 days ago)")
+    assert lines_with(
+        strict,
+        f"{where}: signoff.next_review: review overdue: the next review was due "
+        f"{today() - datetime.timedelta(days=5)} (5 days ago)",
+    )
 
 
 def test_review_due_soon_is_a_note(content_copy):
     where = set_review(content_copy, today() - datetime.timedelta(days=300), today() + datetime.timedelta(days=12))
-    note = (f"{where}: note: signoff.next_review: review due soon: the next review is due "
-            f"{today() + datetime.timedelta(days=12)} (in 12 days)")
+    note = (
+        f"{where}: note: signoff.next_review: review due soon: the next review is due "
+        f"{today() + datetime.timedelta(days=12)} (in 12 days)"
+    )
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
     assert lines_with(result, note)
@@ -72,15 +89,21 @@ def test_a_draft_has_no_review_to_be_due(content_copy):
     """Only a sign-off gives a locale review dates; the shipped locales have none, so nothing is due or current."""
     result = run_cli("validate", "--content", str(content_copy))
     assert not lines_with(result, "review current") and not lines_with(result, "review overdue")
-    assert lines_with(result, f"{content_copy}/es/page.yaml:9:1: warning: locale 'es' is a draft: no clinician has "
-                              "signed off its text, and every output says so")
+    assert lines_with(
+        result,
+        f"{content_copy}/es/page.yaml:9:1: warning: locale 'es' is a draft: no clinician has "
+        "signed off its text, and every output says so",
+    )
 
 
 def test_placeholder_urls(content_copy):
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{content_copy}/brand.yaml:12:10: warning: links[2].url: placeholder URL "
-                              "'https://www.example.com/book-online'")
+    assert lines_with(
+        result,
+        f"{content_copy}/brand.yaml:12:10: warning: links[2].url: placeholder URL "
+        "'https://www.example.com/book-online'",
+    )
     strict = run_cli("validate", "--strict", "--content", str(content_copy))
     assert strict.returncode == 1
     assert lines_with(strict, f"{content_copy}/brand.yaml:12:10: links[2].url: placeholder URL")
@@ -104,8 +127,10 @@ def _section_ids():
     return [s.id for s in dncontent.load_content(CONTENT).locales["en"].sections]
 
 
-HARD = ("After dry needling, temporary musculoskeletal discomfort, inflammation or exhaustion, persisting "
-        "intermittently for several hours or occasionally days, is considered physiologically unremarkable.")
+HARD = (
+    "After dry needling, temporary musculoskeletal discomfort, inflammation or exhaustion, persisting "
+    "intermittently for several hours or occasionally days, is considered physiologically unremarkable."
+)
 
 
 def test_our_wording_above_the_reading_target_is_a_warning(content_copy):
@@ -119,23 +144,33 @@ def test_our_wording_above_the_reading_target_is_a_warning(content_copy):
     assert result.returncode == 0
     (warning,) = lines_with(result, "reading grade")
     assert warning.startswith(f"{sms}:{line}:11: warning: messages[2].body: message 'aftercare': reading grade ")
-    assert warning.endswith("(Flesch-Kincaid) is above the target of 8 (hint: reword it in plainer words: this is "
-                            "our wording, not the clinic's approved text)")
+    assert warning.endswith(
+        "(Flesch-Kincaid) is above the target of 8 (hint: reword it in plainer words: this is "
+        "our wording, not the clinic's approved text)"
+    )
     assert lines_with(run_cli("validate", "--strict", "--content", str(content_copy)), f"{sms}:{line}:11: messages[2]")
     # the target is the editors' to set, for our wording as for the report's figures
     edit(content_copy / "en" / "page.yaml", 'title: "Dry', 'reading_grade_target: 30\ntitle: "Dry')
     assert not lines_with(run_cli("validate", "--content", str(content_copy)), "reading grade")
     # a caption is not scored, however long its words: a formula needs sentences to average over
     edit(content_copy / "en" / "page.yaml", "reading_grade_target: 30", "reading_grade_target: 2")
-    edit(content_copy / "en" / "labels.yaml", "patient_information: Patient information",
-         "patient_information: Comprehensive patient information")
-    assert [line for line in lines_with(run_cli("validate", "--content", str(content_copy)), "reading grade")
-            if "patient_information" in line] == []
+    edit(
+        content_copy / "en" / "labels.yaml",
+        "patient_information: Patient information",
+        "patient_information: Comprehensive patient information",
+    )
+    assert [
+        line
+        for line in lines_with(run_cli("validate", "--content", str(content_copy)), "reading grade")
+        if "patient_information" in line
+    ] == []
 
 
 def test_sms_near_budget_is_a_note(content_copy):
-    note = ("es/sms.yaml:29:11: note: messages[2].body: message 'aftercare' uses 201 of 201 UTF-16 code units "
-            "(100% of its 3-segment UCS-2 budget)")
+    note = (
+        "es/sms.yaml:29:11: note: messages[2].body: message 'aftercare' uses 201 of 201 UTF-16 code units "
+        "(100% of its 3-segment UCS-2 budget)"
+    )
     assert lines_with(run_cli("validate", "--content", str(content_copy)), note)
     assert lines_with(run_cli("validate", "--strict", "--content", str(content_copy)), note)  # never an error
     edit(content_copy / "es" / "sms.yaml", "cafeína. ¿Dudas? {url:contact}", "cafeína.")  # well within it
@@ -146,8 +181,11 @@ def test_sms_over_budget_is_an_error_in_validate(content_copy):
     edit(content_copy / "en" / "sms.yaml", "purpose: care\n    segments: 2", "purpose: care\n    segments: 1")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert lines_with(result, "en/sms.yaml:16:5: messages[1]: text message 'before-your-visit' is too long: it "
-                              "would be sent as 2 texts joined together, and its budget is 1 (188 septets")
+    assert lines_with(
+        result,
+        "en/sms.yaml:16:5: messages[1]: text message 'before-your-visit' is too long: it "
+        "would be sent as 2 texts joined together, and its budget is 1 (188 septets",
+    )
 
 
 def approve_spanish(content) -> None:
@@ -174,11 +212,15 @@ def test_clean_content_passes_strict(content_copy):
 
 def test_json_format_carries_warnings(content_copy):
     report = json.loads(run_cli("validate", "--content", str(content_copy), "--format", "json").stdout)
-    codes = {severity: {p["code"] for p in report["problems"] if p["severity"] == severity}
-             for severity in ("warning", "note")}
+    codes = {
+        severity: {p["code"] for p in report["problems"] if p["severity"] == severity}
+        for severity in ("warning", "note")
+    }
     assert codes == {"warning": {"placeholder-url", "draft"}, "note": {"sms-budget"}}
     assert report["valid"] is True
-    assert all({"file", "line", "col", "field", "message", "hint", "severity", "code"} == set(p) for p in report["problems"])
+    assert all(
+        {"file", "line", "col", "field", "message", "hint", "severity", "code"} == set(p) for p in report["problems"]
+    )
 
 
 def test_grades_are_cached_so_unchanged_text_skips_textstat(tmp_path):
@@ -193,8 +235,9 @@ def test_grades_are_cached_so_unchanged_text_skips_textstat(tmp_path):
 
 def test_validate_and_help_do_not_import_weasyprint():
     for args in (["validate"], ["--help"], ["build", "--help"]):
-        result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dncontent", *args], capture_output=True,
-                                text=True, cwd=ROOT)
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "dncontent", *args], capture_output=True, text=True, cwd=ROOT
+        )
         assert "| weasyprint" not in result.stderr, args
         assert "| dncontent" in result.stderr  # the import log is there to read
 
@@ -209,19 +252,25 @@ def test_report(fmt):
         assert en["last_reviewed"] is None and en["next_review"] is None and en["review_status"] == "not signed off"
         assert [s["id"] for s in en["sections"]] == _section_ids()
         assert en["readability_formula"] == "Flesch-Kincaid" and en["readability_target"] == 8
-        assert {m["id"]: m["segments"] for m in en["sms"]} == {"booking-invitation": 2, "before-your-visit": 2,
-                                                              "aftercare": 2}
+        assert {m["id"]: m["segments"] for m in en["sms"]} == {
+            "booking-invitation": 2,
+            "before-your-visit": 2,
+            "aftercare": 2,
+        }
         assert set(en["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 4 for n in en["brochure_pages"].values())
         assert es["locale"] == "es" and es["status"] == "draft"
         assert es["readability_formula"] == "Szigriszt-Pazos, INFLESZ scale" and es["readability_target"] == 55
         assert [(m["id"], m["encoding"], m["unit"], m["segments"], m["budget"]) for m in es["sms"]] == [
             ("booking-invitation", "UCS-2", "UTF-16 code units", 3, 3),
             ("before-your-visit", "UCS-2", "UTF-16 code units", 3, 3),
-            ("aftercare", "UCS-2", "UTF-16 code units", 3, 3)]
+            ("aftercare", "UCS-2", "UTF-16 code units", 3, 3),
+        ]
         assert set(es["brochure_pages"]) == {"letter", "a4"} and all(1 <= n <= 5 for n in es["brochure_pages"].values())
     else:
-        assert result.stdout.startswith("Dry Needling: What You Need to Know [en] DRAFT: not signed off by a "
-                                        "clinician\nReview: draft (not signed off)\n")
+        assert result.stdout.startswith(
+            "Dry Needling: What You Need to Know [en] DRAFT: not signed off by a "
+            "clinician\nReview: draft (not signed off)\n"
+        )
         assert re.search(r"acupuncture +- +59 +17\.7 !", result.stdout)
         assert "(scores: Flesch-Kincaid; ! misses the target of 8)" in result.stdout
         assert re.search(r"before-your-visit +GSM-7 +188 +188 +2 / 2", result.stdout)
@@ -236,8 +285,11 @@ def test_a_file_without_its_schema_modeline_gets_a_warning(content_copy):
     risks.write_text("\n".join(risks.read_text("utf-8").splitlines()[1:]) + "\n", "utf-8")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert lines_with(result, f"{risks}:1:1: warning: the first line does not name the file's schema (hint: start the "
-                              "file with `# yaml-language-server: $schema=../../schemas/risks.schema.json`")
+    assert lines_with(
+        result,
+        f"{risks}:1:1: warning: the first line does not name the file's schema (hint: start the "
+        "file with `# yaml-language-server: $schema=../../schemas/risks.schema.json`",
+    )
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
 
 

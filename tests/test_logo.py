@@ -1,4 +1,5 @@
 """Hostile and broken logos: `validate` decodes them as the renderer would and refuses them at brand.yaml's logo."""
+
 from __future__ import annotations
 
 import base64
@@ -17,7 +18,9 @@ import pytest
 import dncontent
 from tests.conftest import run_cli
 
-SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">{}</svg>'
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">{}</svg>'
+)
 LOGO_LINE = "name: Jubilant Therapy Services\n"
 
 
@@ -108,8 +111,14 @@ HOSTILE_SVGS = {
     "data: nested three deep": ('<image href="{deep}"/>', OUTSIDE),
     "data: nested too deep": ('<image href="{deeper}"/>', "nests embedded images more than 3 deep"),
     "use of another document": ('<use href="other.svg#mark"/>', OUTSIDE),
-    "link element": ('<link xmlns="http://www.w3.org/1999/xhtml" rel="stylesheet" href="{url}/s.css"/>', "links a stylesheet"),
-    "foreignObject": ('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>', "<foreignObject>"),
+    "link element": (
+        '<link xmlns="http://www.w3.org/1999/xhtml" rel="stylesheet" href="{url}/s.css"/>',
+        "links a stylesheet",
+    ),
+    "foreignObject": (
+        '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+        "<foreignObject>",
+    ),
     "script": ("<script>fetch('{url}')</script>", "runs a script"),
     "feImage": ('<filter id="f"><feImage href="#r"/></filter><rect id="r" width="1" height="1"/>', "<feImage>"),
     "style attribute url": ('<rect style="fill: url(file:///etc/passwd)" width="1" height="1"/>', OUTSIDE),
@@ -132,9 +141,18 @@ def _hostile_svg(case: str, url: str) -> bytes:
     deep = wrap(wrap(inner))
     deeper = wrap(deep)
     bomb = '<rect id="l0" width="1" height="1"/>' + "".join(
-        f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 10))
-    return svg(body.format(url=url, inner=data_uri(inner), inner_as_png=data_uri(inner, "image/png"),
-                           deep=data_uri(deep), deeper=data_uri(deeper), bomb=bomb))
+        f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * 10 + "</g>" for i in range(1, 10)
+    )
+    return svg(
+        body.format(
+            url=url,
+            inner=data_uri(inner),
+            inner_as_png=data_uri(inner, "image/png"),
+            deep=data_uri(deep),
+            deeper=data_uri(deeper),
+            bomb=bomb,
+        )
+    )
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE_SVGS))
@@ -154,14 +172,14 @@ def test_hostile_svg_logos_are_refused_without_fetching(content_copy, with_logo,
 
 ENTITY_TRICKS = {
     "billion laughs": '<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY a "ha">\n'
-                      + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n' for i in range(8))
-                      + ']>\n<svg xmlns="http://www.w3.org/2000/svg"><desc>&i;</desc></svg>\n',
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">\n' for i in range(8))
+    + ']>\n<svg xmlns="http://www.w3.org/2000/svg"><desc>&i;</desc></svg>\n',
     "external entity": '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-                       '<svg xmlns="http://www.w3.org/2000/svg"><desc>&x;</desc></svg>\n',
+    '<svg xmlns="http://www.w3.org/2000/svg"><desc>&x;</desc></svg>\n',
     "parameter entity": '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY % p SYSTEM "{url}/evil.dtd"> %p;]>\n'
-                        '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+    '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
     "external dtd": '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "{url}/svg11.dtd">\n'
-                    '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
+    '<svg xmlns="http://www.w3.org/2000/svg"/>\n',
 }
 
 
@@ -182,15 +200,24 @@ def test_a_stylesheet_instruction_is_refused(content_copy, with_logo, listener):
 
 
 BROKEN = {
-    "truncated svg": ("logo.svg", svg('<rect width="10" height="10" fill="#0b5d6b"/>' * 4)[:-30],
-                      "is not an SVG image: the XML is incomplete or malformed"),
+    "truncated svg": (
+        "logo.svg",
+        svg('<rect width="10" height="10" fill="#0b5d6b"/>' * 4)[:-30],
+        "is not an SVG image: the XML is incomplete or malformed",
+    ),
     "truncated png": ("logo.png", noisy_png()[:6000], "is a PNG image that does not decode"),
-    "png with a bad checksum": ("logo.png", (lambda d: d[:40] + bytes([d[40] ^ 1]) + d[41:])(noisy_png()),
-                                "is a PNG image that does not decode"),
+    "png with a bad checksum": (
+        "logo.png",
+        (lambda d: d[:40] + bytes([d[40] ^ 1]) + d[41:])(noisy_png()),
+        "is a PNG image that does not decode",
+    ),
     "png named svg": ("logo.svg", noisy_png(), "is not an SVG image"),
     "svg named png": ("logo.png", svg(""), "is not a PNG image"),
-    "embedded truncated png": ("logo.svg", svg(f'<image href="{data_uri(noisy_png()[:6000], "image/png")}"/>'),
-                               "has an embedded PNG image that does not decode"),
+    "embedded truncated png": (
+        "logo.svg",
+        svg(f'<image href="{data_uri(noisy_png()[:6000], "image/png")}"/>'),
+        "has an embedded PNG image that does not decode",
+    ),
 }
 
 
@@ -246,21 +273,29 @@ def test_a_fifo_is_not_read(content_copy, with_logo):
     assert problem.message == "logo file 'assets/logo.svg' is not a regular file"
 
 
+EMBEDDED_SVG = data_uri(svg('<circle r="3"/>'))
 GOOD = {
     "plain svg": ("logo.svg", svg('<rect width="10" height="10" fill="#0b5d6b"/>')),
-    "internal references": ("logo.svg", svg(
-        '<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient>'
-        '<path id="p" d="M0 0h5v5z"/></defs><style>.a { fill: url(#g) }</style>'
-        '<use href="#p" transform="translate(2 2)"/><use xlink:href="#p"/><rect class="a" style="fill: url(#g)" '
-        'fill="url(#g)" width="3" height="3"/>')),
+    "internal references": (
+        "logo.svg",
+        svg(
+            '<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient>'
+            '<path id="p" d="M0 0h5v5z"/></defs><style>.a { fill: url(#g) }</style>'
+            '<use href="#p" transform="translate(2 2)"/><use xlink:href="#p"/><rect class="a" style="fill: url(#g)" '
+            'fill="url(#g)" width="3" height="3"/>'
+        ),
+    ),
     "embedded png": ("logo.svg", svg(f'<image href="{data_uri(noisy_png(), "image/png")}" width="5" height="5"/>')),
-    "embedded svg": ("logo.svg", svg('<image href="%s" width="5" height="5"/>' % data_uri(svg('<circle r="3"/>')))),
+    "embedded svg": ("logo.svg", svg(f'<image href="{EMBEDDED_SVG}" width="5" height="5"/>')),
     "png": ("logo.png", noisy_png()),
     "largest png": ("logo.png", png(4096, 4096, depth=1, color=0)),
-    "inkscape export": ("logo.svg", b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- Created with '
-                        b'Inkscape -->\n<svg xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
-                        b'xmlns="http://www.w3.org/2000/svg" width="10" height="10" sodipodi:docname="logo (2).svg">'
-                        b'<sodipodi:namedview id="nv"/><g id="layer1"><rect width="4" height="4"/></g></svg>\n'),
+    "inkscape export": (
+        "logo.svg",
+        b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- Created with '
+        b'Inkscape -->\n<svg xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" '
+        b'xmlns="http://www.w3.org/2000/svg" width="10" height="10" sodipodi:docname="logo (2).svg">'
+        b'<sodipodi:namedview id="nv"/><g id="layer1"><rect width="4" height="4"/></g></svg>\n',
+    ),
 }
 
 
@@ -277,8 +312,10 @@ def test_the_command_line_reports_the_logo_at_brand_yaml(content_copy, with_logo
     result = run_cli("validate", "--content", str(content))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     [line] = [line for line in result.stdout.splitlines() if " logo:" in line]
-    assert line.startswith(f"{content / 'brand.yaml'}:4:7: logo: logo file 'assets/logo.svg' refers to other files "
-                           f"or addresses (<image href> '{url}/inner.png') (hint: embed images as data: URIs")
+    assert line.startswith(
+        f"{content / 'brand.yaml'}:4:7: logo: logo file 'assets/logo.svg' refers to other files "
+        f"or addresses (<image href> '{url}/inner.png') (hint: embed images as data: URIs"
+    )
     assert requests == []
 
 
@@ -304,8 +341,12 @@ def test_the_renderer_fetches_no_file_or_address(tmp_path, listener):
     secret_svg.write_bytes(svg('<text x="0" y="9" font-size="3">SECRETSVGTEXT</text>'))
     secret_css = tmp_path / "secret.css"
     secret_css.write_text('h1::after { content: "SECRETCSSTEXT" }', "utf-8")
-    nested = data_uri(svg(f'<image href="{url}/nested.svg" width="5" height="5"/>'
-                          f'<image href="{secret_svg.as_uri()}" width="5" height="5"/>'))
+    nested = data_uri(
+        svg(
+            f'<image href="{url}/nested.svg" width="5" height="5"/>'
+            f'<image href="{secret_svg.as_uri()}" width="5" height="5"/>'
+        )
+    )
     html = f"""<!DOCTYPE html><html><head><link rel="stylesheet" href="{secret_css.as_uri()}">
 <style>@import url("{url}/import.css"); @import url("{secret_css.as_uri()}");
 body {{ background: url({secret_svg.as_uri()}); }} h1::before {{ content: url({url}/before.svg) }}</style></head>
@@ -332,9 +373,16 @@ def test_the_fetcher_serves_only_data_and_the_templates_folder(tmp_path):
     assert fetcher("data:text/plain;base64,aGk=").read() == b"hi"
     outside = tmp_path / "x.txt"
     outside.write_text("x", "utf-8")
-    for address in (outside.as_uri(), f"{templates_dir().as_uri()}/../../../../../etc/hostname",
-                    f"file://elsewhere{font}", "http://127.0.0.1:9/", "https://example.com/", "ftp://example.com/x",
-                    "gopher://example.com/", "javascript:alert(1)"):
+    for address in (
+        outside.as_uri(),
+        f"{templates_dir().as_uri()}/../../../../../etc/hostname",
+        f"file://elsewhere{font}",
+        "http://127.0.0.1:9/",
+        "https://example.com/",
+        "ftp://example.com/x",
+        "gopher://example.com/",
+        "javascript:alert(1)",
+    ):
         with pytest.raises(ValueError, match="refused to fetch"):
             fetcher(address)
 
@@ -353,10 +401,12 @@ def test_a_logo_that_fails_to_render_is_reported_at_brand_yaml(content_copy, wit
     [warning] = [w for w in caught if w.category is pdf.BrochureWarning]
     assert (Path(warning.filename), warning.lineno) == (content_copy / "brand.yaml", 4)
     message = str(warning.message)
-    assert message.startswith("the logo assets/logo.png could not be drawn as it is: Failed to load image at "
-                              "'data:image/png;base64,…'")
-    assert message.endswith("(in dry-needling.en.letter, dry-needling.en.a4, dry-needling.es.letter, "
-                            "dry-needling.es.a4)")
+    assert message.startswith(
+        "the logo assets/logo.png could not be drawn as it is: Failed to load image at 'data:image/png;base64,…'"
+    )
+    assert message.endswith(
+        "(in dry-needling.en.letter, dry-needling.en.a4, dry-needling.es.letter, dry-needling.es.a4)"
+    )
 
 
 def test_what_the_renderer_refuses_inside_a_logo_is_reported_at_brand_yaml():
@@ -367,11 +417,16 @@ def test_what_the_renderer_refuses_inside_a_logo_is_reported_at_brand_yaml():
 
     logo = pdf.LogoSource("content/brand.yaml", 4, "assets/logo.svg")
     letter = pdf.Brochure("dry-needling", "en", PAPERS[0], False, "<html></html>", logo)
-    message = ("Failed to load image at 'http://127.0.0.1:9/x.png': ValueError: refused to fetch "
-               "http://127.0.0.1:9/x.png: a brochure uses only its bundled assets and data: URIs")
+    message = (
+        "Failed to load image at 'http://127.0.0.1:9/x.png': ValueError: refused to fetch "
+        "http://127.0.0.1:9/x.png: a brochure uses only its bundled assets and data: URIs"
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         pdf.emit_warnings([(letter, message)])
     [warning] = caught
     assert (warning.filename, warning.lineno) == ("content/brand.yaml", 4)
-    assert str(warning.message) == f"the logo assets/logo.svg could not be drawn as it is: {message} (in dry-needling.en.letter)"
+    assert (
+        str(warning.message)
+        == f"the logo assets/logo.svg could not be drawn as it is: {message} (in dry-needling.en.letter)"
+    )

@@ -6,6 +6,7 @@ validators get the same values for every pattern of every schema, the published 
 included, and must give the same verdict on each; where a pattern holds a whole value (`^...$`), a value that
 ends with a line break is refused.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,11 @@ MAJOR = SCHEMA_VERSION.split(".")[0]
 SAMPLES = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$(?!\n)": ["dry-needling", "neck-pain", "2"],
     rf"^(https://{URL_CLASS}/$.?#]{URL_CLASS}]*|tel:\+?[0-9()\-.]+|mailto:{URL_CLASS}@]+@{URL_CLASS}@]+)$(?!\n)": [
-        "https://www.example.com/book-online", "https://clínica.example/es/reserva?x=1#top", "tel:+1-555-0100",
-        "mailto:front-desk@example.com"],
+        "https://www.example.com/book-online",
+        "https://clínica.example/es/reserva?x=1#top",
+        "tel:+1-555-0100",
+        "mailto:front-desk@example.com",
+    ],
     rf"^https://{URL_CLASS}/$.?#]{URL_CLASS}]*$(?!\n)": ["https://www.example.org/patient-info/"],
     rf"^(https://{URL_CLASS}/$.?#]{URL_CLASS}]*)$(?!\n)": ["https://www.example.org/patient-info/html/en/x.html"],
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$(?!\n)": ["2026-11-20"],
@@ -42,7 +46,12 @@ SAMPLES = {
     r"^[A-Za-z0-9 ]{1,11}$(?!\n)": ["Jubilant PT", "Clinic"],
     r"^sha256:[0-9a-f]{64}$(?!\n)": ["sha256:" + "0123456789abcdef" * 4],
     r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?(-([0-9a-z]{5,8}|[0-9][0-9a-z]{3}))*$(?!\n)": [
-        "en", "es-419", "pt-BR", "zh-Hant", "sr-Latn-RS"],
+        "en",
+        "es-419",
+        "pt-BR",
+        "zh-Hant",
+        "sr-Latn-RS",
+    ],
     r"^[a-z0-9_-]+(/[a-z0-9_-]+)*$(?!\n)": ["risks/bleeding/label", "title"],
     r"^[0-9a-f]{12}$(?!\n)": ["0123456789ab"],
     r"^[a-z]{2,3}(-[A-Z]{2})?$(?!\n)": ["en", "pt-BR"],
@@ -66,8 +75,23 @@ SAMPLES = {
 LINE_BREAKS = ("\n", "\r\n")
 # Characters the two dialects have been known to read differently: line terminators (`$`, `.`), and the
 # edges of `\s` (Python's takes U+001C-U+001F and U+0085, JavaScript's takes U+FEFF).
-PROBES = ("\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x1c", "\x1f", "\x07", "\x7f", "\ufeff", "\u00a0",
-          "\u3000", " ", "\t")
+PROBES = (
+    "\n",
+    "\r\n",
+    "\r",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\x1c",
+    "\x1f",
+    "\x07",
+    "\x7f",
+    "\ufeff",
+    "\u00a0",
+    "\u3000",
+    " ",
+    "\t",
+)
 
 
 def _escape(key: str) -> str:
@@ -86,8 +110,9 @@ def _patterns(node, pointer: str = ""):
             yield from _patterns(value, f"{pointer}/{index}")
 
 
-LOCATIONS = [(f"{name}#{pointer}", pattern) for name, schema in SCHEMAS.items()
-             for pointer, pattern in _patterns(schema)]
+LOCATIONS = [
+    (f"{name}#{pointer}", pattern) for name, schema in SCHEMAS.items() for pointer, pattern in _patterns(schema)
+]
 
 
 def _instances(pattern: str) -> list[str]:
@@ -126,16 +151,29 @@ def verdicts() -> dict[str, dict[str, list[bool]]]:
     if not (ROOT / "node_modules" / "ajv").is_dir():
         pytest.fail("node_modules/ajv is missing; run `npm ci` (or `make test`, which runs it)", pytrace=False)
     cases = [{"ref": ref, "instances": _instances(pattern)} for ref, pattern in LOCATIONS]
-    result = subprocess.run(["node", "-e", AJV], input=json.dumps({"schemas": SCHEMAS, "cases": cases}), cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["node", "-e", AJV],
+        input=json.dumps({"schemas": SCHEMAS, "cases": cases}),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     javascript = json.loads(result.stdout)
 
     registry = Registry().with_resources((name, Resource.from_contents(schema)) for name, schema in SCHEMAS.items())
-    python = {case["ref"]: [Draft202012Validator({"$ref": case["ref"]}, registry=registry).is_valid(value)
-                            for value in case["instances"]] for case in cases}
-    return {"jsonschema": python, **{f"Ajv ({mode})": dict(zip([c["ref"] for c in cases], found))
-                                     for mode, found in javascript.items()}}
+    python = {
+        case["ref"]: [
+            Draft202012Validator({"$ref": case["ref"]}, registry=registry).is_valid(value)
+            for value in case["instances"]
+        ]
+        for case in cases
+    }
+    return {
+        "jsonschema": python,
+        **{f"Ajv ({mode})": dict(zip([c["ref"] for c in cases], found)) for mode, found in javascript.items()},
+    }
 
 
 def test_every_pattern_in_the_schemas_is_checked():

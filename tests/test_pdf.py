@@ -1,4 +1,5 @@
 """The print brochure, checked with real PDF tools: its text, fonts, tags, paper, QR code, bleed and speed of import."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,8 @@ from dncontent.channels import pdf
 from dncontent.pipeline import load_content
 from dncontent.printing import compose
 from dncontent.resources import templates_dir
-from tests.conftest import CONTENT, ROOT, require, run_cli
 from tests.approved import missing_from, normalize
+from tests.conftest import CONTENT, ROOT, require, run_cli
 
 PAGE = load_content(CONTENT).locales["en"]
 BOOKING_URL = PAGE.booking.url
@@ -45,9 +46,25 @@ def body_text(path: Path, paper: str, *mode: str) -> str:
     """The text between the header and the footer of every page, in poppler's reading order: a draft's notice
     above the text and the footer below it are page furniture, which a sentence crossing a page must not take in."""
     width, height, _ = PAPER[paper]
-    return "\n".join(pdftotext(path, *mode, "-f", str(n), "-l", str(n), "-x", "0", "-y", str(int(HEADER)), "-W",
-                               str(math.ceil(width)), "-H", str(int(height - HEADER - FOOTER)))
-                     for n in range(1, len(PdfReader(path).pages) + 1))
+    return "\n".join(
+        pdftotext(
+            path,
+            *mode,
+            "-f",
+            str(n),
+            "-l",
+            str(n),
+            "-x",
+            "0",
+            "-y",
+            str(int(HEADER)),
+            "-W",
+            str(math.ceil(width)),
+            "-H",
+            str(int(height - HEADER - FOOTER)),
+        )
+        for n in range(1, len(PdfReader(path).pages) + 1)
+    )
 
 
 # What gets written
@@ -56,19 +73,29 @@ def body_text(path: Path, paper: str, *mode: str) -> str:
 def test_a_build_writes_both_papers_for_every_locale(built):
     entries = {e["path"]: e for e in json.loads((built / "manifest.json").read_text())["artifacts"]}
     brochures = {path: (e["format"], e["locale"], e["role"]) for path, e in entries.items() if path.startswith("pdf/")}
-    assert brochures == {f"pdf/dry-needling.{locale}.{paper}.pdf": ("pdf", locale, "brochure")
-                         for locale in ("en", "es") for paper in ("letter", "a4")}
+    assert brochures == {
+        f"pdf/dry-needling.{locale}.{paper}.pdf": ("pdf", locale, "brochure")
+        for locale in ("en", "es")
+        for paper in ("letter", "a4")
+    }
 
 
 def test_print_large_print_and_keep_html_add_print_shop_versions_large_print_and_the_html(print_build):
     out, _ = print_build
     entries = json.loads((out / "manifest.json").read_text())["artifacts"]
     assert {e["path"]: e["role"] for e in entries} == {
-        **{f"pdf/dry-needling.{locale}.{paper}.{kind}": role
-           for locale in ("en", "es") for paper in ("letter", "a4")
-           for kind, role in (("pdf", "brochure"), ("print.pdf", "brochure-print"), ("html", "brochure-html"))},
-        **{f"pdf/dry-needling.{locale}.large-print.{kind}": role
-           for locale in ("en", "es") for kind, role in (("pdf", "brochure-large-print"), ("html", "brochure-html"))}}
+        **{
+            f"pdf/dry-needling.{locale}.{paper}.{kind}": role
+            for locale in ("en", "es")
+            for paper in ("letter", "a4")
+            for kind, role in (("pdf", "brochure"), ("print.pdf", "brochure-print"), ("html", "brochure-html"))
+        },
+        **{
+            f"pdf/dry-needling.{locale}.large-print.{kind}": role
+            for locale in ("en", "es")
+            for kind, role in (("pdf", "brochure-large-print"), ("html", "brochure-html"))
+        },
+    }
 
 
 # Content: every approved word, readable, in order
@@ -111,8 +138,23 @@ def test_the_footer_carries_contact_and_page_numbers_and_no_review_for_a_draft(b
     pages = len(PdfReader(path).pages)
     assert PAGE.is_draft  # the English is the clinic's published page: no clinician has signed it off here
     for number in range(1, pages + 1):
-        footer = normalize(pdftotext(path, "-f", str(number), "-l", str(number), "-x", "0", "-y",
-                                     str(int(height - FOOTER)), "-W", str(int(width)), "-H", str(int(FOOTER))))
+        footer = normalize(
+            pdftotext(
+                path,
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                "0",
+                "-y",
+                str(int(height - FOOTER)),
+                "-W",
+                str(int(width)),
+                "-H",
+                str(int(FOOTER)),
+            )
+        )
         assert f"Page {number} of {pages}" in footer
         assert "review" not in footer.lower()
         assert compose.contact_line(PAGE) in footer
@@ -131,15 +173,29 @@ def test_the_draft_notice_is_on_every_page_inside_the_printable_area(print_build
         for number, (page, text) in enumerate(zip(reader.pages, layout), start=1):
             left, bottom, right, top = (float(v) for v in page.trimbox)
             height = float(page.mediabox[3])  # poppler measures from the top of the media box
-            lines = [(float(x0), height - float(y1), float(x1), height - float(y0),
-                      html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))))
-                     for x0, y0, x1, y1, words in re.findall(r'<line xMin="([\d.]+)" yMin="([\d.]+)" '
-                                                             r'xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', text, re.S)]
+            lines = [
+                (
+                    float(x0),
+                    height - float(y1),
+                    float(x1),
+                    height - float(y0),
+                    html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))),
+                )
+                for x0, y0, x1, y1, words in re.findall(
+                    r'<line xMin="([\d.]+)" yMin="([\d.]+)" '
+                    r'xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>',
+                    text,
+                    re.S,
+                )
+            ]
             assert notice in normalize(" ".join(line[4] for line in lines)), (kind, number)
             safe = 0.25 * 72
             for x0, y0, x1, y1, words in lines:  # every line of text, the notice's included
-                assert left + safe <= x0 and x1 <= right - safe and bottom + safe <= y0 and y1 <= top - safe, \
-                    (kind, number, words)
+                assert left + safe <= x0 and x1 <= right - safe and bottom + safe <= y0 and y1 <= top - safe, (
+                    kind,
+                    number,
+                    words,
+                )
 
 
 # The file: fonts, tags, metadata, paper
@@ -215,10 +271,31 @@ def _corner(path: Path, page: int, inches: float, dpi: int = 288) -> tuple[int, 
     """Grey levels of the top-left square of a page's media box (row by row), from pdftoppm's PGM output."""
     pdftoppm = require("pdftoppm", "poppler-utils")
     size = round(inches * dpi)
-    pgm = subprocess.run([pdftoppm, "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-x", "0", "-y", "0",
-                          "-W", str(size), "-H", str(size), str(path)], capture_output=True, check=True).stdout
+    pgm = subprocess.run(
+        [
+            pdftoppm,
+            "-gray",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-x",
+            "0",
+            "-y",
+            "0",
+            "-W",
+            str(size),
+            "-H",
+            str(size),
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
-    return int(header.group(1)), list(pgm[header.end():])
+    return int(header.group(1)), list(pgm[header.end() :])
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -281,12 +358,23 @@ def test_weasyprint_warnings_come_back_as_brochure_warnings_at_the_stylesheet_li
     assert "colr" in str(warning.message) and "dry-needling.en.letter" in str(warning.message)
 
 
-@pytest.mark.parametrize("command", [["--help"], ["validate", "--content", str(CONTENT)],
-                                     ["build", "--content", str(CONTENT), "--format", "json", "--out", "{tmp}"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["--help"],
+        ["validate", "--content", str(CONTENT)],
+        ["build", "--content", str(CONTENT), "--format", "json", "--out", "{tmp}"],
+    ],
+)
 def test_weasyprint_is_imported_only_to_print(command, tmp_path):
     args = [arg.replace("{tmp}", str(tmp_path / "build")) for arg in command]
-    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "dncontent", *args], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dncontent", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     imported = [line for line in result.stderr.splitlines() if line.startswith("import time:")]
     assert imported, "no import timings: -X importtime did not run"
@@ -336,14 +424,26 @@ def test_a_locale_brings_its_own_brochure_wording(content_copy):
     for source in (content_copy / "en").iterdir():
         (content_copy / "fr" / source.name).write_bytes(source.read_bytes())
     labels = content_copy / "fr" / "labels.yaml"
-    labels.write_text(labels.read_text("utf-8").replace("qr_caption: Scan to book online", "qr_caption: Scannez pour réserver")
-                      .replace("Page {page} of {pages}", "Page {page} sur {pages}"), "utf-8")
+    labels.write_text(
+        labels.read_text("utf-8")
+        .replace("qr_caption: Scan to book online", "qr_caption: Scannez pour réserver")
+        .replace("Page {page} of {pages}", "Page {page} sur {pages}"),
+        "utf-8",
+    )
     out = content_copy.parent / "build"
     result = run_cli("build", "--content", str(content_copy), "--format", "pdf", "--locale", "fr", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    text = subprocess.run([require("pdftotext", "poppler-utils"), str(out / "pdf" / "dry-needling.fr.letter.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    assert "Scannez pour réserver" in " ".join(text.split()) and "Page 1 sur 4" in text and "Scan to book online" not in text
+    text = subprocess.run(
+        [require("pdftotext", "poppler-utils"), str(out / "pdf" / "dry-needling.fr.letter.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert (
+        "Scannez pour réserver" in " ".join(text.split())
+        and "Page 1 sur 4" in text
+        and "Scan to book online" not in text
+    )
     labels.unlink()  # a locale without its wording is refused before anything renders
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1 and "fr/labels.yaml:1:1: file is missing" in result.stdout

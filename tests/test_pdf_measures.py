@@ -3,6 +3,7 @@
 pdfplumber gives every word's box and size, pypdf the page boxes and the catalog, pdftoppm the printed pixels,
 pdfua the machine-checkable part of PDF/UA-1.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,9 @@ def large_print(build: Path, locale: str) -> Path:
 
 
 def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run([require("pdftotext", "poppler-utils"), *args, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        [require("pdftotext", "poppler-utils"), *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 # 1. Every standard brochure folds into a booklet
@@ -86,8 +88,11 @@ def every_pdf(built: Path, print_build: Path) -> list[Path]:
 def test_every_pdf_the_tests_measure_is_there(built, print_build):
     out, _ = print_build
     names = {path.name for path in every_pdf(built, out)}
-    assert names == {f"dry-needling.{locale}.{kind}.pdf" for locale in LOCALES
-                     for kind in ("letter", "a4", "letter.print", "a4.print", "large-print")}
+    assert names == {
+        f"dry-needling.{locale}.{kind}.pdf"
+        for locale in LOCALES
+        for kind in ("letter", "a4", "letter.print", "a4.print", "large-print")
+    }
 
 
 def test_no_word_is_within_a_quarter_inch_of_the_trim(built, print_build):
@@ -116,7 +121,7 @@ def test_nothing_is_printed_within_a_quarter_inch_of_the_trim_but_the_band(built
             media, trim = page.mediabox, page.trimbox
             left, top = round(float(trim.left - media.left)), round(float(media.top - trim.top))
             width, height = round(float(trim.width)), round(float(trim.height))
-            rows = [row[left:left + width] for row in _gray(path, number)[top:top + height]]
+            rows = [row[left : left + width] for row in _gray(path, number)[top : top + height]]
             paper = rows[height // 2][0]  # the middle of the left strip
             band = math.ceil(BAND) if number == 1 and "large-print" not in path.name else 0
             for y, row in enumerate(rows):
@@ -129,12 +134,15 @@ def test_nothing_is_printed_within_a_quarter_inch_of_the_trim_but_the_band(built
 
 def _gray(path: Path, page: int) -> list[bytes]:
     """The page's media box at 72 dpi as rows of grey levels, from pdftoppm's PGM output."""
-    pgm = subprocess.run([require("pdftoppm", "poppler-utils"), "-gray", "-r", "72", "-f", str(page), "-l", str(page),
-                          str(path)], capture_output=True, check=True).stdout
+    pgm = subprocess.run(
+        [require("pdftoppm", "poppler-utils"), "-gray", "-r", "72", "-f", str(page), "-l", str(page), str(path)],
+        capture_output=True,
+        check=True,
+    ).stdout
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
     width, height = int(header.group(1)), int(header.group(2))
-    data = pgm[header.end():]
-    return [data[row * width:(row + 1) * width] for row in range(height)]
+    data = pgm[header.end() :]
+    return [data[row * width : (row + 1) * width] for row in range(height)]
 
 
 # 4. Large print
@@ -180,8 +188,23 @@ def test_large_print_carries_every_unit_of_the_locale_and_the_draft_notice_on_ev
     for number in range(1, len(reader.pages) + 1):
         text = approved.normalize(pdftotext(path, "-f", str(number), "-l", str(number)))
         assert (notice in text) == draft, (locale, number)
-        pages.append(pdftotext(path, "-f", str(number), "-l", str(number), "-x", "0", "-y", "0", "-W", "612",
-                               "-H", str(int(792 - footer))))
+        pages.append(
+            pdftotext(
+                path,
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                "0",
+                "-y",
+                "0",
+                "-W",
+                "612",
+                "-H",
+                str(int(792 - footer)),
+            )
+        )
     body = approved.normalize(" ".join(pages)).replace(notice, " ")  # a sentence may run on past the notice
     body = approved.normalize(body)
     assert [unit for unit in units(export(built, locale)) if approved.normalize(unit) not in body] == []
@@ -222,7 +245,8 @@ def test_print_versions_are_pdf_x4_with_trim_bleed_and_an_output_intent(print_bu
     for page in reader.pages:
         trim = [float(v) for v in page.trimbox]
         assert [float(v) for v in page.bleedbox] == pytest.approx(
-            [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01)
+            [trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed], abs=0.01
+        )
     screen = PdfReader(standard(out, locale, paper))
     assert "/OutputIntents" not in screen.trailer["/Root"]
     assert b'pdfuaid:part="1"' in screen.xmp_metadata.stream.get_data()
@@ -234,8 +258,7 @@ def test_a_print_version_prints_to_the_same_bytes_again(print_build):
     out, _ = print_build
     page = load_content(CONTENT).locales["en"]
     brochure = pdf.Brochure("dry-needling", "en", compose.PAPERS[0], True, page)
-    [result] = render.write_pdfs([Job(brochure.html, str(templates_dir() / "pdf"),
-                                                 brochure.identifier)], processes=1)
+    [result] = render.write_pdfs([Job(brochure.html, str(templates_dir() / "pdf"), brochure.identifier)], processes=1)
     assert result.pdf == standard(out, "en", "letter", "print.pdf").read_bytes()
     # its dates are the text's (captured, in a draft), never the clock's, which PDF/X would otherwise take
     captured = yaml.safe_load((CONTENT / "en" / "page.yaml").read_text("utf-8"))["source"]["captured"]
@@ -290,5 +313,7 @@ def _elements(node, role: re.Pattern):
 
 def _marks_content(element) -> bool:
     """Whether a structure element reaches page content: an MCID, a marked-content reference, or a kid that does."""
-    return any(isinstance(kid, int) or (isinstance(kid, dict) and (kid.get("/Type") == "/MCR" or _marks_content(kid)))
-               for kid in _kids(element))
+    return any(
+        isinstance(kid, int) or (isinstance(kid, dict) and (kid.get("/Type") == "/MCR" or _marks_content(kid)))
+        for kid in _kids(element)
+    )

@@ -1,10 +1,10 @@
 """`dncontent preview`: a live page in real Chromium that follows edits, shows problems, and never writes files."""
+
 from __future__ import annotations
 
 import http.client
 import json
 import re
-import shutil
 import signal
 import socket
 import struct
@@ -24,8 +24,10 @@ from dncontent.model.sms import messages as sms_messages
 from dncontent.options import BuildOptions
 from dncontent.pipeline import load_content, validate
 
-URL_LINE = re.compile(r"^Previewing (?P<content>.+)/ at (?P<url>http://127\.0\.0\.1:(?P<port>\d+)/)"
-                      r" — Ctrl\+C to stop$")
+URL_LINE = re.compile(
+    r"^Previewing (?P<content>.+)/ at (?P<url>http://127\.0\.0\.1:(?P<port>\d+)/)"
+    r" — Ctrl\+C to stop$"
+)
 LIVE = 10_000  # ms: an edit shows within this, with a wide margin over the second it takes
 BROCHURE = 90_000  # ms: WeasyPrint on a busy two-core machine
 TITLE = "Dry Needling: What You Need to Know"
@@ -67,8 +69,12 @@ def preview(tmp_path: Path, content_copy: Path):
     (workdir / "build" / "json" / "dry-needling.en.json").write_text('{"previous": "build"}\n')
     stdout, stderr = tmp_path / "preview.out", tmp_path / "preview.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "dncontent", "preview", "--content", str(content_copy),
-                                    "--port", "0"], cwd=workdir, stdout=out, stderr=err)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dncontent", "preview", "--content", str(content_copy), "--port", "0"],
+            cwd=workdir,
+            stdout=out,
+            stderr=err,
+        )
     try:
         deadline = time.monotonic() + 60
         while not (match := URL_LINE.match(stdout.read_text(encoding="utf-8").strip())):
@@ -123,12 +129,15 @@ def test_page_shows_every_channel_of_the_content(page: Page, preview: Preview):
         expect(shown.locator(".bubble")).to_have_text(text)
         assert " ".join(shown.locator(".measure").inner_text().split()) == (
             f"{measured.encoding} {measured.characters} characters {measured.septets} septets "
-            f"{measured.segments} of {message.segments} segments")
-    for shown, (message, text, measured) in zip(page.locator("#es-sms .message").all(),
-                                                sms_messages(load_content(preview.content).locales["es"])):
+            f"{measured.segments} of {message.segments} segments"
+        )
+    for shown, (message, _text, measured) in zip(
+        page.locator("#es-sms .message").all(), sms_messages(load_content(preview.content).locales["es"])
+    ):
         assert " ".join(shown.locator(".measure").inner_text().split()) == (
             f"UCS-2 {measured.characters} characters {measured.code_units} UTF-16 code units "
-            f"{measured.segments} of {message.segments} segments")
+            f"{measured.segments} of {message.segments} segments"
+        )
     # no clinician has signed off either locale: both tabs say so
     expect(page.locator("#tabs a[data-locale='es']")).to_contain_text("draft")
     expect(page.locator("#tabs a[data-locale='en']")).to_contain_text("draft")
@@ -169,7 +178,8 @@ def test_reading_scores_of_the_approved_text_are_figures_beside_the_page(page: P
         hard = sum(1 for s in report.sections if s.hard)
         expect(reading.locator("summary")).to_contain_text(
             f"Reading scores of the approved text: {report.readability_formula}, target {report.readability_target:g} "
-            f"({hard} of {len(report.sections)} sections miss it)")
+            f"({hard} of {len(report.sections)} sections miss it)"
+        )
         reading.locator("summary").click()
         rows = [" ".join(row.split()) for row in reading.locator("tbody tr").all_inner_texts()]
         assert rows == [f"{s.id} {s.words} {s.readability:.1f}{' !' if s.hard else ''}" for s in report.sections]
@@ -258,7 +268,12 @@ def test_preview_never_writes_files(preview: Preview, tmp_path: Path):
         view = body.decode()
         if status == 200 and "Collapsed lung" in view and 'data-state="rendering"' not in view:
             break
-        assert time.monotonic() < deadline, ("the edit never showed", status, re.findall(r'data-state="[a-z]+"|Collapsed lung', view), preview.stderr.read_text())
+        assert time.monotonic() < deadline, (
+            "the edit never showed",
+            status,
+            re.findall(r'data-state="[a-z]+"|Collapsed lung', view),
+            preview.stderr.read_text(),
+        )
         time.sleep(0.1)
     assert _tree(preview.workdir) == before_work
     after_content = _tree(preview.content)
@@ -273,10 +288,18 @@ def test_unknown_paths_are_404_and_traversal_is_refused(preview: Preview):
     assert json.loads(body)["title"] == TITLE
     for path in ("/nope", "/files/nope.json", "/files/", "/content/en/risks.yaml", "/files/json"):
         assert preview.get(path)[0] == 404, path
-    for path in ("/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/files/../../../etc/passwd",
-                 "/files/..%2f..%2f..%2fetc%2fpasswd", "/files/json%2fdry-needling.en.json", "//etc/passwd",
-                 "/files/%2E%2E/content/en/risks.yaml", "/files/..\\..\\etc\\passwd", "/files/./json/schema.json",
-                 "http://127.0.0.1/../etc/passwd"):
+    for path in (
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/files/../../../etc/passwd",
+        "/files/..%2f..%2f..%2fetc%2fpasswd",
+        "/files/json%2fdry-needling.en.json",
+        "//etc/passwd",
+        "/files/%2E%2E/content/en/risks.yaml",
+        "/files/..\\..\\etc\\passwd",
+        "/files/./json/schema.json",
+        "http://127.0.0.1/../etc/passwd",
+    ):
         status, _, body = preview.get(path, host=f"127.0.0.1:{preview.port}")  # the path is what is refused
         assert status in (400, 404), path
         assert b"root:" not in body and b"risks:" not in body, path
@@ -301,7 +324,7 @@ def test_events_announce_the_current_version(preview: Preview):
         connection.close()
     assert lines[0] == "retry: 1000"
     assert "event: update" in lines
-    data = json.loads(next(line for line in lines if line.startswith("data: "))[len("data: "):])
+    data = json.loads(next(line for line in lines if line.startswith("data: "))[len("data: ") :])
     assert isinstance(data["version"], int) and data["version"] > 0
 
 
@@ -313,11 +336,14 @@ def test_ctrl_c_stops_cleanly(preview: Preview):
 
 
 def test_missing_content_folder_is_a_usage_error(tmp_path: Path):
-    result = subprocess.run([sys.executable, "-m", "dncontent", "preview", "--content", str(tmp_path / "nowhere"),
-                             "--port", "0"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "dncontent", "preview", "--content", str(tmp_path / "nowhere"), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "content folder not found" in result.stderr and "Traceback" not in result.stderr
-
 
 
 def _raw(port: int, request: bytes) -> bytes:
@@ -329,10 +355,26 @@ def _raw(port: int, request: bytes) -> bytes:
 
 def test_look_alike_host_names_and_other_ports_are_refused(preview: Preview):
     port = preview.port
-    for host in ("127.evil.example", f"127.evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"localhost.evil:{port}",
-                 f"localhost.:{port}", f"127.1:{port}", f"2130706433:{port}", f"0x7f.0.0.1:{port}", "127.0.0.1:1",
-                 f"127.0.0.1:{port + 1}", "127.0.0.1", "localhost", f"[::1]:{port + 1}", f"[::ffff:7f00:1]x:{port}",
-                 f"127.0.0.1:{port}@evil.example", f"evil.example#127.0.0.1:{port}", f"10.0.0.1:{port}", ""):
+    for host in (
+        "127.evil.example",
+        f"127.evil.example:{port}",
+        f"127.0.0.1.nip.io:{port}",
+        f"localhost.evil:{port}",
+        f"localhost.:{port}",
+        f"127.1:{port}",
+        f"2130706433:{port}",
+        f"0x7f.0.0.1:{port}",
+        "127.0.0.1:1",
+        f"127.0.0.1:{port + 1}",
+        "127.0.0.1",
+        "localhost",
+        f"[::1]:{port + 1}",
+        f"[::ffff:7f00:1]x:{port}",
+        f"127.0.0.1:{port}@evil.example",
+        f"evil.example#127.0.0.1:{port}",
+        f"10.0.0.1:{port}",
+        "",
+    ):
         assert preview.get("/", host=host)[0] == 403, host
         assert preview.get("/events", host=host)[0] == 403, host
     assert _raw(port, b"GET / HTTP/1.0\r\n\r\n").split()[1] == b"403"  # no Host at all
@@ -361,7 +403,9 @@ def test_other_sites_cannot_load_the_preview_into_their_pages(preview: Preview):
         assert _get_with(preview, path, {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"}) == 403, path
         assert _get_with(preview, path, {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "cors"}) == 403, path
     # The preview's own page, and a link followed from elsewhere, are served.
-    assert _get_with(preview, "/view", {"Origin": own, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}) == 200
+    assert (
+        _get_with(preview, "/view", {"Origin": own, "Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "cors"}) == 200
+    )
     assert _get_with(preview, "/", {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"}) == 200
 
 

@@ -1,5 +1,6 @@
 """The print server: builds hand their brochures to a warm WeasyPrint, get the same bytes back, and never
 depend on it: whatever is wrong with a server, the build prints in its own process."""
+
 from __future__ import annotations
 
 import json
@@ -30,21 +31,44 @@ def runtime():
         print_server.ask(path, "stop")
 
 
-def run(*args: str, runtime: Path, env: dict | None = None, python: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def run(
+    *args: str, runtime: Path, env: dict | None = None, python: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DNCONTENT_RUNTIME_DIR": str(runtime), "DNCONTENT_PRINT_SERVER": "on", **(env or {})}
     for name, value in list(environment.items()):
         if value is None:
             del environment[name]
-    result = subprocess.run([sys.executable, *python, "-m", "dncontent", *args], capture_output=True, text=True,
-                            timeout=600, env=environment)
+    result = subprocess.run(
+        [sys.executable, *python, "-m", "dncontent", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environment,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
 
-def build(content: Path, out: Path, cache: Path, *args: str, runtime: Path, env: dict | None = None,
-          python: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    result = run("build", "--content", str(content), "--out", str(out), *args, runtime=runtime,
-                 env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})}, python=python)
+def build(
+    content: Path,
+    out: Path,
+    cache: Path,
+    *args: str,
+    runtime: Path,
+    env: dict | None = None,
+    python: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess:
+    result = run(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        *args,
+        runtime=runtime,
+        env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
+        python=python,
+    )
     assert result.returncode == 0, result.stderr
     return result
 
@@ -121,11 +145,14 @@ def test_an_idle_server_exits_by_itself(tmp_path, runtime):
     assert not alive(answer["pid"]) and print_server.servers(runtime) == []
 
 
-@pytest.mark.parametrize("setting, extra", [
-    ({"DNCONTENT_PRINT_SERVER": "off"}, ()),
-    ({"DNCONTENT_PRINT_SERVER": None, "CI": "true"}, ()),  # a CI machine runs one build: nothing stays behind
-    ({}, ("--no-cache",)),  # from scratch: no cache and no warm renderer
-])
+@pytest.mark.parametrize(
+    "setting, extra",
+    [
+        ({"DNCONTENT_PRINT_SERVER": "off"}, ()),
+        ({"DNCONTENT_PRINT_SERVER": None, "CI": "true"}, ()),  # a CI machine runs one build: nothing stays behind
+        ({}, ("--no-cache",)),  # from scratch: no cache and no warm renderer
+    ],
+)
 def test_builds_that_must_not_leave_a_server_behind_print_in_process(tmp_path, runtime, setting, extra):
     result = build(CONTENT, tmp_path / "out", tmp_path / "cache", *extra, runtime=runtime, env=setting)
     assert re.search(r"\b4 pdf\b", result.stdout)
@@ -186,12 +213,14 @@ def test_a_server_answers_only_its_own_user(tmp_path, runtime, monkeypatch):
         return
     build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime)
     path = runtime / f"print-{print_server.identity()}.sock"
-    client = ("import socket, sys\n"
-              "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
-              "try:\n    s.connect(sys.argv[1])\nexcept PermissionError:\n    print('no entry'); sys.exit()\n"
-              "try:\n    s.sendall(b'\\x00\\x00\\x00\\x0f{\"op\":\"status\"}')\n    answer = s.recv(100)\n"
-              "except OSError:\n    answer = b''\n"
-              "print('answer', answer)\n")
+    client = (
+        "import socket, sys\n"
+        "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+        "try:\n    s.connect(sys.argv[1])\nexcept PermissionError:\n    print('no entry'); sys.exit()\n"
+        'try:\n    s.sendall(b\'\\x00\\x00\\x00\\x0f{"op":"status"}\')\n    answer = s.recv(100)\n'
+        "except OSError:\n    answer = b''\n"
+        "print('answer', answer)\n"
+    )
     as_nobody = dict(user="nobody", capture_output=True, text=True, timeout=60, cwd="/")
     # The folder keeps other users out...
     assert subprocess.run(["python3", "-c", client, str(path)], **as_nobody).stdout == "no entry\n"
@@ -205,11 +234,19 @@ def test_a_server_answers_only_its_own_user(tmp_path, runtime, monkeypatch):
 
 def test_stopping_the_server_while_it_prints_loses_nothing(content_copy, tmp_path, runtime):
     """A stop (or SIGTERM) waits for the brochures being printed: their fonts go only when the server does."""
-    environment = {**os.environ, "DNCONTENT_RUNTIME_DIR": str(runtime), "DNCONTENT_PRINT_SERVER": "on",
-                   "DNCONTENT_CACHE_DIR": str(tmp_path / "cache")}
-    running = subprocess.Popen([sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out",
-                                str(tmp_path / "out")], env=environment, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    environment = {
+        **os.environ,
+        "DNCONTENT_RUNTIME_DIR": str(runtime),
+        "DNCONTENT_PRINT_SERVER": "on",
+        "DNCONTENT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    running = subprocess.Popen(
+        [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", str(tmp_path / "out")],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     path = runtime / f"print-{print_server.identity()}.sock"
     deadline = time.monotonic() + 60
     while not (answer := print_server.ask(path, "status", timeout=30)):
@@ -258,10 +295,19 @@ def test_a_server_that_stops_answering_costs_the_build_only_time(content_copy, t
 def test_a_relative_runtime_folder_is_the_one_under_the_working_folder(tmp_path):
     work = Path(tempfile.mkdtemp(prefix="dnc-", dir="/tmp"))
     try:
-        result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out",
-                                 str(tmp_path / "out")], cwd=work, capture_output=True, text=True, timeout=300,
-                                env={**os.environ, "DNCONTENT_RUNTIME_DIR": "run", "DNCONTENT_PRINT_SERVER": "on",
-                                     "DNCONTENT_CACHE_DIR": str(tmp_path / "cache")})
+        result = subprocess.run(
+            [sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", str(tmp_path / "out")],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={
+                **os.environ,
+                "DNCONTENT_RUNTIME_DIR": "run",
+                "DNCONTENT_PRINT_SERVER": "on",
+                "DNCONTENT_CACHE_DIR": str(tmp_path / "cache"),
+            },
+        )
         assert result.returncode == 0, result.stderr
         assert [path.name for path in print_server.servers(work / "run")] == [f"print-{print_server.identity()}.sock"]
     finally:
@@ -312,8 +358,9 @@ def cpu_seconds(pid: int) -> float:
 
 @pytest.mark.parametrize("idle", ["nan", "inf", "-5", "ten"])
 def test_an_idle_setting_that_is_no_number_of_seconds_is_one_line_and_the_default(tmp_path, runtime, idle):
-    result = build(CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime,
-                   env={"DNCONTENT_PRINT_SERVER_IDLE": idle})
+    result = build(
+        CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime, env={"DNCONTENT_PRINT_SERVER_IDLE": idle}
+    )
     said = [line for line in result.stderr.splitlines() if "DNCONTENT_PRINT_SERVER_IDLE" in line]
     assert len(said) == 1 and repr(idle) in said[0] and "600" in said[0], result.stderr
     answer = status(runtime)
@@ -348,7 +395,8 @@ def test_no_lock_file_outlives_a_start_and_what_gone_servers_left_is_removed(tmp
     current = f"print-{print_server.identity()}"
     assert sorted(path.name for path in runtime.iterdir()) == sorted(
         [f"{current}.sock", "notes.txt", "print-fedcba9876543210.log", "print-fedcba9876543210.lock"]
-        + ([f"{current}.log"] if (runtime / f"{current}.log").exists() else []))
+        + ([f"{current}.log"] if (runtime / f"{current}.log").exists() else [])
+    )
     assert target.read_bytes() == b"not the runtime folder's"
 
     pid = status(runtime)["pid"]
@@ -357,7 +405,10 @@ def test_no_lock_file_outlives_a_start_and_what_gone_servers_left_is_removed(tmp
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sorted(path.name for path in runtime.iterdir()) == [
-        "notes.txt", "print-fedcba9876543210.lock", "print-fedcba9876543210.log"]  # nothing of the server's
+        "notes.txt",
+        "print-fedcba9876543210.lock",
+        "print-fedcba9876543210.log",
+    ]  # nothing of the server's
 
 
 # The renderer, and code outside `printing` that the server runs too (the renderer's limit on image sizes).

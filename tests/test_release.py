@@ -1,4 +1,5 @@
 """`dncontent build --release`: publishing refuses, at file:line, what may not ship; warnings are for action."""
+
 from __future__ import annotations
 
 import datetime
@@ -22,8 +23,14 @@ DRAFTS = "; a draft is published only on purpose, with --allow-draft LOCALE, and
 
 def cli(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The real command, as a user runs it (with `env` added to the environment)."""
-    result = subprocess.run([sys.executable, "-m", "dncontent", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=900, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-m", "dncontent", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **(env or {})},
+    )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 
@@ -44,8 +51,11 @@ def snapshot(folder: Path) -> dict[str, tuple]:
     found = {}
     for path in [folder, *sorted(folder.rglob("*"))] if folder.exists() else []:
         info = path.lstat()
-        found[path.relative_to(folder).as_posix()] = (path.is_dir(), info.st_mtime_ns,
-                                                      None if path.is_dir() else path.read_bytes())
+        found[path.relative_to(folder).as_posix()] = (
+            path.is_dir(),
+            info.st_mtime_ns,
+            None if path.is_dir() else path.read_bytes(),
+        )
     return found
 
 
@@ -98,7 +108,8 @@ def test_a_problem_in_content_stops_a_release_as_it_stops_any_build(content_copy
         "texts joined together, and its budget is 1 (188 septets as GSM-7 = 2 segments) (hint: shorten it, or "
         "raise `segments` if the cost is intended; as GSM-7 one text holds 160 septets, a longer message 153 per "
         "segment)",
-        "error: 1 problem(s) in content"]
+        "error: 1 problem(s) in content",
+    ]
 
 
 def test_allow_draft_publishes_a_draft_with_its_draft_notices(content_copy: Path, tmp_path: Path):
@@ -115,18 +126,23 @@ def test_allow_draft_publishes_a_draft_with_its_draft_notices(content_copy: Path
     result = cli("build", "--release", "--allow-draft", "es", "--content", str(c), "--out", str(out), *formats)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == (f"Released en (approved), es (draft-allowed); {out}/manifest.json "
-                                              "records each locale's status and sign-off")
+    assert result.stdout.splitlines()[-1] == (
+        f"Released en (approved), es (draft-allowed); {out}/manifest.json records each locale's status and sign-off"
+    )
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["release"] is True
-    assert manifest["locales"] == {"en": {"status": "approved", "signoff": signoff_fingerprint(c, "en")},
-                                   "es": {"status": "draft-allowed", "signoff": None}}
+    assert manifest["locales"] == {
+        "en": {"status": "approved", "signoff": signoff_fingerprint(c, "en")},
+        "es": {"status": "draft-allowed", "signoff": None},
+    }
     notice = " ".join(yaml.safe_load((c / "es" / "labels.yaml").read_text("utf-8"))["draft_notice"].split())
     assert notice in " ".join((out / "html" / "es" / "dry-needling.html").read_text("utf-8").split())
     assert json.loads((out / "json" / "dry-needling.es.json").read_text("utf-8"))["review"]["status"] == "draft"
     assert notice not in (out / "html" / "en" / "dry-needling.html").read_text("utf-8")
     alone = cli("build", "--allow-draft", "es", "--content", str(c), "--out", str(tmp_path / "dev"))
-    assert alone.returncode == 2 and "--allow-draft publishes a draft in a release: use it with --release" in alone.stderr
+    assert (
+        alone.returncode == 2 and "--allow-draft publishes a draft in a release: use it with --release" in alone.stderr
+    )
     unknown = cli("build", "--release", "--allow-draft", "fr", "--content", str(c), "--out", str(tmp_path / "fr"))
     assert unknown.returncode == 2 and "no content for locale(s): fr" in unknown.stderr
 
@@ -155,7 +171,7 @@ def plant(cache: Path, path: str, data: bytes) -> None:
             continue
         chunks, at = [], 0
         for part in header["parts"]:
-            chunk, at = rest[at:at + part["bytes"]], at + part["bytes"]
+            chunk, at = rest[at : at + part["bytes"]], at + part["bytes"]
             if part["path"] == path:
                 chunk, part["bytes"] = data, len(data)
             chunks.append(chunk)
@@ -175,8 +191,11 @@ def test_a_release_never_reads_or_writes_a_cache(content_copy: Path, tmp_path: P
     def build(out: str, *options: str) -> dict[str, bytes]:
         result = cli("build", "--content", str(c), "--out", str(tmp_path / out), "--format", "sms", *options, env=env)
         assert result.returncode == 0, result.stderr
-        return {p.relative_to(tmp_path / out).as_posix(): p.read_bytes()
-                for p in sorted((tmp_path / out).rglob("*")) if p.is_file() and p.name != "manifest.json"}
+        return {
+            p.relative_to(tmp_path / out).as_posix(): p.read_bytes()
+            for p in sorted((tmp_path / out).rglob("*"))
+            if p.is_file() and p.name != "manifest.json"
+        }
 
     build("dev")
     plant(cache, message, planted)
@@ -191,7 +210,8 @@ def test_a_release_never_reads_or_writes_a_cache(content_copy: Path, tmp_path: P
 
 
 def test_the_shipped_content_releases_once_its_links_are_real_and_every_locale_is_signed_off(
-        content_copy: Path, tmp_path: Path):
+    content_copy: Path, tmp_path: Path
+):
     c = content_copy
     real_links(c)
     sign_off(c, "en")
@@ -201,12 +221,15 @@ def test_the_shipped_content_releases_once_its_links_are_real_and_every_locale_i
     second = cli("build", "--release", "--content", str(c), "--out", str(tmp_path / "second"))
 
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines()[-1] == (f"Released en (approved), es (approved); {tmp_path / 'first'}/"
-                                             "manifest.json records each locale's status and sign-off")
+    assert first.stdout.splitlines()[-1] == (
+        f"Released en (approved), es (approved); {tmp_path / 'first'}/"
+        "manifest.json records each locale's status and sign-off"
+    )
     manifest = json.loads((tmp_path / "first" / "manifest.json").read_text("utf-8"))
     assert manifest["release"] is True
-    assert manifest["locales"] == {locale: {"status": "approved", "signoff": signoff_fingerprint(c, locale)}
-                                   for locale in ("en", "es")}
+    assert manifest["locales"] == {
+        locale: {"status": "approved", "signoff": signoff_fingerprint(c, locale)} for locale in ("en", "es")
+    }
     assert {e["format"] for e in manifest["artifacts"]} == {"json", "html", "sms", "pdf", "fhir"}
     for locale in ("en", "es"):  # what an EHR receives says the text is final
         fhir = json.loads((tmp_path / "first" / "fhir" / f"dry-needling.{locale}.json").read_text("utf-8"))
@@ -223,14 +246,17 @@ def test_a_development_build_ends_with_one_line_on_what_a_release_would_refuse(c
         return result.stdout.splitlines()[-1]
 
     shipped = last_line(CONTENT, "shipped")
-    warnings = [p for p in json.loads(cli("validate", "--format", "json").stdout)["problems"]
-                if p["severity"] == "warning"]
+    warnings = [
+        p for p in json.loads(cli("validate", "--format", "json").stdout)["problems"] if p["severity"] == "warning"
+    ]
     assert shipped.startswith(f"{len(warnings)} warnings; a release would refuse: 3 placeholder links, ")
     assert shipped.endswith(" (dncontent validate shows them)")
     real_links(content_copy)
     sign_off(content_copy, "en")
-    assert last_line(content_copy, "es-draft") == \
-        "1 warning; a release would refuse: 1 draft locale (dncontent validate shows them)"
+    assert (
+        last_line(content_copy, "es-draft")
+        == "1 warning; a release would refuse: 1 draft locale (dncontent validate shows them)"
+    )
     sign_off(content_copy, "es")
     assert last_line(content_copy, "clean") == "No warnings: a release would go ahead (dncontent build --release)"
 
@@ -246,8 +272,10 @@ def test_notes_are_shown_and_never_refuse(content_copy: Path, tmp_path: Path):
     assert strict.returncode == 0, strict.stdout
     notes = [line for line in strict.stdout.splitlines() if ": note: " in line]
     assert [line.split(": ")[0].removeprefix(f"{c}/") for line in notes] == [
-        f"en/page.yaml:{line_of(c / 'en' / 'page.yaml', 'next_review:')}:16", "es/sms.yaml:13:11",
-        "es/sms.yaml:29:11"]
+        f"en/page.yaml:{line_of(c / 'en' / 'page.yaml', 'next_review:')}:16",
+        "es/sms.yaml:13:11",
+        "es/sms.yaml:29:11",
+    ]
     assert "review due soon" in notes[0] and "message 'aftercare' uses 200 of 201" in notes[2]
     assert strict.stderr == "Content is valid, 3 notes\n"
     release = cli("build", "--release", "--content", str(c), "--out", str(tmp_path / "build"), "--format", "json")
@@ -261,15 +289,20 @@ def test_validate_shows_the_shipped_content_only_what_to_act_on_with_each_hint_o
     assert {p["code"] for p in warnings} == {"placeholder-url", "draft"}
     assert not [p for p in records if p["code"] == "reading-grade"]  # the approved prose's scores are in `report`
     placeholders = [line for line in text.stdout.splitlines() if "placeholder URL" in line]
-    assert len(placeholders) == 3 and [p["hint"] for p in records if p["code"] == "placeholder-url"] == [
-        "replace it with the clinic's real address before publishing"] * 3  # every record keeps its hint
+    assert (
+        len(placeholders) == 3
+        and [p["hint"] for p in records if p["code"] == "placeholder-url"]
+        == ["replace it with the clinic's real address before publishing"] * 3
+    )  # every record keeps its hint
     assert placeholders[0].endswith("(hint: replace it with the clinic's real address before publishing)")
     assert not [line for line in placeholders[1:] if "hint" in line]  # printed once per kind
     drafts = [line for line in text.stdout.splitlines() if "is a draft" in line]
     assert len(drafts) == 2  # both shipped locales are drafts; each hint names its own locale, so each keeps it
     for draft, locale in zip(drafts, ("en", "es")):
-        assert draft.endswith("(hint: once a clinician has reviewed it, record the sign-off: dncontent signoff "
-                              f'--locale {locale} --by "NAME, CREDENTIALS")')
+        assert draft.endswith(
+            "(hint: once a clinician has reviewed it, record the sign-off: dncontent signoff "
+            f'--locale {locale} --by "NAME, CREDENTIALS")'
+        )
 
 
 def test_the_pre_commit_hook_passes_on_the_shipped_tree_and_refuses_errors(tmp_path: Path):

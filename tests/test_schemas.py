@@ -1,4 +1,5 @@
 """The content schemas: valid 2020-12, strict, documented for editors, and wired to every content file."""
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,22 @@ def test_package_ships_templates_and_schemas(tmp_path):
     import sys
     import zipfile
 
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                             "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     wheel = next(tmp_path.glob("dncontent-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -1,4 +1,5 @@
 """The SMS channel: every message as a phone would receive it, measured with the real GSM 03.38 codec."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ BRAND = yaml.safe_load((CONTENT / "brand.yaml").read_text("utf-8"))
 LABELS = yaml.safe_load((CONTENT / "en" / "labels.yaml").read_text("utf-8"))
 CLINIC, OPT_OUT, SENDER = BRAND["name"], LABELS["sms_opt_out"], BRAND["sms"]["sender"]
 SMS = yaml.safe_load((CONTENT / "en" / "sms.yaml").read_text("utf-8"))["messages"]
-SHORT_FORMS = [item["short"] for item in
-               yaml.safe_load((CONTENT / "en" / "contraindications.yaml").read_text("utf-8"))["contraindications"]]
+SHORT_FORMS = [
+    item["short"]
+    for item in yaml.safe_load((CONTENT / "en" / "contraindications.yaml").read_text("utf-8"))["contraindications"]
+]
 
 
 def wire_segments(encoded: bytes) -> list[bytes]:
@@ -97,14 +100,36 @@ def test_sidecar_numbers_agree_with_the_codec(sms_build):
     for entry, message in zip(sidecar["messages"], SMS):
         text = (folder / f"{message['id']}.txt").read_text("utf-8")
         encoded = text.encode(GSM, "strict")
-        assert list(entry) == ["id", "description", "encoding", "characters", "septets", "code_units", "segments",
-                               "budget", "ready_to_send", "text", "purpose", "consent", "frequency"]
-        assert entry == {"id": message["id"], "description": message["description"], "encoding": "GSM-7",
-                         "characters": len(text), "septets": len(encoded), "code_units": None,
-                         "segments": len(wire_segments(encoded)), "budget": message["segments"],
-                         "ready_to_send": False, "text": text,
-                         "purpose": message["purpose"], "consent": entry["consent"],
-                         "frequency": BRAND["sms"]["frequency"][message["purpose"]]}
+        assert list(entry) == [
+            "id",
+            "description",
+            "encoding",
+            "characters",
+            "septets",
+            "code_units",
+            "segments",
+            "budget",
+            "ready_to_send",
+            "text",
+            "purpose",
+            "consent",
+            "frequency",
+        ]
+        assert entry == {
+            "id": message["id"],
+            "description": message["description"],
+            "encoding": "GSM-7",
+            "characters": len(text),
+            "septets": len(encoded),
+            "code_units": None,
+            "segments": len(wire_segments(encoded)),
+            "budget": message["segments"],
+            "ready_to_send": False,
+            "text": text,
+            "purpose": message["purpose"],
+            "consent": entry["consent"],
+            "frequency": BRAND["sms"]["frequency"][message["purpose"]],
+        }
 
 
 def test_messages_are_ready_to_send_only_while_a_sign_off_covers_them(content_copy, tmp_path):
@@ -142,31 +167,37 @@ def test_codec_writes_extension_characters_as_two_septets():
     assert len("@£$¥èé".encode(GSM, "strict")) == 6
 
 
-@pytest.mark.parametrize("text, septets, segments", [
-    ("a" * 160, 160, 1),
-    ("a" * 161, 161, 2),
-    ("a" * 306, 306, 2),
-    ("a" * 307, 307, 3),
-    ("a" * 158 + "€", 160, 1),
-    ("a" * 159 + "€", 161, 2),
-    ("[", 2, 1),
-    ("a" * 152 + "€" + "a" * 152, 306, 3),  # the escape pair cannot straddle segments 1 and 2
-])
+@pytest.mark.parametrize(
+    "text, septets, segments",
+    [
+        ("a" * 160, 160, 1),
+        ("a" * 161, 161, 2),
+        ("a" * 306, 306, 2),
+        ("a" * 307, 307, 3),
+        ("a" * 158 + "€", 160, 1),
+        ("a" * 159 + "€", 161, 2),
+        ("[", 2, 1),
+        ("a" * 152 + "€" + "a" * 152, 306, 3),  # the escape pair cannot straddle segments 1 and 2
+    ],
+)
 def test_measure_counts_septets_and_segments(text, septets, segments):
     assert measure(text) == Measurement("GSM-7", len(text), septets, segments)
     assert measure(text).septets == len(text.encode(GSM))
     assert measure(text).segments == len(wire_segments(text.encode(GSM)))
 
 
-@pytest.mark.parametrize("text, segments", [
-    ("中" * 70, 1),
-    ("中" * 71, 2),
-    ("中" * 134, 2),
-    ("中" * 135, 3),
-    ("😀" * 35, 1),  # an emoji takes two UTF-16 units
-    ("😀" * 36, 2),
-    ("a" * 159 + "😀", 3),  # one emoji turns a 2-segment text into 161 units of UCS-2
-])
+@pytest.mark.parametrize(
+    "text, segments",
+    [
+        ("中" * 70, 1),
+        ("中" * 71, 2),
+        ("中" * 134, 2),
+        ("中" * 135, 3),
+        ("😀" * 35, 1),  # an emoji takes two UTF-16 units
+        ("😀" * 36, 2),
+        ("a" * 159 + "😀", 3),  # one emoji turns a 2-segment text into 161 units of UCS-2
+    ],
+)
 def test_measure_detects_ucs2(text, segments):
     with pytest.raises(UnicodeEncodeError):
         text.encode(GSM, "strict")
@@ -200,11 +231,14 @@ def test_typography_in_content_reaches_the_phone_plain(content_copy, tmp_path):
     text.encode(GSM, "strict")
 
 
-@pytest.mark.parametrize("count, joined", [
-    (1, SHORT_FORMS[0]),
-    (2, f"{SHORT_FORMS[0]} or {SHORT_FORMS[1]}"),
-    (3, f"{SHORT_FORMS[0]}, {SHORT_FORMS[1]}, or {SHORT_FORMS[2]}"),  # CLDR's English "or" list
-])
+@pytest.mark.parametrize(
+    "count, joined",
+    [
+        (1, SHORT_FORMS[0]),
+        (2, f"{SHORT_FORMS[0]} or {SHORT_FORMS[1]}"),
+        (3, f"{SHORT_FORMS[0]}, {SHORT_FORMS[1]}, or {SHORT_FORMS[2]}"),  # CLDR's English "or" list
+    ],
+)
 def test_contraindications_are_joined_as_a_sentence_reads(count, joined):
     page = load_content(CONTENT).locales["en"]
     page = page._replace(contraindications=page.contraindications[:count])
@@ -240,10 +274,11 @@ def test_a_message_over_its_budget_fails_the_build_and_keeps_the_previous_one(co
     assert result.returncode == 1
     line = _line_of(sms, r"- id: aftercare")
     # the build validates in full (lints included) before rendering: the budget is refused as a content error
-    errors = [l for l in result.stderr.splitlines() if not re.search(r": (warning|note|info): ", l)]
+    errors = [line for line in result.stderr.splitlines() if not re.search(r": (warning|note|info): ", line)]
     assert errors[0].startswith(
         f"{sms}:{line}:5: messages[2]: text message 'aftercare' is too long: it would be sent as 2 texts joined "
-        f"together, and its budget is 1 ({len(encoded)} septets as GSM-7 = 2 segments) (hint: ")
+        f"together, and its budget is 1 ({len(encoded)} septets as GSM-7 = 2 segments) (hint: "
+    )
     assert errors[1:] == ["error: 1 problem(s) in content"]
     assert "Traceback" not in result.stderr
     assert tree(out) == before
@@ -259,11 +294,13 @@ def test_an_emoji_in_a_body_fails_the_build_naming_it(content_copy, tmp_path):
     page = load_content(content_copy).locales["en"]
     units = len(compose(page, page.sms[2]).encode("utf-16-le")) // 2  # the emoji is a surrogate pair
     cost = f"as UCS-2: {-(-units // 67)} segments ({units} UTF-16 code units)"
-    assert f"{sms}:{line}:11: messages[2].body: text message 'aftercare' has a character a plain text cannot " \
-           f"carry, '😀' (U+1F600 GRINNING FACE), so it would be sent in Unicode, where a text holds fewer " \
-           f"characters (not GSM-7; {cost}); its budget is 2 " \
-           f"(hint: add `encoding: ucs2` to the message if the language needs these letters ({cost}), " \
-           "otherwise replace it with plain text)" in result.stderr
+    assert (
+        f"{sms}:{line}:11: messages[2].body: text message 'aftercare' has a character a plain text cannot "
+        f"carry, '😀' (U+1F600 GRINNING FACE), so it would be sent in Unicode, where a text holds fewer "
+        f"characters (not GSM-7; {cost}); its budget is 2 "
+        f"(hint: add `encoding: ucs2` to the message if the language needs these letters ({cost}), "
+        "otherwise replace it with plain text)" in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "build").exists()
 
@@ -285,8 +322,10 @@ def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
     shutil.copytree(content_copy / "en", content_copy / "pl")  # English text, Polish conventions
     assert "list_or" not in (content_copy / "pl" / "labels.yaml").read_text("utf-8")
     content = load_content(content_copy)
-    joined = {locale: compose(page, page.sms[0]._replace(body="{contraindications}."))
-              for locale, page in content.locales.items()}
+    joined = {
+        locale: compose(page, page.sms[0]._replace(body="{contraindications}."))
+        for locale, page in content.locales.items()
+    }
     assert "past reactions to needles or injections lub pregnancy (current or planned)." in joined["pl"]
     assert "past reactions to needles or injections, or pregnancy (current or planned)." in joined["en"]
     assert "reacciones previas a agujas o inyecciones o embarazo (actual o planeado)." in joined["es"]
@@ -294,13 +333,21 @@ def test_the_list_conjunction_comes_from_cldr_for_the_locale(content_copy):
 
 def test_short_forms_say_what_the_approved_contraindications_say(content_copy):
     content = load_content(content_copy)
-    english, spanish = (compose(content.locales[locale], content.locales[locale].sms[0]._replace(
-        body="{contraindications}.")) for locale in ("en", "es"))
-    for kept in ("a weak immune system or take immunosuppressant medications",  # not the immune system alone
-                 "past reactions to needles or injections", "a pacemaker or other electrical implant"):
+    english, spanish = (
+        compose(content.locales[locale], content.locales[locale].sms[0]._replace(body="{contraindications}."))
+        for locale in ("en", "es")
+    )
+    for kept in (
+        "a weak immune system or take immunosuppressant medications",  # not the immune system alone
+        "past reactions to needles or injections",
+        "a pacemaker or other electrical implant",
+    ):
         assert kept in english
-    for kept in ("un sistema inmunitario débil o toma inmunosupresores", "reacciones previas a agujas o inyecciones",
-                 "un marcapasos u otro implante eléctrico"):
+    for kept in (
+        "un sistema inmunitario débil o toma inmunosupresores",
+        "reacciones previas a agujas o inyecciones",
+        "un marcapasos u otro implante eléctrico",
+    ):
         assert kept in spanish
 
 
@@ -334,11 +381,17 @@ def test_every_text_and_reply_starts_with_the_sender_within_three_segments(sms_b
 
 
 def test_spanish_costs_at_most_one_and_a_half_times_the_english_and_keeps_its_accents(sms_build):
-    cost = {locale: sum(real_segments(entry["text"]) for entry in json.loads(
-        (sms_build / "sms" / locale / "messages.json").read_text("utf-8"))["messages"]) for locale in LOCALES}
+    cost = {
+        locale: sum(
+            real_segments(entry["text"])
+            for entry in json.loads((sms_build / "sms" / locale / "messages.json").read_text("utf-8"))["messages"]
+        )
+        for locale in LOCALES
+    }
     assert cost["es"] <= 1.5 * cost["en"], cost
-    spanish = " ".join((sms_build / "sms" / "es" / f"{m['id']}.txt").read_text("utf-8")
-                       for m in _sms_yaml("es")["messages"])
+    spanish = " ".join(
+        (sms_build / "sms" / "es" / f"{m['id']}.txt").read_text("utf-8") for m in _sms_yaml("es")["messages"]
+    )
     assert all(letter in spanish for letter in "éíó¿"), "accents were dropped"
 
 
@@ -360,19 +413,29 @@ def test_a_text_about_contraindications_links_to_the_full_list_rather_than_narro
     for locale in LOCALES:
         text = (sms_build / "sms" / locale / "before-your-visit.txt").read_text("utf-8")
         assert BRAND["links"][0]["url"] in text  # the page (its url, else the clinic's website)
-        shorts = [item["short"] for item in yaml.safe_load(
-            (CONTENT / locale / "contraindications.yaml").read_text("utf-8"))["contraindications"]]
+        shorts = [
+            item["short"]
+            for item in yaml.safe_load((CONTENT / locale / "contraindications.yaml").read_text("utf-8"))[
+                "contraindications"
+            ]
+        ]
         assert not any(short in text for short in shorts)
 
 
-@pytest.mark.parametrize("locale, stop, help_, start, rates", [
-    ("en", ["STOP"], ["HELP"], ["START"], "Msg & data rates may apply."),
-    ("es", ["STOP", "ALTO"], ["HELP", "AYUDA"], ["START"], "Pueden aplicarse tarifas de mensajes y datos."),
-])
+@pytest.mark.parametrize(
+    "locale, stop, help_, start, rates",
+    [
+        ("en", ["STOP"], ["HELP"], ["START"], "Msg & data rates may apply."),
+        ("es", ["STOP", "ALTO"], ["HELP", "AYUDA"], ["START"], "Pueden aplicarse tarifas de mensajes y datos."),
+    ],
+)
 def test_keyword_replies_answer_the_carriers_keywords(sms_build, locale, stop, help_, start, rates):
     document = json.loads((sms_build / "sms" / locale / "keywords.json").read_text("utf-8"))
-    assert (document["locale"], document["sender"], list(document["replies"])) == (locale, SENDER,
-                                                                                  ["stop", "help", "start"])
+    assert (document["locale"], document["sender"], list(document["replies"])) == (
+        locale,
+        SENDER,
+        ["stop", "help", "start"],
+    )
     replies = document["replies"]
     assert [replies[key]["keywords"] for key in ("stop", "help", "start")] == [stop, help_, start]
     contact = next(link["url"] for link in BRAND["links"] if link["id"] == "contact")
@@ -392,26 +455,38 @@ def test_registration_packet_carries_the_built_texts(sms_build):
     assert [sample["text"] for sample in packet["sample_messages"]] == built and len(built) >= 2
     replies = json.loads((folder / "keywords.json").read_text("utf-8"))["replies"]
     assert (packet["opt_in_message"], packet["opt_out_message"], packet["help_message"]) == (
-        replies["start"]["text"], replies["stop"]["text"], replies["help"]["text"])
+        replies["start"]["text"],
+        replies["stop"]["text"],
+        replies["help"]["text"],
+    )
     assert packet["keywords"] == {"opt_in": ["START"], "opt_out": ["STOP", "ALTO"], "help": ["HELP", "AYUDA"]}
     assert packet["brand"] == {"name": CLINIC, "sender": SENDER, "website": BRAND["links"][0]["url"]}
     assert (packet["use_case"], packet["description"], packet["opt_in"]) == (
-        BRAND["sms"]["registration"]["use_case"], BRAND["sms"]["registration"]["description"],
-        BRAND["sms"]["registration"]["opt_in"])
+        BRAND["sms"]["registration"]["use_case"],
+        BRAND["sms"]["registration"]["description"],
+        BRAND["sms"]["registration"]["opt_in"],
+    )
     readable = (sms_build / "sms" / "registration.md").read_text("utf-8")
     assert all(text in readable for text in built + [packet["opt_in"], packet["help_message"]])
 
 
-@pytest.mark.parametrize("edit, found", [
-    (("Concerns? {url:contact}", "Concerns? Book online: {url:book-online}"),
-     "sms care message 'aftercare': a care message may not invite the patient to book ('Book Online', "
-     "https://www.example.com/book-online)"),
-    (("purpose: marketing", "purpose: promo"), "messages[0].purpose: 'promo' is not one of: care, marketing"),
-    (("keywords: [HELP]", "keywords: [INFO]"), "keywords.help.keywords"),
-    (("Help: {url:contact}", "Help is here."), "sms reply 'help': it gives no contact"),
-    (("segments: 2\n    body: >-\n      After", "segments: 4\n    body: >-\n      After"),
-     "messages[2].segments: 4 is above the maximum of 3"),
-])
+@pytest.mark.parametrize(
+    "edit, found",
+    [
+        (
+            ("Concerns? {url:contact}", "Concerns? Book online: {url:book-online}"),
+            "sms care message 'aftercare': a care message may not invite the patient to book ('Book Online', "
+            "https://www.example.com/book-online)",
+        ),
+        (("purpose: marketing", "purpose: promo"), "messages[0].purpose: 'promo' is not one of: care, marketing"),
+        (("keywords: [HELP]", "keywords: [INFO]"), "keywords.help.keywords"),
+        (("Help: {url:contact}", "Help is here."), "sms reply 'help': it gives no contact"),
+        (
+            ("segments: 2\n    body: >-\n      After", "segments: 4\n    body: >-\n      After"),
+            "messages[2].segments: 4 is above the maximum of 3",
+        ),
+    ],
+)
 def test_validate_refuses_a_text_against_its_purpose_or_the_carriers_rules(content_copy, edit, found):
     sms = content_copy / "en" / "sms.yaml"
     source = sms.read_text("utf-8")
@@ -431,8 +506,10 @@ def test_spanish_over_one_and_a_half_times_the_english_is_refused(content_copy):
     sms.write_text(source.replace(old, ""), "utf-8")  # English: 1 + 2 + 2 segments
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert "es/sms.yaml:8:3: messages: the es messages cost 9 segments, more than 1.5 times the en messages' 5" \
-        in result.stdout, result.stdout
+    assert (
+        "es/sms.yaml:8:3: messages: the es messages cost 9 segments, more than 1.5 times the en messages' 5"
+        in result.stdout
+    ), result.stdout
 
 
 def test_keyword_replies_are_signed_off_and_tracked_for_translation_like_the_messages(content_copy, tmp_path):
@@ -457,16 +534,23 @@ def test_keyword_replies_are_signed_off_and_tracked_for_translation_like_the_mes
     assert "keywords.stop.reply: stale translation:" in validated.stdout, validated.stdout
     # the PO file carries it, fuzzy with the English it was made from; importing the corrected reply clears it
     target = tmp_path / "es.po"
-    assert run_cli("i18n", "export", "--locale", "es", "--content", str(content_copy), "-o", str(target)).returncode == 0
+    assert (
+        run_cli("i18n", "export", "--locale", "es", "--content", str(content_copy), "-o", str(target)).returncode == 0
+    )
     po = polib.pofile(str(target))
     (stop,) = [e for e in po if e.msgctxt == "sms/keywords/stop/reply"]
     assert stop.fuzzy and old in stop.previous_msgid and "no more texts from us." in stop.msgid
     assert [e.msgctxt for e in po if e.msgctxt.startswith("sms/keywords/")] == [
-        "sms/keywords/stop/reply", "sms/keywords/help/reply", "sms/keywords/start/reply"]
+        "sms/keywords/stop/reply",
+        "sms/keywords/help/reply",
+        "sms/keywords/start/reply",
+    ]
     stop.msgstr, stop.previous_msgid = "Se ha dado de baja, no recibirá más mensajes. Responda START para volver.", None
     stop.flags.remove("fuzzy")
     po.save(str(target))
     imported = run_cli("i18n", "import", str(target), "--content", str(content_copy))
     assert imported.returncode == 0, imported.stderr
-    assert "reply: Se ha dado de baja, no recibirá más mensajes." in (content_copy / "es" / "sms.yaml").read_text("utf-8")
+    assert "reply: Se ha dado de baja, no recibirá más mensajes." in (content_copy / "es" / "sms.yaml").read_text(
+        "utf-8"
+    )
     assert "stale translation" not in run_cli("validate", "--content", str(content_copy)).stdout

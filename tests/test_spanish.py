@@ -1,4 +1,5 @@
 """Spanish as verified as English: every channel, the draft notice, CLDR formatting, languages that find each other."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,11 +16,35 @@ from tests import approved
 from tests.conftest import CONTENT, ROOT, require, run_cli
 
 LOCALES = ("en", "es")
-DRAFT = {locale: yaml.safe_load((CONTENT / locale / "labels.yaml").read_text("utf-8"))["draft_notice"]
-         for locale in LOCALES}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-          "septiembre", "octubre", "noviembre", "diciembre")
+DRAFT = {
+    locale: yaml.safe_load((CONTENT / locale / "labels.yaml").read_text("utf-8"))["draft_notice"] for locale in LOCALES
+}
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
 
 
 def export(built: Path, locale: str) -> dict:
@@ -45,8 +70,9 @@ def units(document: dict) -> list[str]:
 
 
 def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run([require("pdftotext", "poppler-utils"), *args, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        [require("pdftotext", "poppler-utils"), *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def page_text(browser, built: Path, locale: str) -> str:
@@ -84,8 +110,25 @@ def body_text(path: Path, paper: str, *mode: str) -> str:
 
     width, height = PAPER[paper]
     top, bottom = MARGINS
-    return "\n".join(pdftotext(path, *mode, "-f", str(n), "-l", str(n), "-x", "0", "-y", str(int(top)), "-W", str(width),
-                               "-H", str(int(height - top - bottom))) for n in range(1, len(PdfReader(path).pages) + 1))
+    return "\n".join(
+        pdftotext(
+            path,
+            *mode,
+            "-f",
+            str(n),
+            "-l",
+            str(n),
+            "-x",
+            "0",
+            "-y",
+            str(int(top)),
+            "-W",
+            str(width),
+            "-H",
+            str(int(height - top - bottom)),
+        )
+        for n in range(1, len(PdfReader(path).pages) + 1)
+    )
 
 
 def dehyphenate(text: str) -> str:
@@ -112,8 +155,9 @@ def test_the_spanish_brochure_stays_within_five_letter_pages_and_uses_only_the_b
     for paper in ("letter", "a4"):
         path = built / "pdf" / f"dry-needling.es.{paper}.pdf"
         assert 1 <= len(PdfReader(path).pages) <= 5
-        fonts = subprocess.run([require("pdffonts", "poppler-utils"), str(path)], capture_output=True, text=True,
-                               check=True).stdout.splitlines()[2:]
+        fonts = subprocess.run(
+            [require("pdffonts", "poppler-utils"), str(path)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()[2:]
         assert fonts and all("+Atkinson-Hyperlegible" in line and " yes yes " in line for line in fonts), fonts
 
 
@@ -122,9 +166,15 @@ def text_lines(path: Path) -> dict[int, list[tuple[float, float, str]]]:
     layout = pdftotext(path, "-bbox-layout")
     out = {}
     for number, page in enumerate(layout.split("<page ")[1:], start=1):
-        out[number] = [(float(top), float(bottom), html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))))
-                       for top, bottom, words in re.findall(r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
-                                                            r'yMax="([\d.]+)">(.*?)</line>', page, re.S)]
+        out[number] = [
+            (float(top), float(bottom), html.unescape(" ".join(re.findall(r">([^<]+)</word>", words))))
+            for top, bottom, words in re.findall(
+                r'<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" '
+                r'yMax="([\d.]+)">(.*?)</line>',
+                page,
+                re.S,
+            )
+        ]
     return out
 
 
@@ -162,8 +212,9 @@ def test_a_draft_says_so_in_every_output_and_claims_no_review(browser, built, lo
     assert document["review"] == {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
     assert document["labels"]["draft_notice"] == DRAFT[locale]
     assert [document["labels"][key] for key in ("last_reviewed", "next_review", "reviewed_by")] == [None] * 3
-    entry = next(e for e in json.loads((built / "json" / "index.json").read_text("utf-8"))["exports"]
-                 if e["locale"] == locale)
+    entry = next(
+        e for e in json.loads((built / "json" / "index.json").read_text("utf-8"))["exports"] if e["locale"] == locale
+    )
     assert entry["review"] == {"status": "draft", "last_reviewed": None, "next_review": None}
     messages = json.loads((built / "sms" / locale / "messages.json").read_text("utf-8"))
     assert messages["status"] == "draft"
@@ -182,8 +233,17 @@ def test_the_english_is_recorded_as_the_clinics_published_page_not_as_a_review()
 
 
 def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_copy, tmp_path):
-    signed = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--date", "2026-11-25",
-                     "--content", str(content_copy))
+    signed = run_cli(
+        "signoff",
+        "--locale",
+        "es",
+        "--by",
+        "Dana Ruiz, PT, DPT",
+        "--date",
+        "2026-11-25",
+        "--content",
+        str(content_copy),
+    )
     assert signed.returncode == 0, signed.stderr
     out = tmp_path / "build"
     result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--locale", "es")
@@ -191,12 +251,15 @@ def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_co
     source = (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
     assert DRAFT["es"] not in source and 'class="dn-draft"' not in source
     assert 'Última revisión: <time datetime="2026-11-25">25 de noviembre de 2026</time>' in source
-    assert "Revisado por Dana Ruiz, PT, DPT." in source and "Próxima revisión prevista: 25 de noviembre de 2027." in source
+    assert (
+        "Revisado por Dana Ruiz, PT, DPT." in source and "Próxima revisión prevista: 25 de noviembre de 2027." in source
+    )
     metadata = json.loads(re.search(r'<script type="application/ld\+json">\n(.*?)\n</script>', source, re.S).group(1))
     assert metadata["lastReviewed"] == "2026-11-25"
     assert metadata["reviewedBy"] == {"@type": "Person", "name": "Dana Ruiz, PT, DPT"}
-    assert not [s.name for s in (out / "html" / "es" / "snippets").glob("*.html")
-                if 'class="dn-draft"' in s.read_text("utf-8")]
+    assert not [
+        s.name for s in (out / "html" / "es" / "snippets").glob("*.html") if 'class="dn-draft"' in s.read_text("utf-8")
+    ]
     from pypdf import PdfReader
 
     for paper in ("letter", "a4"):
@@ -205,8 +268,12 @@ def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_co
             text = pdftotext(path, "-f", str(number), "-l", str(number))
             assert "Última revisión: 25 de noviembre de 2026 · Revisado por Dana Ruiz, PT, DPT" in text, (paper, number)
             assert "Borrador" not in text
-    assert export(out, "es")["review"] == {"status": "approved", "last_reviewed": "2026-11-25",
-                                           "next_review": "2027-11-25", "reviewed_by": "Dana Ruiz, PT, DPT"}
+    assert export(out, "es")["review"] == {
+        "status": "approved",
+        "last_reviewed": "2026-11-25",
+        "next_review": "2027-11-25",
+        "reviewed_by": "Dana Ruiz, PT, DPT",
+    }
     assert export(out, "es")["labels"]["last_reviewed"] == "Última revisión: 25 de noviembre de 2026"
     messages = json.loads((out / "sms" / "es" / "messages.json").read_text("utf-8"))
     assert messages["status"] == "approved" and all(m["ready_to_send"] for m in messages["messages"])
@@ -214,8 +281,21 @@ def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_co
     # a new SMS sender is something patients see: the sign-off no longer covers it, and every output says so
     brand = content_copy / "brand.yaml"
     brand.write_text(brand.read_text("utf-8").replace("sender: Jubilant PT", "sender: JubilantPT"), "utf-8")
-    again = run_cli("build", "--content", str(content_copy), "--out", str(out), "--locale", "es", "--format", "json",
-                    "--format", "html", "--format", "sms")
+    again = run_cli(
+        "build",
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--locale",
+        "es",
+        "--format",
+        "json",
+        "--format",
+        "html",
+        "--format",
+        "sms",
+    )
     assert again.returncode == 0, again.stderr
     source = (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
     assert 'class="dn-draft"' in source and "Última revisión" not in source and "lastReviewed" not in source
@@ -248,8 +328,11 @@ def test_pages_link_to_each_other(browser, built):
     for locale, other in (("en", "es"), ("es", "en")):
         html = (built / "html" / locale / "dry-needling.html").read_text("utf-8")
         alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
-        assert alternates == {locale: "dry-needling.html", other: f"../{other}/dry-needling.html",
-                              "x-default": "dry-needling.html" if locale == "en" else "../en/dry-needling.html"}
+        assert alternates == {
+            locale: "dry-needling.html",
+            other: f"../{other}/dry-needling.html",
+            "x-default": "dry-needling.html" if locale == "en" else "../en/dry-needling.html",
+        }
         for href in alternates.values():  # the hrefs resolve inside build/
             assert (built / "html" / locale / href).resolve().is_file()
         context = browser.new_context()
@@ -272,8 +355,14 @@ def test_json_ld_links_the_translations(built):
 
     en, es = document("en"), document("es")
     assert en["inLanguage"] == "en" and es["inLanguage"] == "es"
-    assert en["workTranslation"] == [{"@type": "MedicalWebPage", "inLanguage": "es", "url": "../es/dry-needling.html",
-                                      "name": export(built, "es")["title"]}]
+    assert en["workTranslation"] == [
+        {
+            "@type": "MedicalWebPage",
+            "inLanguage": "es",
+            "url": "../es/dry-needling.html",
+            "name": export(built, "es")["title"],
+        }
+    ]
     assert es["translationOfWork"]["inLanguage"] == "en" and es["translationOfWork"]["url"] == "../en/dry-needling.html"
     assert "translationOfWork" not in en and "workTranslation" not in es
 
@@ -289,35 +378,68 @@ def test_index_lists_every_export_with_its_hash(built):
         assert entry["title"] == document["title"] and entry["schema_version"] == document["schema_version"]
         assert entry["review"] == {k: document["review"][k] for k in ("status", "last_reviewed", "next_review")}
     assert [(e["locale"], e["translated_from"], e["review"]["status"]) for e in index["exports"]] == [
-        ("en", None, "draft"), ("es", "en", "draft")]
+        ("en", None, "draft"),
+        ("es", "en", "draft"),
+    ]
     manifest = {e["path"]: e for e in json.loads((built / "manifest.json").read_text("utf-8"))["artifacts"]}
     assert manifest["json/index.json"]["role"] == "index"
 
 
 def test_a_locale_can_override_a_brand_link(content_copy, tmp_path):
     cta = content_copy / "es" / "cta.yaml"
-    cta.write_text(cta.read_text("utf-8") + "links:\n  - id: booking\n    url: https://www.jubilanttherapy.com/es/reservar\n",
-                   "utf-8")
+    cta.write_text(
+        cta.read_text("utf-8") + "links:\n  - id: booking\n    url: https://www.jubilanttherapy.com/es/reservar\n",
+        "utf-8",
+    )
     out = tmp_path / "build"
-    result = run_cli("build", "--content", str(content_copy), "--out", str(out), "--format", "json",
-                     "--format", "html", "--format", "sms", "--format", "pdf", "--locale", "es")
+    result = run_cli(
+        "build",
+        "--content",
+        str(content_copy),
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--format",
+        "html",
+        "--format",
+        "sms",
+        "--format",
+        "pdf",
+        "--locale",
+        "es",
+    )
     assert result.returncode == 0, result.stderr
     booking = {c["id"]: c["url"] for c in export(out, "es")["cta"]}["book-online"]
     assert booking == "https://www.jubilanttherapy.com/es/reservar"
-    assert 'href="https://www.jubilanttherapy.com/es/reservar"' in (out / "html" / "es" / "dry-needling.html").read_text()
+    assert (
+        'href="https://www.jubilanttherapy.com/es/reservar"' in (out / "html" / "es" / "dry-needling.html").read_text()
+    )
     assert "https://www.jubilanttherapy.com/es/reservar" in (out / "sms" / "es" / "booking-invitation.txt").read_text()
     png = tmp_path / "page"
-    subprocess.run([require("pdftoppm", "poppler-utils"), "-png", "-r", "150", str(out / "pdf" / "dry-needling.es.a4.pdf"),
-                    str(png)], check=True)
+    subprocess.run(
+        [
+            require("pdftoppm", "poppler-utils"),
+            "-png",
+            "-r",
+            "150",
+            str(out / "pdf" / "dry-needling.es.a4.pdf"),
+            str(png),
+        ],
+        check=True,
+    )
     decoded = set()
     for image in sorted(tmp_path.glob("page-*.png")):
-        found = subprocess.run([require("zbarimg", "zbar-tools"), "--quiet", "--raw", str(image)], capture_output=True,
-                               text=True)
+        found = subprocess.run(
+            [require("zbarimg", "zbar-tools"), "--quiet", "--raw", str(image)], capture_output=True, text=True
+        )
         decoded |= set(found.stdout.split())
     assert decoded == {"https://www.jubilanttherapy.com/es/reservar"}  # the QR code opens the Spanish booking page
     english = run_cli("build", "--content", str(content_copy), "--out", str(tmp_path / "en"), "--format", "json")
-    assert {c["id"]: c["url"] for c in export(tmp_path / "en", "en")["cta"]}["book-online"] == \
-        "https://www.example.com/book-online"
+    assert english.returncode == 0, english.stderr
+    assert {c["id"]: c["url"] for c in export(tmp_path / "en", "en")["cta"]}[
+        "book-online"
+    ] == "https://www.example.com/book-online"
 
 
 def test_an_override_for_a_link_the_brand_lacks_is_refused(content_copy):
@@ -326,8 +448,10 @@ def test_an_override_for_a_link_the_brand_lacks_is_refused(content_copy):
     cta.write_text("\n".join(lines) + "\nlinks:\n  - id: bookings\n    url: https://www.example.org/es\n", "utf-8")
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 1
-    assert f"{cta}:{len(lines) + 2}:9: links[0].id: no link in brand.yaml with id 'bookings' " \
-           "(hint: did you mean 'booking'?)" in result.stdout
+    assert (
+        f"{cta}:{len(lines) + 2}:9: links[0].id: no link in brand.yaml with id 'bookings' "
+        "(hint: did you mean 'booking'?)" in result.stdout
+    )
 
 
 def test_report_scores_spanish_with_a_spanish_formula():
@@ -359,8 +483,9 @@ def twilio(texts: list[str]) -> list[tuple[str, int]]:
     if not TWILIO.exists():
         pytest.fail("node_modules/sms-segments-calculator is missing; run: npm ci", pytrace=False)
     node = require("node", "nodejs")
-    result = subprocess.run([node, "-e", TWILIO_SCRIPT, str(TWILIO)], input=json.dumps(texts), capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [node, "-e", TWILIO_SCRIPT, str(TWILIO)], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
     return [tuple(entry) for entry in json.loads(result.stdout)]
 
 
@@ -390,9 +515,24 @@ def test_segment_counts_agree_with_twilios_calculator(built):
             texts.append(entry["text"])
             ours.append((entry["encoding"], entry["segments"]))
     # and the edges: single and concatenated limits of both encodings, extension characters, surrogate pairs
-    edges = ["a" * 160, "a" * 161, "a" * 306, "a" * 307, "a" * 159 + "€", "a" * 152 + "€" + "a" * 152,
-             "á" * 70, "á" * 71, "á" * 134, "á" * 135, "ñ" * 160, "ñ" * 161, "😀" * 35, "😀" * 36,
-             "¿Está bien? " * 20, "a" * 66 + "😀" + "a" * 10]
+    edges = [
+        "a" * 160,
+        "a" * 161,
+        "a" * 306,
+        "a" * 307,
+        "a" * 159 + "€",
+        "a" * 152 + "€" + "a" * 152,
+        "á" * 70,
+        "á" * 71,
+        "á" * 134,
+        "á" * 135,
+        "ñ" * 160,
+        "ñ" * 161,
+        "😀" * 35,
+        "😀" * 36,
+        "¿Está bien? " * 20,
+        "a" * 66 + "😀" + "a" * 10,
+    ]
     from dncontent.model.sms import measure
 
     texts += edges
@@ -410,8 +550,10 @@ def test_a_message_that_needs_ucs2_but_does_not_declare_it_is_refused_with_its_c
     problem = next(text for text in result.stdout.splitlines() if text.startswith(f"{sms}:{line}:11:"))
     assert "text message 'booking-invitation' has characters a plain text cannot carry, " in problem
     assert "'á' (U+00E1 LATIN SMALL LETTER A WITH ACUTE)" in problem
-    assert "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 3 segments" \
+    assert (
+        "(hint: add `encoding: ucs2` to the message if the language needs these letters (as UCS-2: 3 segments"
         in problem
+    )
 
 
 def test_english_left_in_a_spanish_file_warns_at_its_line(content_copy):
@@ -420,8 +562,10 @@ def test_english_left_in_a_spanish_file_warns_at_its_line(content_copy):
     line = next(i for i, text in enumerate(risks.read_text("utf-8").splitlines(), 1) if "label: Bleeding" in text)
     result = run_cli("validate", "--content", str(content_copy))
     assert result.returncode == 0
-    assert f"{risks}:{line}:12: warning: risks[0].label: not translated: identical to the English " \
-           "(risks/bleeding/label)" in result.stdout
+    assert (
+        f"{risks}:{line}:12: warning: risks[0].label: not translated: identical to the English "
+        "(risks/bleeding/label)" in result.stdout
+    )
     assert run_cli("validate", "--strict", "--content", str(content_copy)).returncode == 1
     # names, addresses and numbers may read the same: the clinic's name in a translated label is no warning
     assert "Jubilant Therapy Services" not in [line for line in result.stdout.splitlines() if "not translated" in line]
@@ -434,7 +578,9 @@ def test_a_translator_can_confirm_text_that_reads_the_same(content_copy, tmp_pat
     risks = content_copy / "es" / "risks.yaml"
     risks.write_text(risks.read_text("utf-8").replace("label: Sangrado", "label: Bleeding"), "utf-8")
     po_path = tmp_path / "es.po"
-    assert run_cli("i18n", "export", "--locale", "es", "-o", str(po_path), "--content", str(content_copy)).returncode == 0
+    assert (
+        run_cli("i18n", "export", "--locale", "es", "-o", str(po_path), "--content", str(content_copy)).returncode == 0
+    )
     catalog = polib.pofile(str(po_path))
     entry = next(e for e in catalog if e.msgctxt == "risks/bleeding/label")
     assert (entry.msgid, entry.msgstr) == ("Bleeding", "")  # exported as untranslated

@@ -1,5 +1,6 @@
 """`dncontent studio`: an editor edits the content in real Chromium; saves keep the YAML, refuse what is invalid,
 and only the studio's own page can write."""
+
 from __future__ import annotations
 
 import http.client
@@ -39,8 +40,12 @@ class Studio:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.putrequest("POST", path, skip_host=True, skip_accept_encoding=True)
-            for name, value in {"Host": f"127.0.0.1:{self.port}", "Content-Type": "application/json",
-                                "Content-Length": str(len(data)), **headers}.items():
+            for name, value in {
+                "Host": f"127.0.0.1:{self.port}",
+                "Content-Type": "application/json",
+                "Content-Length": str(len(data)),
+                **headers,
+            }.items():
                 if value is not None:
                     connection.putheader(name, value)
             connection.endheaders(data)
@@ -58,8 +63,9 @@ class Studio:
         return re.search(r'<meta name="studio-token" content="([^"]+)">', page)[1]
 
     def diff(self) -> str:
-        return subprocess.run(["git", "diff", "--unified=0"], cwd=self.repo, capture_output=True, text=True,
-                              check=True).stdout
+        return subprocess.run(
+            ["git", "diff", "--unified=0"], cwd=self.repo, capture_output=True, text=True, check=True
+        ).stdout
 
     def numstat(self) -> list[str]:
         out = subprocess.run(["git", "diff", "--numstat"], cwd=self.repo, capture_output=True, text=True, check=True)
@@ -77,14 +83,21 @@ def studio(tmp_path: Path):
     repo = tmp_path / "repo"
     content = repo / "content"
     shutil.copytree(CONTENT, content)
-    for args in (["init", "-q"], ["add", "."], ["-c", "user.name=Editor", "-c", "user.email=editor@example.org",
-                                               "commit", "-qm", "content"]):
+    for args in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=Editor", "-c", "user.email=editor@example.org", "commit", "-qm", "content"],
+    ):
         subprocess.run([git, *args], cwd=repo, check=True)
     stdout = tmp_path / "studio.out"
     with stdout.open("wb") as out, (tmp_path / "studio.err").open("wb") as err:
-        process = subprocess.Popen([sys.executable, "-m", "dncontent", "studio", "--content", str(content),
-                                    "--port", "0"], cwd=repo, stdout=out, stderr=err,
-                                   env={**os.environ, "BROWSER": "false"})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "dncontent", "studio", "--content", str(content), "--port", "0"],
+            cwd=repo,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, "BROWSER": "false"},
+        )
     try:
         deadline = time.monotonic() + 90
         while not (match := URL_LINE.match(stdout.read_text(encoding="utf-8").strip())):
@@ -159,8 +172,14 @@ def test_an_editor_edits_risks_conditions_and_the_session_and_sees_every_channel
     page.locator("#f-en-risks-yaml-risks-0-down").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#form .entry-title").first).to_have_text("Bruising", timeout=SAVE)
-    assert [line for line in risks_en.read_text().splitlines() if "id:" in line][:2] == ["  - id: bruising", "  - id: bleeding"]
-    assert [line for line in risks_es.read_text().splitlines() if "id:" in line][:2] == ["  - id: bruising", "  - id: bleeding"]
+    assert [line for line in risks_en.read_text().splitlines() if "id:" in line][:2] == [
+        "  - id: bruising",
+        "  - id: bleeding",
+    ]
+    assert [line for line in risks_es.read_text().splitlines() if "id:" in line][:2] == [
+        "  - id: bruising",
+        "  - id: bleeding",
+    ]
     expect(page.locator(":focus")).to_have_attribute("data-op", "move")
 
     # A new condition, in English and Spanish at once: its id is made from the English label.
@@ -171,10 +190,16 @@ def test_an_editor_edits_risks_conditions_and_the_session_and_sees_every_channel
     add.get_by_label("Label Spanish (es)").fill("Hombro congelado")
     add.get_by_role("button", name="Add").click()
     expect(page.locator("#save-state")).to_contain_text("Added frozen-shoulder", timeout=SAVE)
-    assert (studio.content / "en" / "conditions.yaml").read_text().endswith(
-        "  - id: frozen-shoulder\n    label: Frozen shoulder\n")
-    assert (studio.content / "es" / "conditions.yaml").read_text().endswith(
-        "  - id: frozen-shoulder\n    label: Hombro congelado\n")
+    assert (
+        (studio.content / "en" / "conditions.yaml")
+        .read_text()
+        .endswith("  - id: frozen-shoulder\n    label: Frozen shoulder\n")
+    )
+    assert (
+        (studio.content / "es" / "conditions.yaml")
+        .read_text()
+        .endswith("  - id: frozen-shoulder\n    label: Hombro congelado\n")
+    )
     expect(_field(page, "es/conditions.yaml", "conditions[14].label")).to_have_value("Hombro congelado")
     _in_page_preview(page, "Frozen shoulder")
 
@@ -191,9 +216,13 @@ def test_an_editor_edits_risks_conditions_and_the_session_and_sees_every_channel
     expect(page.locator("#sms-block .measure").first).to_contain_text("of 2 segments")
     expect(page.locator("#brochure-block img")).not_to_have_attribute("src", printed, timeout=BROCHURE)
     expect(page.locator("#brochure-block .brochure-where")).to_contain_text("Page ")
-    assert studio.numstat() == ["2\t0\tcontent/en/conditions.yaml", "3\t3\tcontent/en/risks.yaml",
-                                "1\t1\tcontent/en/session.yaml", "2\t0\tcontent/es/conditions.yaml",
-                                "2\t2\tcontent/es/risks.yaml"]
+    assert studio.numstat() == [
+        "2\t0\tcontent/en/conditions.yaml",
+        "3\t3\tcontent/en/risks.yaml",
+        "1\t1\tcontent/en/session.yaml",
+        "2\t0\tcontent/es/conditions.yaml",
+        "2\t2\tcontent/es/risks.yaml",
+    ]
     assert "signoff" not in studio.diff()  # saving never signs anything off
 
 
@@ -214,10 +243,14 @@ def test_the_studio_is_accessible_and_signs_off_only_when_confirmed(browser, stu
     page = context.new_page()
     page.goto(studio.url + "?file=page")
     page.add_script_tag(path=str(node_tool(AXE)))
-    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: "
-                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
     # The first tab stop skips to the form.
@@ -245,16 +278,18 @@ def test_writes_from_other_pages_or_without_the_token_are_refused_and_write_noth
     before = _tree(studio.content)
     token = studio.token()
     own = f"http://127.0.0.1:{studio.port}"
-    edit = {"op": "set", "file": "en/risks.yaml", "path": ["risks", 0, "label"], "value": "Changed",
-            "digests": {}}
+    edit = {"op": "set", "file": "en/risks.yaml", "path": ["risks", 0, "label"], "value": "Changed", "digests": {}}
     refused = {
         "no token": {"Origin": own},
         "a wrong token": {"Origin": own, "X-Studio-Token": token[:-2] + "xx"},
         "no Origin": {"X-Studio-Token": token},
         "another origin": {"Origin": "http://evil.example", "X-Studio-Token": token},
         "another site's fetch": {"Origin": own, "X-Studio-Token": token, "Sec-Fetch-Site": "cross-site"},
-        "a rebinding Host": {"Host": f"evil.example:{studio.port}", "Origin": f"http://evil.example:{studio.port}",
-                             "X-Studio-Token": token},
+        "a rebinding Host": {
+            "Host": f"evil.example:{studio.port}",
+            "Origin": f"http://evil.example:{studio.port}",
+            "X-Studio-Token": token,
+        },
         "a form post": {"Origin": own, "X-Studio-Token": token, "Content-Type": "text/plain"},
     }
     for why, headers in refused.items():
@@ -263,8 +298,15 @@ def test_writes_from_other_pages_or_without_the_token_are_refused_and_write_noth
         status, _ = studio.post("/studio/signoff", {"locale": "en", "by": "Someone", "confirm": True}, headers)
         assert status == 403, why
     allowed = {"Origin": own, "X-Studio-Token": token}
-    for file in ("../brand.yaml", "/etc/passwd", "en/../brand.yaml", "en/risks.yaml/..", "en\\risks.yaml",
-                 "en/notes.yaml", "../../outside.yaml"):
+    for file in (
+        "../brand.yaml",
+        "/etc/passwd",
+        "en/../brand.yaml",
+        "en/risks.yaml/..",
+        "en\\risks.yaml",
+        "en/notes.yaml",
+        "../../outside.yaml",
+    ):
         status, answer = studio.post("/studio/edit", {**edit, "file": file}, allowed)
         assert status in (403, 404), (file, answer)
     # An unconfirmed sign-off is refused.
@@ -300,8 +342,17 @@ def _get(studio: Studio, path: str) -> str:
 def test_an_edit_on_a_form_older_than_the_file_is_refused(studio: Studio):
     token = studio.token()
     headers = {"Origin": f"http://127.0.0.1:{studio.port}", "X-Studio-Token": token}
-    status, answer = studio.post("/studio/edit", {"op": "set", "file": "en/risks.yaml", "path": ["risks", 0, "label"],
-                                                  "value": "Changed", "digests": {"en/risks.yaml": "0" * 16}}, headers)
+    status, answer = studio.post(
+        "/studio/edit",
+        {
+            "op": "set",
+            "file": "en/risks.yaml",
+            "path": ["risks", 0, "label"],
+            "value": "Changed",
+            "digests": {"en/risks.yaml": "0" * 16},
+        },
+        headers,
+    )
     assert status == 409 and "changed since the form was shown" in answer["message"]
     assert studio.numstat() == []
 
@@ -321,12 +372,20 @@ def test_the_command_prints_its_address_and_a_busy_port_is_one_line(tmp_path: Pa
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "dncontent", "studio", "--content", str(CONTENT), "--port",
-                                 str(port)], capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "dncontent", "studio", "--content", str(CONTENT), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
-    missing = subprocess.run([sys.executable, "-m", "dncontent", "studio", "--content", str(tmp_path / "none")],
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [sys.executable, "-m", "dncontent", "studio", "--content", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert missing.returncode == 2 and "content folder not found" in missing.stderr
 
 
@@ -349,7 +408,8 @@ def test_the_brochure_being_looked_at_prints_before_the_others(content_copy: Pat
             shown.append(pdfs)
     assert snapshot.background == "ready", "the brochures were not printed in 10 minutes"
     assert list(shown[0]) == ["pdf/dry-needling.es.letter.pdf"], "the Spanish letter brochure should show first"
-    assert sorted(shown[-1]) == sorted(f"pdf/dry-needling.{locale}.{paper}.pdf"
-                                       for locale in ("en", "es") for paper in ("letter", "a4"))
+    assert sorted(shown[-1]) == sorted(
+        f"pdf/dry-needling.{locale}.{paper}.pdf" for locale in ("en", "es") for paper in ("letter", "a4")
+    )
     assert shown[-1]["pdf/dry-needling.es.letter.pdf"] == shown[0]["pdf/dry-needling.es.letter.pdf"]
     assert not [p for p in preview.snapshot.problems if p.severity == "error"]

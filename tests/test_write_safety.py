@@ -1,5 +1,6 @@
 """The writer never loses a build: concurrent builds take turns, a build killed or failing at any file operation
 is cleared up by the next one, folders dncontent did not make are never deleted, mount points are refused."""
+
 from __future__ import annotations
 
 import fcntl
@@ -24,8 +25,11 @@ FAST = ("--format", "json", "--format", "sms")
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def assert_whole_build(out: Path) -> dict:
@@ -49,9 +53,25 @@ def killer(content: Path, out: Path, *options: str, formats=FAST) -> subprocess.
     """A build under killing_build.py, with an artifact cache of its own that starts empty: every run makes
     the same file operations in the same order (its cache entries among them), so the Nth is the same in each."""
     with tempfile.TemporaryDirectory(prefix="dncontent-killer-cache-") as cache:
-        return subprocess.run([sys.executable, str(KILLER), *options, "--", "build", "--content", str(content),
-                               "--out", str(out), *formats], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "DNCONTENT_CACHE_DIR": cache})
+        return subprocess.run(
+            [
+                sys.executable,
+                str(KILLER),
+                *options,
+                "--",
+                "build",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+                *formats,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "DNCONTENT_CACHE_DIR": cache},
+        )
 
 
 def operations(result: subprocess.CompletedProcess) -> list[tuple[str, list[str]]]:
@@ -66,8 +86,9 @@ def operations(result: subprocess.CompletedProcess) -> list[tuple[str, list[str]
 
 def retitle(content: Path) -> None:
     page = content / "en" / "page.yaml"
-    page.write_text(page.read_text("utf-8").replace("Dry Needling: What You Need to Know", "Dry Needling Guide", 1),
-                    "utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace("Dry Needling: What You Need to Know", "Dry Needling Guide", 1), "utf-8"
+    )
 
 
 @pytest.fixture
@@ -104,10 +125,9 @@ def test_concurrent_builds_into_one_folder_take_turns(content_copy, tmp_path):
         command = [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", str(out)]
         a = subprocess.Popen([*command, *first], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep((round_ // 2 % 3) * 0.25)
-        b = subprocess.Popen([*command, *second], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+        b = subprocess.Popen([*command, *second], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         results = [(p, *p.communicate(timeout=300)) for p in (a, b)]
-        for proc, stdout, stderr in results:
+        for proc, _stdout, stderr in results:
             assert "Traceback" not in stderr, stderr
             assert proc.returncode == 0, f"round {round_}: {stderr}"
             waited += "waiting for another build into" in stderr
@@ -128,8 +148,13 @@ def test_a_build_waits_for_the_one_before_it_and_other_folders_do_not(tmp_path):
     out = tmp_path / "build"
     fd = hold_lock(out)
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out",
-                                 str(out), *FAST], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", str(out), *FAST],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         first_line: list[str] = []
         reader = threading.Thread(target=lambda: first_line.append(proc.stderr.readline()), daemon=True)
         reader.start()
@@ -267,8 +292,10 @@ def test_something_else_at_the_lock_name_is_refused_and_kept(tmp_path, lock, wha
     before = os.lstat(mine)
     result = run_cli("build", "--content", str(CONTENT), "--out", str(out), *FAST, timeout=60)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    assert f"Error: {mine} is {what}, not a lock file dncontent made; move it away or delete it, then build again" \
+    assert (
+        f"Error: {mine} is {what}, not a lock file dncontent made; move it away or delete it, then build again"
         in result.stderr
+    )
     after = os.lstat(mine)
     assert (after.st_ino, after.st_mode, after.st_size) == (before.st_ino, before.st_mode, before.st_size)
     assert beside(out) == [".build.lock"]
@@ -285,8 +312,9 @@ def test_an_output_folder_that_will_not_rename_is_refused_in_one_line(old_and_ne
         result = killer(content, out, *options)
         assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
         error = [line for line in result.stderr.splitlines() if "mount point" in line]
-        assert len(error) == 1 and f"build into a folder inside it instead, such as --out {out}/site" in error[0], \
+        assert len(error) == 1 and f"build into a folder inside it instead, such as --out {out}/site" in error[0], (
             result.stderr
+        )
         assert tree(out) == old and beside(out) == ["build", "content"]
 
 
@@ -303,14 +331,21 @@ def test_a_real_mount_point_is_refused_and_a_folder_inside_it_builds(tmp_path, m
     out = tmp_path / "build"
     out.mkdir()
     (tmp_path / "elsewhere").mkdir()
-    how = "mount -t tmpfs none \"$OUT\"" if mount == "tmpfs" else "mount --bind \"$OUT/../elsewhere\" \"$OUT\""
-    script = (f"{how} || exit 99; "
-              "\"$PY\" -m dncontent build --content \"$CONTENT\" --out \"$OUT\" --format json; echo \"rc=$?\"; "
-              "\"$PY\" -m dncontent build --content \"$CONTENT\" --out \"$OUT/site\" --format json; echo \"rc=$?\"; "
-              "ls -A \"$OUT\"; ls -A \"$OUT/site\"")
-    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "OUT": str(out), "PY": sys.executable, "CONTENT": str(CONTENT)},
-                            timeout=120)
+    how = 'mount -t tmpfs none "$OUT"' if mount == "tmpfs" else 'mount --bind "$OUT/../elsewhere" "$OUT"'
+    script = (
+        f"{how} || exit 99; "
+        '"$PY" -m dncontent build --content "$CONTENT" --out "$OUT" --format json; echo "rc=$?"; '
+        '"$PY" -m dncontent build --content "$CONTENT" --out "$OUT/site" --format json; echo "rc=$?"; '
+        'ls -A "$OUT"; ls -A "$OUT/site"'
+    )
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OUT": str(out), "PY": sys.executable, "CONTENT": str(CONTENT)},
+        timeout=120,
+    )
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert "mount point" in result.stderr and f"such as --out {out}/site" in result.stderr
     assert result.stdout.splitlines()[:1] == ["rc=2"] and "rc=0" in result.stdout, result.stdout
@@ -340,18 +375,25 @@ def test_an_output_folder_that_is_a_link_is_built_where_it_leads(tmp_path):
         assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["site"]
 
 
-@pytest.mark.parametrize("target, message, code", [
-    ("loop", "is a symbolic link that leads back to itself", 2),
-    (".build.staging", "builds use names like .build.staging for their own working files", 2),
-    ("notes.txt/build", "notes.txt, which is a file, not a folder", 2),
-])
+@pytest.mark.parametrize(
+    "target, message, code",
+    [
+        ("loop", "is a symbolic link that leads back to itself", 2),
+        (".build.staging", "builds use names like .build.staging for their own working files", 2),
+        ("notes.txt/build", "notes.txt, which is a file, not a folder", 2),
+    ],
+)
 def test_an_unusable_output_path_is_one_line_and_changes_nothing(tmp_path, target, message, code):
     (tmp_path / "loop").symlink_to(tmp_path / "loop")
     (tmp_path / "notes.txt").write_text("keep me", "utf-8")
     assert build(CONTENT, tmp_path / "build", *FAST).returncode == 0
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = subprocess.run([sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", target,
-                             *FAST], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", target, *FAST],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == code and "Traceback" not in result.stderr, result.stderr
     assert message in result.stderr, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -362,10 +404,20 @@ def test_an_unusable_output_path_is_one_line_and_changes_nothing(tmp_path, targe
 # 6. The commands that write content files (signoff, i18n import): only the files they mean to change
 
 WRITTEN = {"signoff": ["es/page.yaml"], "import": ["es/risks.yaml", "es/translation.yaml"]}
-AT_STAGING_NAMES = ["a link to a file outside", "a link to nothing outside", "a FIFO", "a file of someone else's",
-                    "a folder"]
-AT_CONTENT_FILES = ["a link to a file outside", "a link to nothing outside", "a FIFO", "a folder",
-                    "a link inside the content folder"]
+AT_STAGING_NAMES = [
+    "a link to a file outside",
+    "a link to nothing outside",
+    "a FIFO",
+    "a file of someone else's",
+    "a folder",
+]
+AT_CONTENT_FILES = [
+    "a link to a file outside",
+    "a link to nothing outside",
+    "a FIFO",
+    "a folder",
+    "a link inside the content folder",
+]
 
 
 def snapshot(root: Path) -> dict[str, tuple]:
@@ -376,10 +428,16 @@ def snapshot(root: Path) -> dict[str, tuple]:
         for name in folders + files:
             path = Path(where) / name
             info = os.lstat(path)
-            data = os.readlink(path) if stat.S_ISLNK(info.st_mode) else \
-                path.read_bytes() if stat.S_ISREG(info.st_mode) else None
-            entries[path.relative_to(root).as_posix()] = (info.st_mode, data) + \
-                (() if stat.S_ISDIR(info.st_mode) else (info.st_ino, info.st_mtime_ns))
+            data = (
+                os.readlink(path)
+                if stat.S_ISLNK(info.st_mode)
+                else path.read_bytes()
+                if stat.S_ISREG(info.st_mode)
+                else None
+            )
+            entries[path.relative_to(root).as_posix()] = (info.st_mode, data) + (
+                () if stat.S_ISDIR(info.st_mode) else (info.st_ino, info.st_mtime_ns)
+            )
     return entries
 
 
@@ -429,8 +487,11 @@ def run_writer(case: Path, command: str) -> tuple[subprocess.CompletedProcess, s
     """Run a writing command on case/content; what it changed under case/ (the whole tree, the PO file and the
     files outside the content folder included). A command that waits on a FIFO fails the test at the timeout."""
     before = snapshot(case)
-    args = (["signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT"] if command == "signoff"
-            else ["i18n", "import", str(case / "es.po")])
+    args = (
+        ["signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT"]
+        if command == "signoff"
+        else ["i18n", "import", str(case / "es.po")]
+    )
     result = run_cli(*args, "--content", str(case / "content"), timeout=60)
     after = snapshot(case)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
@@ -486,10 +547,12 @@ def test_a_linked_content_file_is_refused_in_one_line_naming_it(tmp_path, transl
     plant(page, "a link inside the content folder", tmp_path)
     result = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--content", "content", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr == ("content/es/page.yaml:1:1: is a symbolic link (to "
-                             f"{tmp_path}/content/es/.page.yaml.mine): dncontent edits content files in place and "
-                             "never writes through a link (hint: replace the link with a copy of the file it points "
-                             "to)\nerror: cannot edit content/es/page.yaml; nothing was written\n")
+    assert result.stderr == (
+        "content/es/page.yaml:1:1: is a symbolic link (to "
+        f"{tmp_path}/content/es/.page.yaml.mine): dncontent edits content files in place and "
+        "never writes through a link (hint: replace the link with a copy of the file it points "
+        "to)\nerror: cannot edit content/es/page.yaml; nothing was written\n"
+    )
     assert page.is_symlink()
 
 
@@ -502,8 +565,10 @@ def test_a_signed_off_page_keeps_its_permissions_and_a_new_memory_gets_the_umask
     result = run_cli("signoff", "--locale", "es", "--by", "Dana Ruiz, PT, DPT", "--content", str(tmp_path / "content"))
     assert result.returncode == 0, result.stderr
     assert oct(page.stat().st_mode & 0o777) == oct(0o640)
-    script = "import os, sys; os.umask(0o027); from dncontent.cli import main; main(['i18n', 'mark-current', " \
-             f"'--locale', 'es', '--content', {str(tmp_path / 'content')!r}])"
+    script = (
+        "import os, sys; os.umask(0o027); from dncontent.cli import main; main(['i18n', 'mark-current', "
+        f"'--locale', 'es', '--content', {str(tmp_path / 'content')!r}])"
+    )
     marked = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert marked.returncode == 0, marked.stderr
     assert oct(memory.stat().st_mode & 0o777) == oct(0o640)
@@ -514,10 +579,14 @@ def test_a_content_file_that_became_a_fifo_is_refused_without_waiting(tmp_path):
     """Between the check of the content and the edit, a file may be replaced: the edit opens nothing that waits."""
     fifo = tmp_path / "page.yaml"
     os.mkfifo(fifo)
-    script = ("from pathlib import Path; from dncontent.governance.yamledit import Document, WriteRefused\n"
-              f"try:\n    Document(Path({str(fifo)!r}))\nexcept WriteRefused as exc:\n"
-              "    print(exc.problems[0].format())")
+    script = (
+        "from pathlib import Path; from dncontent.governance.yamledit import Document, WriteRefused\n"
+        f"try:\n    Document(Path({str(fifo)!r}))\nexcept WriteRefused as exc:\n"
+        "    print(exc.problems[0].format())"
+    )
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "page.yaml:1:1: is a FIFO (named pipe), not a regular file (hint: content files are " \
-                            "plain text files; replace it with one)\n"
+    assert (
+        result.stdout == "page.yaml:1:1: is a FIFO (named pipe), not a regular file (hint: content files are "
+        "plain text files; replace it with one)\n"
+    )

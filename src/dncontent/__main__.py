@@ -1,4 +1,5 @@
 """`python -m dncontent` runs the CLI."""
+
 from .cli import main
 
 main()

@@ -22,6 +22,7 @@ which): a killed build, a full disk or a tampered entry means rendering again, n
 traceback. The cache is bounded: after a build, entries are pruned oldest-used first down to `MAX_BYTES`, and
 entries no build used for `MAX_AGE_DAYS` go too.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -44,13 +45,17 @@ MAX_AGE_DAYS = 30
 LIBRARIES = ("babel", "jinja2", "markupsafe", "segno", "gsm0338")
 
 MARKER = "dncontent-cache.txt"
-MARKER_TEXT = ("dncontent artifact cache\n"
-               "dncontent keeps rendered files here and deletes only entries of its own. Delete this folder to "
-               "clear it.\n")
+MARKER_TEXT = (
+    "dncontent artifact cache\n"
+    "dncontent keeps rendered files here and deletes only entries of its own. Delete this folder to "
+    "clear it.\n"
+)
 TAG = "CACHEDIR.TAG"  # https://bford.info/cachedir/: backup tools skip the folder
-TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-            "# This file is a cache directory tag created by dncontent.\n"
-            "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+TAG_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by dncontent.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
 _KEY = re.compile(r"[0-9a-f]{64}")
 _SHARD = re.compile(r"[0-9a-f]{2}")
 _ENTRY = re.compile(r"([0-9a-f]{64})\.entry")
@@ -139,8 +144,12 @@ class ArtifactCache:
         assert self.root is not None  # only a cache that keeps files has paths
         return self.root / key[:2] / f"{key}.entry"
 
-    def get(self, key: str, expected: Sequence[tuple[str, str, str | None, str]],
-            valid_meta: Callable[[dict], bool] | None = None) -> Entry | None:
+    def get(
+        self,
+        key: str,
+        expected: Sequence[tuple[str, str, str | None, str]],
+        valid_meta: Callable[[dict], bool] | None = None,
+    ) -> Entry | None:
         """The entry stored under `key` if it is whole and holds exactly the files `expected`, (path, format,
         locale, role) of each in order, with a meta `valid_meta` accepts; None otherwise: render again."""
         if self.root is None or not _KEY.fullmatch(key):
@@ -164,9 +173,14 @@ class ArtifactCache:
         self.rendered += [part.path for part in entry.parts]
         if self.root is None or not _KEY.fullmatch(key):
             return entry
-        header = {"key": key, "meta": entry.meta, "parts": [
-            {"path": p.path, "format": p.format, "locale": p.locale, "role": p.role, "bytes": len(p.data)}
-            for p in entry.parts]}
+        header = {
+            "key": key,
+            "meta": entry.meta,
+            "parts": [
+                {"path": p.path, "format": p.format, "locale": p.locale, "role": p.role, "bytes": len(p.data)}
+                for p in entry.parts
+            ],
+        }
         body = json.dumps(header, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(p.data for p in entry.parts)
         data = f"dncontent-cache {FORMAT} {hashlib.sha256(body).hexdigest()}\n".encode("ascii") + body
         if self._write(key[:2], f"{key}.entry", data):
@@ -182,15 +196,18 @@ class ArtifactCache:
             if root is None:
                 return 0
             doomed: list[tuple[str | None, str]] = [  # markers being written when their build was killed
-                (None, name) for name in _names(root)
-                if _TEMP.fullmatch(name) and (info := _regular(root, name)) and info.st_mtime < now - _TEMP_SECONDS]
+                (None, name)
+                for name in _names(root)
+                if _TEMP.fullmatch(name) and (info := _regular(root, name)) and info.st_mtime < now - _TEMP_SECONDS
+            ]
             kept = 0
             for mtime, size, shard, name in sorted(_own_files(root), reverse=True):  # newest first
                 if name.endswith(".tmp"):
                     if mtime < now - _TEMP_SECONDS:  # younger, another build may be writing it
                         doomed.append((shard, name))
                 elif name.removesuffix(".entry") in self.used or (
-                        now - mtime <= max_age_days * 86400 and kept + size <= max_bytes):
+                    now - mtime <= max_age_days * 86400 and kept + size <= max_bytes
+                ):
                     kept += size
                 else:
                     doomed.append((shard, name))
@@ -271,7 +288,7 @@ def _parse(data: bytes, key: str, expected: list[tuple]) -> Entry | None:
         return None
     parts, at = [], 0
     for (path, format_, locale, role), size in zip(expected, sizes):
-        parts.append(Part(path, format_, locale, role, rest[at:at + size]))
+        parts.append(Part(path, format_, locale, role, rest[at : at + size]))
         at += size
     return Entry(tuple(parts), header["meta"])
 
@@ -299,9 +316,11 @@ def _claim(root: Path) -> tuple[int, int] | str:
             if marked:
                 return f"it holds files dncontent did not write ({shown}); move them out or {elsewhere}"
             return f"it is not empty and not a dncontent cache ({shown}); {elsewhere}"
-        if not marked and not (_write_file(fd, TAG, TAG_TEXT.encode("ascii"), keep=True)
-                               and _write_file(fd, MARKER, MARKER_TEXT.encode("utf-8"), keep=True)
-                               and _inventory(fd)[0]):
+        if not marked and not (
+            _write_file(fd, TAG, TAG_TEXT.encode("ascii"), keep=True)
+            and _write_file(fd, MARKER, MARKER_TEXT.encode("utf-8"), keep=True)
+            and _inventory(fd)[0]
+        ):
             return f"it cannot be marked as dncontent's cache; {elsewhere}"
         return info.st_dev, info.st_ino
     except OSError as exc:
@@ -320,8 +339,11 @@ def _inventory(root: int) -> tuple[bool, list[str]]:
         for item in listing:
             names[item.name] = item
     marker = names.get(MARKER)
-    marked = marker is not None and marker.is_file(follow_symlinks=False) and _starts_with(
-        root, MARKER, MARKER_TEXT.split("\n", 1)[0].encode("utf-8") + b"\n")
+    marked = (
+        marker is not None
+        and marker.is_file(follow_symlinks=False)
+        and _starts_with(root, MARKER, MARKER_TEXT.split("\n", 1)[0].encode("utf-8") + b"\n")
+    )
     foreign = []
     for name, item in names.items():
         if name in (MARKER, TAG) or _TEMP.fullmatch(name):
@@ -355,8 +377,7 @@ def _write_file(folder: int, name: str, data: bytes, keep: bool = False) -> bool
                 return True
     temp = f".{name}.{secrets.token_hex(8)}.tmp"
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                     dir_fd=folder)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder)
     except OSError:
         return False
     try:
@@ -418,8 +439,9 @@ def _own_files(root: int) -> Iterator[tuple[float, int, str, str]]:
 
 _current: contextvars.ContextVar[ArtifactCache | None] = contextvars.ContextVar("dncontent_cache", default=None)
 _from_scratch: contextvars.ContextVar[bool] = contextvars.ContextVar("dncontent_from_scratch", default=False)
-_checks_root: contextvars.ContextVar[tuple[Path | None] | None] = contextvars.ContextVar("dncontent_checks_root",
-                                                                                       default=None)
+_checks_root: contextvars.ContextVar[tuple[Path | None] | None] = contextvars.ContextVar(
+    "dncontent_checks_root", default=None
+)
 
 
 def remembered() -> ArtifactCache:
@@ -494,9 +516,12 @@ def environment() -> str:
     from . import __version__
     from .resources import schemas_dir, templates_dir
 
-    digest = hashlib.sha256(f"dncontent {__version__} format {FORMAT} {versions(LIBRARIES)}".encode("utf-8"))
-    for label, root in (("code", Path(__file__).resolve().parent), ("templates", templates_dir()),
-                        ("schemas", schemas_dir())):
+    digest = hashlib.sha256(f"dncontent {__version__} format {FORMAT} {versions(LIBRARIES)}".encode())
+    for label, root in (
+        ("code", Path(__file__).resolve().parent),
+        ("templates", templates_dir()),
+        ("schemas", schemas_dir()),
+    ):
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(name for name in dirs if name != "__pycache__")
             where = os.path.relpath(folder, root).replace(os.sep, "/")
@@ -527,7 +552,7 @@ def _tree(root: Path) -> list[tuple[str, str, os.stat_result]]:
 
 
 def versions(names: Iterable[str]) -> str:
-    """"name version" of each installed distribution, read from the names of their dist-info folders.
+    """ "name version" of each installed distribution, read from the names of their dist-info folders.
 
     importlib.metadata would tell the same, but importing it costs more than a whole cached build's rendering.
     """

@@ -1,4 +1,5 @@
 """The command line: parses options, calls the library, prints results. It does no work of its own."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ import click
 from . import __version__
 from .channels import CHANNELS
 from .errors import DncontentError, Problem, UsageError, hinted_once
-
 
 
 def _content_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -30,9 +30,14 @@ def _content_folder(ctx: click.Context, param: click.Parameter, value: Path) -> 
 
 
 content_option = click.option(
-    "--content", "content", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
+    "--content",
+    "content",
+    type=click.Path(path_type=Path),
+    default=Path("content"),
+    show_default=True,
     callback=_content_folder,
-    help="Content folder to read. Left out: content/ here, or in the nearest folder above that has one.")
+    help="Content folder to read. Left out: content/ here, or in the nearest folder above that has one.",
+)
 
 
 def _beside_content(ctx: click.Context, name: str, value: Path, content: Path) -> Path:
@@ -98,10 +103,17 @@ def main() -> None:
 
 @main.command()
 @content_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per problem; json: records for CI and editor tooling.")
-@click.option("--strict", is_flag=True,
-              help="Treat warnings (what a release refuses) as errors; notes and info lines never are.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per problem; json: records for CI and editor tooling.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Treat warnings (what a release refuses) as errors; notes and info lines never are."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Show errors, warnings and notes only, not the info lines.")
 def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> None:
     """Check every content file and report all problems at once.
@@ -124,8 +136,13 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
         raise click.UsageError(str(exc)) from None
     errors = [p for p in problems if p.severity == "error"]
     if output_format == "json":
-        click.echo(json.dumps({"valid": not errors, "summary": _summary(problems),
-                               "problems": [p.as_record() for p in problems]}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"valid": not errors, "summary": _summary(problems), "problems": [p.as_record() for p in problems]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for problem in hinted_once(problems):
             click.echo(problem.format())
@@ -135,28 +152,69 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
 
 @main.command()
 @content_option
-@click.option("--out", type=click.Path(path_type=Path), default=Path("build"), show_default=True,
-              help="Output folder; replaced as a whole when the build succeeds.")
-@click.option("--format", "formats", multiple=True, type=click.Choice(list(CHANNELS)),
-              help="Channel to build (repeatable). Default: all.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Output folder; replaced as a whole when the build succeeds.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(list(CHANNELS)),
+    help="Channel to build (repeatable). Default: all.",
+)
 @click.option("--locale", "locales", multiple=True, help="Locale to build (repeatable). Default: all.")
-@click.option("--heading-level", type=click.IntRange(1, 5), default=2, show_default=True,
-              help="Heading level HTML snippets start at, to nest under the host page's own headings.")
+@click.option(
+    "--heading-level",
+    type=click.IntRange(1, 5),
+    default=2,
+    show_default=True,
+    help="Heading level HTML snippets start at, to nest under the host page's own headings.",
+)
 @click.option("--keep-html", is_flag=True, help="Also write each brochure's print HTML beside its PDF.")
-@click.option("--print", "print_marks", is_flag=True,
-              help="Also write print-shop brochures: PDF/X-4 with 0.125 in bleed and crop marks.")
-@click.option("--large-print", is_flag=True,
-              help="Also write a large-print brochure per locale (Letter, 18 pt, one column).")
-@click.option("--no-cache", is_flag=True,
-              help="Render everything from scratch in this process: no artifact cache, no print server.")
-@click.option("--release", is_flag=True,
-              help="Publish: refuse (writing nothing) while any error, unwaived warning or draft remains, listing "
-                   "every reason; render from scratch; record each locale's status and sign-off in the manifest.")
-@click.option("--allow-draft", "allow_draft", multiple=True, metavar="LOCALE",
-              help="With --release: publish this draft locale anyway, with its draft notices (repeatable).")
-def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str, ...], heading_level: int,
-          keep_html: bool, print_marks: bool, large_print: bool, no_cache: bool, release: bool,
-          allow_draft: tuple[str, ...]) -> None:
+@click.option(
+    "--print",
+    "print_marks",
+    is_flag=True,
+    help="Also write print-shop brochures: PDF/X-4 with 0.125 in bleed and crop marks.",
+)
+@click.option(
+    "--large-print", is_flag=True, help="Also write a large-print brochure per locale (Letter, 18 pt, one column)."
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render everything from scratch in this process: no artifact cache, no print server.",
+)
+@click.option(
+    "--release",
+    is_flag=True,
+    help="Publish: refuse (writing nothing) while any error, unwaived warning or draft remains, listing "
+    "every reason; render from scratch; record each locale's status and sign-off in the manifest.",
+)
+@click.option(
+    "--allow-draft",
+    "allow_draft",
+    multiple=True,
+    metavar="LOCALE",
+    help="With --release: publish this draft locale anyway, with its draft notices (repeatable).",
+)
+def build(
+    content: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    locales: tuple[str, ...],
+    heading_level: int,
+    keep_html: bool,
+    print_marks: bool,
+    large_print: bool,
+    no_cache: bool,
+    release: bool,
+    allow_draft: tuple[str, ...],
+) -> None:
     """Validate, then render every channel into the output folder and write its manifest.json.
 
     Nothing is written if the content is invalid; a failed or interrupted build leaves the
@@ -170,9 +228,19 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
 
     if click.get_current_context().get_parameter_source("content") is click.core.ParameterSource.DEFAULT:
         out = _beside_content(click.get_current_context(), "out", out, content)
-    options = BuildOptions(content=content, out=out, formats=formats, locales=locales, heading_level=heading_level,
-                           keep_html=keep_html, print_marks=print_marks, large_print=large_print,
-                           no_cache=no_cache, release=release, allow_draft=allow_draft)
+    options = BuildOptions(
+        content=content,
+        out=out,
+        formats=formats,
+        locales=locales,
+        heading_level=heading_level,
+        keep_html=keep_html,
+        print_marks=print_marks,
+        large_print=large_print,
+        no_cache=no_cache,
+        release=release,
+        allow_draft=allow_draft,
+    )
     progress = Progress() if Progress.wanted() else None
     try:
         result = run_build(options, progress=progress, print_server=True)
@@ -192,8 +260,10 @@ def build(content: Path, out: Path, formats: tuple[str, ...], locales: tuple[str
     total = sum(entry["bytes"] for entry in artifacts)
     counts = ", ".join(f"{n} {fmt}" for fmt, n in by_format.items())
     state = " (already up to date)" if result.up_to_date else ""
-    click.echo(f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/{state} in {result.seconds:.1f}s: "
-               f"{len(result.rendered)} rendered, {len(result.reused)} reused")
+    click.echo(
+        f"Built {len(artifacts)} files ({counts}; {total / 1024:.0f} KiB) into {out}/{state} in {result.seconds:.1f}s: "
+        f"{len(result.rendered)} rendered, {len(result.reused)} reused"
+    )
     if release:
         statuses = ", ".join(f"{locale} ({entry['status']})" for locale, entry in result.manifest["locales"].items())
         click.echo(f"Released {statuses}; {out}/manifest.json records each locale's status and sign-off")
@@ -254,7 +324,9 @@ class Progress:
 @main.command()
 @content_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0 picks a free one).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0 picks a free one)."
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in the default browser.")
 def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
     """Serve a live preview of every channel, rebuilt on every save.
@@ -276,7 +348,9 @@ def preview(content: Path, host: str, port: int, open_browser: bool) -> None:
 
 @main.command()
 @content_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port (0 picks a free one).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8001, show_default=True, help="Port (0 picks a free one)."
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the studio in the default browser.")
 def studio(content: Path, port: int, open_browser: bool) -> None:
     """Edit the content in the browser, with every channel live beside the form.
@@ -325,7 +399,9 @@ def report(content: Path, output_format: str, no_brochures: bool) -> None:
 @click.option("--locale", required=True, help="Locale whose text was reviewed, e.g. en.")
 @click.option("--by", "by", required=True, help='Reviewer\'s name and credentials, e.g. "Dana Ruiz, PT, DPT".')
 @click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), help="Date of the review (default: today).")
-@click.option("--next-review", type=click.DateTime(["%Y-%m-%d"]), help="When the next review is due (default: 12 months on).")
+@click.option(
+    "--next-review", type=click.DateTime(["%Y-%m-%d"]), help="When the next review is due (default: 12 months on)."
+)
 def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
     """Record a clinician's sign-off of a locale, with a fingerprint of everything approved.
 
@@ -340,16 +416,23 @@ def signoff(content: Path, locale: str, by: str, date, next_review) -> None:
     from .governance.signoff import signoff as run_signoff
 
     try:
-        result = run_signoff(content, locale, by, date=date.date() if date else None,
-                             next_review=next_review.date() if next_review else None)
+        result = run_signoff(
+            content,
+            locale,
+            by,
+            date=date.date() if date else None,
+            next_review=next_review.date() if next_review else None,
+        )
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
         _fail(exc)
     since = "first sign-off" if result.first else f"{result.changed} changed since the last sign-off"
     held = "; it stays a draft while its page.yaml says review.status: draft" if result.held else ""
-    click.echo(f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
-               f"{result.next_review} ({result.page}){held}")
+    click.echo(
+        f"Signed off {locale} by {' '.join(by.split())}: {result.units} units ({since}); next review "
+        f"{result.next_review} ({result.page}){held}"
+    )
 
 
 @main.group()
@@ -364,12 +447,28 @@ def i18n() -> None:
 @i18n.command("export")
 @content_option
 @click.option("--locale", help="Locale to translate into, e.g. es.")
-@click.option("--template", is_flag=True, help="Write the template (POT) of the source locale instead: every unit, "
-              "no translations, to start a new locale from.")
-@click.option("--output", "-o", "output", type=click.Path(path_type=Path, allow_dash=True), default="-",
-              show_default=True, help="PO (or POT) file to write (- for standard output).")
-@click.option("--only", type=click.Choice(["all", "stale", "untranslated"]), default="all", show_default=True,
-              help="Every unit, only the stale ones (fuzzy), or only those with no translation.")
+@click.option(
+    "--template",
+    is_flag=True,
+    help="Write the template (POT) of the source locale instead: every unit, "
+    "no translations, to start a new locale from.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(path_type=Path, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="PO (or POT) file to write (- for standard output).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["all", "stale", "untranslated"]),
+    default="all",
+    show_default=True,
+    help="Every unit, only the stale ones (fuzzy), or only those with no translation.",
+)
 def i18n_export(content: Path, locale: str | None, template: bool, output: Path, only: str) -> None:
     """Write a gettext PO file of a locale: one entry per unit, for Poedit, Weblate and other translation tools.
 
@@ -382,8 +481,10 @@ def i18n_export(content: Path, locale: str | None, template: bool, output: Path,
     from .governance import po
 
     if template == bool(locale):
-        raise click.UsageError("give either --locale LOCALE (a locale's PO file) or --template (the POT of the "
-                               "source locale), not " + ("both" if template else "neither"))
+        raise click.UsageError(
+            "give either --locale LOCALE (a locale's PO file) or --template (the POT of the "
+            "source locale), not " + ("both" if template else "neither")
+        )
     if template and only != "all":
         raise click.UsageError("--only selects from a locale's translations; a template (--template) has every unit")
     try:
@@ -403,7 +504,9 @@ def i18n_export(content: Path, locale: str | None, template: bool, output: Path,
 @content_option
 @click.argument("po_file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--locale", help="Locale to import into (default: the PO file's Language header).")
-@click.option("--accept-fuzzy", is_flag=True, help="Take fuzzy entries as checked translations instead of refusing them.")
+@click.option(
+    "--accept-fuzzy", is_flag=True, help="Take fuzzy entries as checked translations instead of refusing them."
+)
 def i18n_import(content: Path, po_file: Path, locale: str | None, accept_fuzzy: bool) -> None:
     """Write the translations of a PO file into content/<locale>/ and record what they were translated from.
 
@@ -424,18 +527,26 @@ def i18n_import(content: Path, po_file: Path, locale: str | None, accept_fuzzy: 
     for warning in hinted_once(result.warnings):
         click.echo(warning.format(), err=True)
     memory = "recorded" if result.memory_written else "unchanged"
-    click.echo(f"{result.locale}: {result.updated} unit{'s' * (result.updated != 1)} updated, {result.unchanged} unchanged, "
-               f"{result.untranslated} left untranslated, {result.fuzzy_taken} fuzzy taken; translation memory {memory}")
+    click.echo(
+        f"{result.locale}: {result.updated} unit{'s' * (result.updated != 1)} updated, {result.unchanged} unchanged, "
+        f"{result.untranslated} left untranslated, {result.fuzzy_taken} fuzzy taken; translation memory {memory}"
+    )
     if result.still_stale and not result.updated and not result.memory_written:
-        click.echo(f"{result.locale}: this file updated nothing, and {result.still_stale} unit"
-                   f"{'s are' if result.still_stale != 1 else ' is'} still stale; get them with: "
-                   f"dncontent i18n export --locale {result.locale} --only stale", err=True)
+        click.echo(
+            f"{result.locale}: this file updated nothing, and {result.still_stale} unit"
+            f"{'s are' if result.still_stale != 1 else ' is'} still stale; get them with: "
+            f"dncontent i18n export --locale {result.locale} --only stale",
+            err=True,
+        )
 
 
 @i18n.command("sync")
 @content_option
-@click.option("--po-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder of the translation files  [default: po, beside the content folder]")
+@click.option(
+    "--po-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of the translation files  [default: po, beside the content folder]",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 naming each file out of step with the content.")
 def i18n_sync(content: Path, po_dir: Path | None, check: bool) -> None:
     """Keep the translation files in the repository: po/dncontent.pot and po/<locale>.po for each translated locale.
@@ -480,8 +591,10 @@ def i18n_mark_current(content: Path, locale: str, include_stale: bool) -> None:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:
         _fail(exc)
-    click.echo(f"{locale}: {result.recorded} units recorded as current, {result.stale_kept} still stale, "
-               f"{result.untranslated} untranslated; translation memory {'recorded' if result.written else 'unchanged'}")
+    click.echo(
+        f"{locale}: {result.recorded} units recorded as current, {result.stale_kept} still stale, "
+        f"{result.untranslated} untranslated; translation memory {'recorded' if result.written else 'unchanged'}"
+    )
 
 
 @main.group("print-server")
@@ -501,8 +614,10 @@ def print_server_status() -> None:
 
     folder = print_server.runtime_dir(create=False)
     if folder is None and os.path.lexists(print_server.runtime_path()):
-        click.echo(f"No print server can run: {print_server.runtime_path()} is not a folder that only you may "
-                   f"enter, so builds print in their own process (see DNCONTENT_RUNTIME_DIR in the README).")
+        click.echo(
+            f"No print server can run: {print_server.runtime_path()} is not a folder that only you may "
+            f"enter, so builds print in their own process (see DNCONTENT_RUNTIME_DIR in the README)."
+        )
         return
     answers = [(path, print_server.ask(path, "status")) for path in (print_server.servers(folder) if folder else [])]
     running = [(path, answer) for path, answer in answers if answer and answer.get("ok")]
@@ -513,8 +628,10 @@ def print_server_status() -> None:
     current = print_server.socket_path(folder).name
     for path, answer in running:
         which = "this dncontent" if path.name == current else "other code (it exits when idle)"
-        click.echo(f"print server {answer.get('pid')} for {which}: {answer.get('connections', 0)} "
-                   f"connection(s) served, exits after {answer.get('idle_seconds', 0):.0f}s idle; socket {path}")
+        click.echo(
+            f"print server {answer.get('pid')} for {which}: {answer.get('connections', 0)} "
+            f"connection(s) served, exits after {answer.get('idle_seconds', 0):.0f}s idle; socket {path}"
+        )
 
 
 @print_server_group.command("stop")
@@ -523,18 +640,33 @@ def print_server_stop() -> None:
     from .printing import server as print_server
 
     folder = print_server.runtime_dir(create=False)
-    stopped = [answer.get("pid") for path in (print_server.servers(folder) if folder else [])
-               if (answer := print_server.ask(path, "stop"))]
+    stopped = [
+        answer.get("pid")
+        for path in (print_server.servers(folder) if folder else [])
+        if (answer := print_server.ask(path, "stop"))
+    ]
     click.echo(f"Stopped {len(stopped)} print server{'s' * (len(stopped) != 1)}.")
 
 
 @main.command()
-@click.option("--count", type=click.IntRange(1, 10000), default=10, show_default=True,
-              help="How many exports to write.")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the random choices: the same seed writes the same files, byte for byte.")
-@click.option("--out", "-o", "out", type=click.Path(path_type=Path, file_okay=False), required=True,
-              help="Folder to write fixture-001.json ... into; created if needed. Other files are left alone.")
+@click.option(
+    "--count", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many exports to write."
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the random choices: the same seed writes the same files, byte for byte.",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write fixture-001.json ... into; created if needed. Other files are left alone.",
+)
 def fixtures(count: int, seed: int, out: Path) -> None:
     """Write a json/ folder of random exports, valid against the published schema, for testing apps.
 
@@ -554,8 +686,10 @@ def fixtures(count: int, seed: int, out: Path) -> None:
     finally:
         if counter:
             counter.stop()
-    click.echo(f"Wrote {count} fixtures, index.json, the schemas and types.d.ts into {out}/ "
-               f"(seed {seed}, sha256 {fingerprint(paths)[:12]})")
+    click.echo(
+        f"Wrote {count} fixtures, index.json, the schemas and types.d.ts into {out}/ "
+        f"(seed {seed}, sha256 {fingerprint(paths)[:12]})"
+    )
 
 
 class Counter:

@@ -1,4 +1,5 @@
 """Problems found in content, and the one exception family the CLI turns into exit codes."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -6,6 +6,7 @@ fixture's profile; its objects and lists become Hypothesis strategies once, and 
 the values in them. Fixture i uses profile i mod 5, so any five consecutive fixtures hold text in other
 scripts, right-to-left text, long strings, empty lists and nulls, and lists of many items.
 """
+
 from __future__ import annotations
 
 import copy
@@ -15,22 +16,77 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from random import Random
 
-from .channels.json import (INDEX_REVIEW, INDEX_SCHEMA_FILE, SCHEMA_VERSION, consumer_schema, contract_files, dumps,
-                            revision, role, strict_schema)
+from .channels.json import (
+    INDEX_REVIEW,
+    INDEX_SCHEMA_FILE,
+    SCHEMA_VERSION,
+    consumer_schema,
+    contract_files,
+    dumps,
+    revision,
+    role,
+    strict_schema,
+)
 
 PROFILES = ("scripts", "rtl", "long", "empty", "many")
 
 # Words to build text from, per script. Latin carries what renderers get wrong: markup-like text that must be
 # escaped, curly quotes, combining accents, no-break and soft hyphens.
 WORDS = {
-    "latin": ("needle", "muscle", "trigger", "point", "session", "therapist", "soreness", "relief", "café",
-              "naïve", "São Paulo", "Łódź", "Ångström", "e\u0301clair", "it’s", "“quoted”", "O'Brien",
-              "<b>not bold</b>", "a < b & c > d", "&amp;", "15\u00a0minutes", "physio\u00adtherapy", "50 %"),
-    "cyrillic": ("игла", "мышца", "боль", "терапевт", "сеанс", "облегчение", "триггерная", "точка", "Київ",
-                 "лікування", "Србија"),
+    "latin": (
+        "needle",
+        "muscle",
+        "trigger",
+        "point",
+        "session",
+        "therapist",
+        "soreness",
+        "relief",
+        "café",
+        "naïve",
+        "São Paulo",
+        "Łódź",
+        "Ångström",
+        "e\u0301clair",
+        "it’s",
+        "“quoted”",
+        "O'Brien",
+        "<b>not bold</b>",
+        "a < b & c > d",
+        "&amp;",
+        "15\u00a0minutes",
+        "physio\u00adtherapy",
+        "50 %",
+    ),
+    "cyrillic": (
+        "игла",
+        "мышца",
+        "боль",
+        "терапевт",
+        "сеанс",
+        "облегчение",
+        "триггерная",
+        "точка",
+        "Київ",
+        "лікування",
+        "Србија",
+    ),
     "greek": ("βελόνα", "μυς", "πόνος", "θεραπεία", "συνεδρία"),
-    "cjk": ("针刺", "肌肉", "疼痛", "治疗师", "療程", "ドライニードリング", "筋肉", "痛み", "治療", "침", "근육", "통증",
-            "치료"),
+    "cjk": (
+        "针刺",
+        "肌肉",
+        "疼痛",
+        "治疗师",
+        "療程",
+        "ドライニードリング",
+        "筋肉",
+        "痛み",
+        "治療",
+        "침",
+        "근육",
+        "통증",
+        "치료",
+    ),
     "indic": ("सुई", "मांसपेशी", "दर्द", "चिकित्सक", "উপশম"),
     "thai": ("เข็ม", "กล้ามเนื้อ", "ความเจ็บปวด"),
     "emoji": ("💉", "👩‍⚕️", "🧑🏽‍⚕️", "🇧🇷", "✅", "⚠️"),
@@ -41,8 +97,30 @@ WORDS = {
 UNSPACED = {"cjk", "thai"}  # scripts written without spaces between words
 SCRIPTS = tuple(name for name in WORDS if name not in ("arabic", "hebrew", "persian"))
 RTL = ("arabic", "hebrew", "persian")
-ID_WORDS = ("neck", "back", "pain", "shoulder", "knee", "hip", "risk", "bruising", "soreness", "before", "during",
-            "after", "results", "contact", "book", "online", "call", "website", "tension", "headache", "2", "10")
+ID_WORDS = (
+    "neck",
+    "back",
+    "pain",
+    "shoulder",
+    "knee",
+    "hip",
+    "risk",
+    "bruising",
+    "soreness",
+    "before",
+    "during",
+    "after",
+    "results",
+    "contact",
+    "book",
+    "online",
+    "call",
+    "website",
+    "tension",
+    "headache",
+    "2",
+    "10",
+)
 LOCALES = {
     "scripts": ("ru", "uk", "el", "zh-Hant", "zh-Hans", "ja", "ko", "hi", "th", "sr-Latn-RS"),
     "rtl": ("ar", "he", "fa", "ar-EG", "ur"),
@@ -72,8 +150,9 @@ def export_fixtures(count: int, seed: int = 0) -> Iterator[dict]:
         yield _ordered(document, published)
 
 
-def write_fixtures(out: Path, count: int, seed: int = 0,
-                   progress: Callable[[int, int], None] | None = None) -> list[Path]:
+def write_fixtures(
+    out: Path, count: int, seed: int = 0, progress: Callable[[int, int], None] | None = None
+) -> list[Path]:
     """Write a whole json/ folder into `out` (created if needed): fixture-001.json ..., the index.json that lists
     them, and the schemas and types a build publishes beside them. Nothing else is written or removed.
 
@@ -104,14 +183,23 @@ def fixture_index(exports: dict[str, tuple[dict, bytes]]) -> dict:
     """
     first = next(iter(exports.values()))[0] if exports else {"id": "fixtures", "locale": "en"}
     return {
-        "$schema": INDEX_SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "id": first["id"],
+        "$schema": INDEX_SCHEMA_FILE,
+        "schema_version": SCHEMA_VERSION,
+        "id": first["id"],
         "source_locale": first["locale"],
-        "exports": [{"locale": document["locale"], "path": name, "sha256": hashlib.sha256(data).hexdigest(),
-                     "revision": document["revision"], "title": document["title"],
-                     "review": {key: document["review"][key] for key in INDEX_REVIEW},
-                     "schema_version": document["schema_version"],
-                     "translated_from": None if number == 0 else first["locale"]}
-                    for number, (name, (document, data)) in enumerate(exports.items())],
+        "exports": [
+            {
+                "locale": document["locale"],
+                "path": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "revision": document["revision"],
+                "title": document["title"],
+                "review": {key: document["review"][key] for key in INDEX_REVIEW},
+                "schema_version": document["schema_version"],
+                "translated_from": None if number == 0 else first["locale"],
+            }
+            for number, (name, (document, data)) in enumerate(exports.items())
+        ],
     }
 
 
@@ -148,9 +236,12 @@ def _strategy(profile: str):
     from hypothesis import strategies as st
     from hypothesis_jsonschema import from_schema
 
-    https = st.builds(lambda host, path, tail: f"https://{host}/{'/'.join(path)}{tail}", st.sampled_from(HOSTS),
-                      st.lists(st.sampled_from(ID_WORDS + ("%D8%B9%D9%84%D8%A7%D8%AC",)), max_size=3),
-                      st.sampled_from(("", "", "?lang=es", "#book")))
+    https = st.builds(
+        lambda host, path, tail: f"https://{host}/{'/'.join(path)}{tail}",
+        st.sampled_from(HOSTS),
+        st.lists(st.sampled_from(ID_WORDS + ("%D8%B9%D9%84%D8%A7%D8%AC",)), max_size=3),
+        st.sampled_from(("", "", "?lang=es", "#book")),
+    )
     formats = {
         "dncontent-text": _text(st, profile),
         "dncontent-id": st.lists(st.sampled_from(ID_WORDS), min_size=1, max_size=3).map("-".join),
@@ -159,8 +250,9 @@ def _strategy(profile: str):
         "dncontent-email": st.sampled_from(EMAILS),
         "dncontent-phone": st.sampled_from(PHONES),
         "dncontent-locale": st.sampled_from(LOCALES.get(profile, LOCALES["default"])),
-        "dncontent-date": st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 12, 31))
-                            .map(datetime.date.isoformat),
+        "dncontent-date": st.dates(min_value=datetime.date(2020, 1, 1), max_value=datetime.date(2035, 12, 31)).map(
+            datetime.date.isoformat
+        ),
     }
     return _compose(_generation_schema(profile), lambda leaf: from_schema(leaf, custom_formats=formats))
 
@@ -180,12 +272,15 @@ def _compose(node: dict, leaf):
     """
     from hypothesis import strategies as st
 
-    if node.keys() <= _OBJECT and node.get("type") == "object" and node.get("additionalProperties") is False \
-            and set(node.get("required", ())) == set(node.get("properties", {})):
+    if (
+        node.keys() <= _OBJECT
+        and node.get("type") == "object"
+        and node.get("additionalProperties") is False
+        and set(node.get("required", ())) == set(node.get("properties", {}))
+    ):
         return st.fixed_dictionaries({key: _compose(value, leaf) for key, value in node["properties"].items()})
     if node.keys() <= _LIST and node.get("type") == "array" and isinstance(node.get("items"), dict):
-        return st.lists(_compose(node["items"], leaf), min_size=node.get("minItems", 0),
-                        max_size=node.get("maxItems"))
+        return st.lists(_compose(node["items"], leaf), min_size=node.get("minItems", 0), max_size=node.get("maxItems"))
     if node.keys() <= _EITHER and "anyOf" in node:
         return st.one_of([_compose(choice, leaf) for choice in node["anyOf"]])
     return leaf(node)
@@ -193,6 +288,7 @@ def _compose(node: dict, leaf):
 
 def _text(st, profile: str):
     """Plain text for one profile: words of a script joined the way that script joins them."""
+
     def words(script: str, low: int, high: int):
         # One drawn number seeds the choice of every word: a text is one choice for Hypothesis, not one per word
         # (drawing word by word took most of a fixture's time)
@@ -201,6 +297,7 @@ def _text(st, profile: str):
         def pick(number: int) -> str:
             rng = Random(number)
             return joiner.join(rng.choice(pool) for _ in range(rng.randint(low, high)))
+
         return st.integers(0, 2**64 - 1).map(pick)
 
     if profile == "scripts":
@@ -306,12 +403,16 @@ def _tidy(document: dict, profile: str) -> dict:
     if review["status"] == "draft" or review["last_reviewed"] is None or review["next_review"] is None:
         # a draft has no review: no dates, no reviewer, and the notice to show with it
         review.update(status="draft", last_reviewed=None, next_review=None, reviewed_by=None)
-        labels.update(last_reviewed=None, next_review=None, reviewed_by=None,
-                      draft_notice=labels["draft_notice"] or "Draft")
+        labels.update(
+            last_reviewed=None, next_review=None, reviewed_by=None, draft_notice=labels["draft_notice"] or "Draft"
+        )
     else:
         review["last_reviewed"], review["next_review"] = sorted((review["last_reviewed"], review["next_review"]))
-        labels.update(last_reviewed=labels["last_reviewed"] or "Last reviewed",
-                      next_review=labels["next_review"] or "Next review", draft_notice=None)
+        labels.update(
+            last_reviewed=labels["last_reviewed"] or "Last reviewed",
+            next_review=labels["next_review"] or "Next review",
+            draft_notice=None,
+        )
     minutes = document["facts"]["session_minutes"]
     minutes["min"], minutes["max"] = sorted((minutes["min"], minutes["max"]))
     document["revision"] = revision(document)

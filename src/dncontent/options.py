@@ -1,8 +1,9 @@
 """What a build was asked to do: the options object the CLI fills and the Python API takes."""
+
 from __future__ import annotations
 
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 
 class BuildOptions(NamedTuple):

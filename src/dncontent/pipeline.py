@@ -1,10 +1,11 @@
 """The pipeline: load -> validate -> model -> channels -> write. The CLI and the Python API both call these."""
+
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import NamedTuple, cast
 from pathlib import Path
+from typing import NamedTuple, cast
 
 from .errors import BuildError, ContentError, Problem, UsageError
 from .load import Located
@@ -13,8 +14,13 @@ from .options import BuildOptions
 from .validate import blocks_model, check_content
 
 
-def validate(content: Path | str = "content", *, strict: bool = False, lints: bool = True,
-             replaced: Mapping[Path, str] | None = None) -> list[Problem]:
+def validate(
+    content: Path | str = "content",
+    *,
+    strict: bool = False,
+    lints: bool = True,
+    replaced: Mapping[Path, str] | None = None,
+) -> list[Problem]:
     """Every problem in the content folder, errors first-class, then the editorial warnings, notes and info lines.
 
     With `strict`, editorial warnings count as errors (notes and info lines never do). Lints run only once the
@@ -27,8 +33,9 @@ def validate(content: Path | str = "content", *, strict: bool = False, lints: bo
     return problems
 
 
-def checked(root: Path, *, lints: bool = True, replaced: Mapping[Path, str] | None = None
-            ) -> tuple[list, list[Problem], Content | None]:
+def checked(
+    root: Path, *, lints: bool = True, replaced: Mapping[Path, str] | None = None
+) -> tuple[list, list[Problem], Content | None]:
     """The content files, every problem in them and, when the files can be read into one, the content model
     (which the checks made on the model use; content with errors still may not be built).
 
@@ -41,8 +48,11 @@ def checked(root: Path, *, lints: bool = True, replaced: Mapping[Path, str] | No
         return files, problems, None
     assessed = assess(files)
     problems = sorted(problems + refusals(files, assessed))
-    content_model = build_model(root, {(f.locale, f.kind): cast(Located, f.doc).data for f in files},  # all read
-                                {locale: assessment.review for locale, assessment in assessed.items()})
+    content_model = build_model(
+        root,
+        {(f.locale, f.kind): cast(Located, f.doc).data for f in files},  # all read
+        {locale: assessment.review for locale, assessment in assessed.items()},
+    )
     if lints:
         from .validate.lints import lint
 
@@ -78,8 +88,9 @@ def artifact_cache(options: BuildOptions):
     return ArtifactCache(None if options.no_cache else (options.cache_dir or default_dir()))
 
 
-def build(options: BuildOptions, progress: Callable[[str], None] | None = None, *,
-          print_server: bool = False) -> BuildResult:
+def build(
+    options: BuildOptions, progress: Callable[[str], None] | None = None, *, print_server: bool = False
+) -> BuildResult:
     """Validate, render every selected channel for every selected locale, and swap the output in.
 
     What the artifact cache holds from an earlier build with the same inputs is reused, not rendered;
@@ -105,8 +116,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] | None = None, 
     return _build(options, progress, started, print_server=print_server)
 
 
-def _build(options: BuildOptions, progress: Callable[[str], None] | None, started: float, *,
-           print_server: bool) -> BuildResult:
+def _build(
+    options: BuildOptions, progress: Callable[[str], None] | None, started: float, *, print_server: bool
+) -> BuildResult:
     from . import release
     from .cache import checks_remember_in
     from .channels import CHANNELS, build_order, render_cached
@@ -144,8 +156,14 @@ def _build(options: BuildOptions, progress: Callable[[str], None] | None, starte
         where = f" ({exc.filename})" if exc.filename else ""
         raise BuildError(f"cannot write {options.out}: {exc.strerror or exc}{where}") from None
     store.prune()
-    return BuildResult(Path(options.out), writer.manifest(), time.monotonic() - started, tuple(store.rendered),
-                       tuple(store.reused), writer.up_to_date, tuple(store.notes), warnings,
-                       () if options.release else tuple(reasons))
-
-
+    return BuildResult(
+        Path(options.out),
+        writer.manifest(),
+        time.monotonic() - started,
+        tuple(store.rendered),
+        tuple(store.reused),
+        writer.up_to_date,
+        tuple(store.notes),
+        warnings,
+        () if options.release else tuple(reasons),
+    )

@@ -6,6 +6,7 @@ overdue review, a message over its budget, our wording over its reading target. 
 purpose with `--allow-draft LOCALE`: it keeps its draft notices, and its manifest entry says so. Notes and
 info lines never refuse a release. A plain build reports the same reasons in one line, without refusing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,9 +42,15 @@ class ReleaseRefused(DncontentError):
         self.problems = sorted(reasons)
         count = len(self.problems)
         drafts = any(p.code in DRAFT_CODES for p in self.problems)
-        super().__init__(f"release refused for {count} reason{'s' * (count != 1)} (listed above); nothing was "
-                         f"written" + ("; a draft is published only on purpose, with --allow-draft LOCALE, and keeps "
-                                       "its draft notices" if drafts else ""))
+        super().__init__(
+            f"release refused for {count} reason{'s' * (count != 1)} (listed above); nothing was "
+            f"written"
+            + (
+                "; a draft is published only on purpose, with --allow-draft LOCALE, and keeps its draft notices"
+                if drafts
+                else ""
+            )
+        )
 
 
 def refusals(files, content: Content, problems: Iterable[Problem], allow_draft: Iterable[str] = ()) -> list[Problem]:
@@ -64,11 +71,27 @@ def refusals(files, content: Content, problems: Iterable[Problem], allow_draft: 
         reasons.append(problem._replace(severity="error"))
     for locale, page in content.locales.items():
         if page.is_draft and locale not in allowed and locale not in reported:
-            reasons.append(_at(files, locale, ("review", "status"), f"locale {locale!r} is a draft: no clinician has "
-                               "reviewed its text", _signoff_hint(locale), "draft"))
+            reasons.append(
+                _at(
+                    files,
+                    locale,
+                    ("review", "status"),
+                    f"locale {locale!r} is a draft: no clinician has reviewed its text",
+                    _signoff_hint(locale),
+                    "draft",
+                )
+            )
         elif not page.is_draft and signoff_record(files, locale) is None:
-            reasons.append(_at(files, locale, ("review", "status"), f"locale {locale!r} says approved, but no "
-                               "clinician's sign-off is recorded", _signoff_hint(locale), "no-signoff"))
+            reasons.append(
+                _at(
+                    files,
+                    locale,
+                    ("review", "status"),
+                    f"locale {locale!r} says approved, but no clinician's sign-off is recorded",
+                    _signoff_hint(locale),
+                    "no-signoff",
+                )
+            )
     return sorted(reasons)
 
 
@@ -110,13 +133,17 @@ def summary(warnings: int, reasons: list[Problem]) -> str:
     """One line on the warnings and what a release would refuse, for the end of a development build."""
     counted = f"{warnings} warning{'s' * (warnings != 1)}"
     if not reasons:
-        return f"{counted}: a release would go ahead (dncontent build --release)" if warnings else \
-            "No warnings: a release would go ahead (dncontent build --release)"
+        return (
+            f"{counted}: a release would go ahead (dncontent build --release)"
+            if warnings
+            else "No warnings: a release would go ahead (dncontent build --release)"
+        )
     counts: dict[str, int] = {}
     for reason in reasons:
         counts[reason.code] = counts.get(reason.code, 0) + 1
-    kinds = ", ".join(f"{n} {KINDS.get(code, (f'{code} problem', f'{code} problems'))[n != 1]}"
-                      for code, n in counts.items())
+    kinds = ", ".join(
+        f"{n} {KINDS.get(code, (f'{code} problem', f'{code} problems'))[n != 1]}" for code, n in counts.items()
+    )
     return f"{counted}; a release would refuse: {kinds} (dncontent validate shows them)"
 
 

@@ -1,4 +1,5 @@
 """The state of the material at a glance: per locale, sections and reading grades, SMS sizes, brochure pages, review."""
+
 from __future__ import annotations
 
 import datetime
@@ -60,8 +61,9 @@ def review_status(next_review: str | None, today: datetime.date) -> str:
     return f"overdue by {-days} days" if state == "overdue" else f"{state}, due in {days} days"
 
 
-def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
-                 today: datetime.date | None = None) -> list[LocaleReport]:
+def build_report(
+    content_dir: Path | str = "content", *, brochures: bool = True, today: datetime.date | None = None
+) -> list[LocaleReport]:
     from .model import sms
     from .validate.readability import formula_for, readability_target, section_scores
 
@@ -74,14 +76,30 @@ def build_report(content_dir: Path | str = "content", *, brochures: bool = True,
         page = content.locales[locale]
         formula = formula_for(locale)
         target = readability_target(page, formula) if formula else None
-        report = LocaleReport(locale, page.title, page.review.last_reviewed, page.review.next_review,
-                              review_status(page.review.next_review, today), page.review.status,
-                              formula.name if formula else None, target)
+        report = LocaleReport(
+            locale,
+            page.title,
+            page.review.last_reviewed,
+            page.review.next_review,
+            review_status(page.review.next_review, today),
+            page.review.status,
+            formula.name if formula else None,
+            target,
+        )
         for row in section_scores(page):
             report.sections.append(SectionRow(row.id, page.sections[row.index].heading, row.words, row.score, row.hard))
         for message, _text, measured in sms.messages(page):
-            report.sms.append(SmsRow(message.id, measured.encoding, measured.characters, measured.length,
-                                     measured.unit, measured.segments, message.segments))
+            report.sms.append(
+                SmsRow(
+                    message.id,
+                    measured.encoding,
+                    measured.characters,
+                    measured.length,
+                    measured.unit,
+                    measured.segments,
+                    message.segments,
+                )
+            )
         report.brochure_pages = {size: n for (loc, size), n in pages.items() if loc == locale}
         for name, value in governance.get(locale, {}).items():
             setattr(report, name, value)
@@ -105,8 +123,11 @@ def format_text(reports: list[LocaleReport]) -> str:
     lines: list[str] = []
     for r in reports:
         draft = " DRAFT: not signed off by a clinician" if r.status == "draft" else ""
-        review = (f"Review: {r.status}, last {r.last_reviewed}, next {r.next_review} ({r.review_status})"
-                  if r.last_reviewed else f"Review: {r.status} ({r.review_status})")
+        review = (
+            f"Review: {r.status}, last {r.last_reviewed}, next {r.next_review} ({r.review_status})"
+            if r.last_reviewed
+            else f"Review: {r.status} ({r.review_status})"
+        )
         lines += [f"{r.title} [{r.locale}]{draft}", review, ""]
         lines.append(f"  {'Section':20} {'Heading':44} {'Words':>5} {'Score':>6}")
         for s in r.sections:
@@ -121,17 +142,22 @@ def format_text(reports: list[LocaleReport]) -> str:
         lines += ["", f"  {'SMS':20} {'Encoding':8} {'Chars':>6} {'Length':>7} {'Segments':>9}"]
         for m in r.sms:
             over = " over budget" if m.segments > m.budget else ""
-            lines.append(f"  {m.id:20} {m.encoding:8} {m.characters:6d} {m.length:7d} {m.segments:>5d} / {m.budget}"
-                         f"{over}")
+            lines.append(
+                f"  {m.id:20} {m.encoding:8} {m.characters:6d} {m.length:7d} {m.segments:>5d} / {m.budget}{over}"
+            )
         lines.append("  (length: septets for GSM-7, UTF-16 code units for UCS-2)")
-        signoff = (f"by {r.signed_off_by} on {r.signed_off_on}, {len(r.changed_since_signoff)} units changed since"
-                   if r.signed_off_by else "none recorded")
+        signoff = (
+            f"by {r.signed_off_by} on {r.signed_off_on}, {len(r.changed_since_signoff)} units changed since"
+            if r.signed_off_by
+            else "none recorded"
+        )
         lines += ["", f"  Sign-off: {signoff}"]
         lines += [f"    {u['unit']:44} {u['where']}" for u in r.changed_since_signoff]
         if r.stale or r.untranslated:  # untranslated units are many at first: listed in --format json
             lines.append(f"  Translation: {len(r.stale)} stale, {len(r.untranslated)} untranslated")
-            lines += [f"    {u['unit']:44} {u['where']}" + (f"  {u['detail']}" if u.get("detail") else "")
-                      for u in r.stale]
+            lines += [
+                f"    {u['unit']:44} {u['where']}" + (f"  {u['detail']}" if u.get("detail") else "") for u in r.stale
+            ]
         if r.brochure_pages:
             lines += ["", f"  {'Brochure':20} {'Pages':>6}"]
             lines += [f"  {size:20} {n:6d}" for size, n in r.brochure_pages.items()]

@@ -1,4 +1,5 @@
 """Where the shipped templates and schemas live: inside the wheel, or at the top of a source checkout."""
+
 from __future__ import annotations
 
 from functools import cache

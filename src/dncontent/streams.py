@@ -3,6 +3,7 @@
 The CLI runs inside `guarded()`, so what the environment does to it ends as one line and an exit code,
 never as a traceback.
 """
+
 from __future__ import annotations
 
 import errno

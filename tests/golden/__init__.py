@@ -2,6 +2,7 @@
 
 Regenerate after an intended change with `make golden` (or `python -m tests.golden`), then review the diff.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,8 +20,11 @@ NOT_GOLDEN = ("html/fonts/",)
 
 def golden_files(root: Path) -> dict[str, bytes]:
     """The rendered text files under `root`, by path."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not p.relative_to(root).as_posix().startswith(NOT_GOLDEN)}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(NOT_GOLDEN)
+    }
 
 
 def render_text_channels(out: Path) -> None:

@@ -7,6 +7,7 @@ The registry names modules rather than importing them, so `dncontent validate` a
 channel's libraries (WeasyPrint takes most of a second). Adding a channel means adding its module and one
 entry here.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -88,13 +89,16 @@ def _render(name: str, content: Content, options: BuildOptions, store) -> list:
     settings = repr([(option, getattr(options, option)) for option in getattr(module, "OPTIONS", ())])
     reads = getattr(module, "reads", None)  # the part of a locale's model the channel reads, if not all
     prints = {locale: locale_fingerprint(content, locale, reads) for locale in content.locales}
-    shared = (module.shared_inputs(content) if hasattr(module, "shared_inputs")
-              else repr(sorted(prints.items())))
+    shared = module.shared_inputs(content) if hasattr(module, "shared_inputs") else repr(sorted(prints.items()))
     inputs = getattr(module, "inputs", None)
     units: list[tuple[str | None, str]] = [(None, store.key(name, "shared", settings, shared))]
-    units += [(locale, store.key(name, locale, settings, prints[locale],
-                                 *([inputs(content, locale, options)] if inputs else [])))
-              for locale in content.in_order()]
+    units += [
+        (
+            locale,
+            store.key(name, locale, settings, prints[locale], *([inputs(content, locale, options)] if inputs else [])),
+        )
+        for locale in content.in_order()
+    ]
     artifacts, problems = [], []
     for locale, key in units:
         expected = [(path, module.NAME, locale, role) for path, role in module.files(content, locale, options)]
@@ -103,8 +107,11 @@ def _render(name: str, content: Content, options: BuildOptions, store) -> list:
             if store.progress:
                 store.progress(f"rendering {name} ({locale or 'shared files'})")
             try:
-                made = list(module.render_shared(content, options) if locale is None
-                            else module.render_locale(content, locale, options))
+                made = list(
+                    module.render_shared(content, options)
+                    if locale is None
+                    else module.render_locale(content, locale, options)
+                )
             except BuildError as exc:
                 if not exc.problems:
                     raise
@@ -127,6 +134,8 @@ def locale_fingerprint(content: Content, locale: str, reads=None) -> str:
 
     page = content.locales[locale] if reads is None else reads(content.locales[locale])
     logo = file_digest(page.brand.logo)
-    others = [(other, content.locales[other].title, content.locales[other].review.status,
-               content.locales[other].url) for other in content.in_order()]
+    others = [
+        (other, content.locales[other].title, content.locales[other].review.status, content.locales[other].url)
+        for other in content.in_order()
+    ]
     return hashlib.sha256(repr((page, content.source_locale, others, logo)).encode("utf-8")).hexdigest()

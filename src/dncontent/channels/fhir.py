@@ -8,6 +8,7 @@ itself, once, only for a build that does not write them. Its `docStatus` follows
 comes from the clinician's recorded sign-off (governance/review.py): `final` while a sign-off covers the locale
 as it is, `preliminary` for a draft.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,16 +41,17 @@ def resource_id(content: Content, locale: str) -> str:
     return f"{content.id}-{locale}"  # FHIR ids allow letters, digits, '-' and '.': a locale tag fits
 
 
-def attachment(content: Content, page: LocaleContent, path: str, media_type: str, title: str,
-               data: bytes) -> dict:
-    return {"attachment": {
-        "contentType": media_type,
-        "language": page.locale,
-        "url": paths.link(content, path, resource_path(content, page.locale)),
-        "size": len(data),
-        "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
-        "title": title,
-    }}
+def attachment(content: Content, page: LocaleContent, path: str, media_type: str, title: str, data: bytes) -> dict:
+    return {
+        "attachment": {
+            "contentType": media_type,
+            "language": page.locale,
+            "url": paths.link(content, path, resource_path(content, page.locale)),
+            "size": len(data),
+            "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+            "title": title,
+        }
+    }
 
 
 def document_reference(content: Content, page: LocaleContent, outputs: dict[str, bytes]) -> dict:
@@ -60,8 +62,10 @@ def document_reference(content: Content, page: LocaleContent, outputs: dict[str,
     """
     review = page.review
     signed_off = not page.is_draft
-    contents = [attachment(content, page, path, media_type, title, outputs[path])
-                for path, media_type, title in targets(content, page.locale)]
+    contents = [
+        attachment(content, page, path, media_type, title, outputs[path])
+        for path, media_type, title in targets(content, page.locale)
+    ]
     dates: list[dict] = []
     if signed_off and review.last_reviewed:
         dates.append({"url": LAST_REVIEW_DATE, "valueDate": review.last_reviewed})
@@ -77,9 +81,18 @@ def document_reference(content: Content, page: LocaleContent, outputs: dict[str,
         "type": {"coding": [LOINC_INSTRUCTIONS], "text": page.topic},
         **({"authenticator": {"display": review.reviewed_by}} if signed_off and review.reviewed_by else {}),
         "custodian": {"display": page.brand.name},
-        **({"relatesTo": [{"code": "transforms", "target": {
-            "reference": f"DocumentReference/{resource_id(content, content.source_locale)}"}}]}
-           if page.locale != content.source_locale and content.source_locale in content.locales else {}),
+        **(
+            {
+                "relatesTo": [
+                    {
+                        "code": "transforms",
+                        "target": {"reference": f"DocumentReference/{resource_id(content, content.source_locale)}"},
+                    }
+                ]
+            }
+            if page.locale != content.source_locale and content.source_locale in content.locales
+            else {}
+        ),
         "description": page.title,
         "content": contents,
     }
@@ -94,10 +107,18 @@ def targets(content: Content, locale: str) -> list[tuple[str, str, str]]:
     """(path, media type, title) of each file a locale's reference points at: its page, brochures and export."""
     from .pdf import PAPERS
 
-    return [(paths.page_path(content, locale), "text/html;charset=utf-8", "Web page"),
-            *((paths.brochure_stem(content.id, locale, paper.name) + ".pdf", "application/pdf",
-               f"Brochure ({paper.name})") for paper in PAPERS),
-            (paths.export_path(content, locale), "application/json", "JSON export")]
+    return [
+        (paths.page_path(content, locale), "text/html;charset=utf-8", "Web page"),
+        *(
+            (
+                paths.brochure_stem(content.id, locale, paper.name) + ".pdf",
+                "application/pdf",
+                f"Brochure ({paper.name})",
+            )
+            for paper in PAPERS
+        ),
+        (paths.export_path(content, locale), "application/json", "JSON export"),
+    ]
 
 
 def outputs(content: Content, options: BuildOptions) -> dict[str, bytes]:
@@ -114,7 +135,7 @@ def outputs(content: Content, options: BuildOptions) -> dict[str, bytes]:
     try:
         return {artifact.path: artifact.data for name in NEEDS for artifact in render_cached(name, content, options)}
     finally:
-        del store.rendered[counted[0]:], store.reused[counted[1]:]
+        del store.rendered[counted[0] :], store.reused[counted[1] :]
 
 
 def inputs(content: Content, locale: str, options: BuildOptions) -> str:

@@ -1,4 +1,5 @@
 """HTML channel: the standalone patient page per locale, embeddable snippets, and the snippets' scoped stylesheet."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,11 @@ CTA_SNIPPET = "cta"
 # Lists patients must not skim past: shown as callouts.
 CALLOUT_LISTS = ("risks", "contraindications")
 # Atkinson Hyperlegible, drawn for low-vision readers; the page falls back to system fonts without them.
-FONTS = tuple(f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2"
-              for subset in ("latin", "latin-ext") for weight in (400, 700))
+FONTS = tuple(
+    f"atkinson-hyperlegible-{subset}-{weight}-normal.woff2"
+    for subset in ("latin", "latin-ext")
+    for weight in (400, 700)
+)
 
 
 OPTIONS = ("heading_level",)  # the build options that change what this channel writes
@@ -74,10 +78,16 @@ def files(content: Content, locale: str | None, options: BuildOptions) -> list[t
     """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
     if locale is None:
         logo = paths.logo_path(content, NAME)
-        return [("html/dncontent-snippets.css", "stylesheet"), *((f"html/fonts/{font}", "font") for font in FONTS),
-                ("html/fonts/OFL.txt", "license"), *([(logo, "logo")] if logo else [])]
-    return [(page_path(content, locale), "page"), *((snippet_path(locale, name), "snippet")
-                                                     for name in snippet_sections(content.locales[locale]))]
+        return [
+            ("html/dncontent-snippets.css", "stylesheet"),
+            *((f"html/fonts/{font}", "font") for font in FONTS),
+            ("html/fonts/OFL.txt", "license"),
+            *([(logo, "logo")] if logo else []),
+        ]
+    return [
+        (page_path(content, locale), "page"),
+        *((snippet_path(locale, name), "snippet") for name in snippet_sections(content.locales[locale])),
+    ]
 
 
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
@@ -87,21 +97,35 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
     stylesheet = env.get_template("snippets.css").render(colors=content.brand.colors)
     page_css = env.get_template("page.css").render(colors=content.brand.colors, fonts=FONTS)
     logo = paths.logo_path(content, NAME)
-    common = {"page": page, "brand": page.brand, "labels": page.labels, "cta_name": cta_name,
-              "callout_lists": CALLOUT_LISTS, "stylesheet": Markup(stylesheet)}
+    common = {
+        "page": page,
+        "brand": page.brand,
+        "labels": page.labels,
+        "cta_name": cta_name,
+        "callout_lists": CALLOUT_LISTS,
+        "stylesheet": Markup(stylesheet),
+    }
     html = env.get_template("page.html").render(
-        **common, page_css=Markup(page_css), alternates=alternates(content, locale),
+        **common,
+        page_css=Markup(page_css),
+        alternates=alternates(content, locale),
         canonical=paths.page_url(content, page),
         logo=paths.relative(logo, page_path(content, locale)) if logo else None,
         health_metadata=json_ld(health_metadata(page, content)),
-        last_reviewed=None if page.is_draft or page.review.last_reviewed is None
-                      else page.date(page.review.last_reviewed),
-        next_review=None if page.is_draft or page.review.next_review is None else page.date(page.review.next_review))
+        last_reviewed=None
+        if page.is_draft or page.review.last_reviewed is None
+        else page.date(page.review.last_reviewed),
+        next_review=None if page.is_draft or page.review.next_review is None else page.date(page.review.next_review),
+    )
     yield Artifact(page_path(content, locale), NAME, locale, "page", html.encode("utf-8"))
     for name, sections in snippet_sections(page).items():
         snippet = env.get_template("snippet.html").render(
-            **common, name=name, sections=sections, level=options.heading_level,
-            extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else ())
+            **common,
+            name=name,
+            sections=sections,
+            level=options.heading_level,
+            extra_cta=unplaced_cta(page, sections) if name == CTA_SNIPPET else (),
+        )
         yield Artifact(snippet_path(locale, name), NAME, locale, "snippet", snippet.encode("utf-8"))
 
 
@@ -110,8 +134,14 @@ def environment():
     # Autoescape on for every .html template: content is text, and markup typed in YAML must never run.
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape  # only when rendering
 
-    env = Environment(loader=FileSystemLoader(templates_dir() / "html"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(templates_dir() / "html"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["url"] = link_target
     return env
 
@@ -146,8 +176,8 @@ def cta_name(cta: Cta) -> tuple[str, str]:
     The name must contain the visible label (WCAG 2.5.3, label in name), so a description that does not
     begin with the label is read after it.
     """
-    if cta.description[:len(cta.label)].casefold() == cta.label.casefold():
-        return cta.label, cta.description[len(cta.label):]
+    if cta.description[: len(cta.label)].casefold() == cta.label.casefold():
+        return cta.label, cta.description[len(cta.label) :]
     return cta.label, f": {cta.description}"
 
 
@@ -173,10 +203,15 @@ def alternates(content: Content, locale: str) -> list[Alternate]:
     """
     if len(content.locales) < 2:
         return []
-    return [Alternate(other, content.locales[other].language_name,
-                      paths.page_url(content, content.locales[other])
-                      or paths.relative(page_path(content, other), page_path(content, locale)))
-            for other in content.in_order()]
+    return [
+        Alternate(
+            other,
+            content.locales[other].language_name,
+            paths.page_url(content, content.locales[other])
+            or paths.relative(page_path(content, other), page_path(content, locale)),
+        )
+        for other in content.in_order()
+    ]
 
 
 def health_metadata(page: LocaleContent, content: Content) -> dict:
@@ -188,8 +223,9 @@ def health_metadata(page: LocaleContent, content: Content) -> dict:
         "name": page.topic,
         "description": " ".join(page.section("introduction").paragraphs),
         "adverseOutcome": [{"@type": "MedicalEntity", "name": item.label} for item in page.risks],
-        "contraindication": [{"@type": "MedicalContraindication", "name": item.label}
-                             for item in page.contraindications],
+        "contraindication": [
+            {"@type": "MedicalContraindication", "name": item.label} for item in page.contraindications
+        ],
         "preparation": phases.get("before"),
         "howPerformed": phases.get("during"),
         "followup": " ".join(phases[key] for key in ("after", "results") if key in phases) or None,
@@ -202,8 +238,9 @@ def health_metadata(page: LocaleContent, content: Content) -> dict:
         "inLanguage": page.locale,
         # a draft claims no review: only a clinician's recorded sign-off gives these
         "lastReviewed": None if page.is_draft else page.review.last_reviewed,
-        "reviewedBy": None if page.is_draft or not page.review.reviewed_by else {"@type": "Person",
-                                                                                "name": page.review.reviewed_by},
+        "reviewedBy": None
+        if page.is_draft or not page.review.reviewed_by
+        else {"@type": "Person", "name": page.review.reviewed_by},
         "medicalAudience": "https://schema.org/Patient",
         "about": {key: value for key, value in therapy.items() if value},
         "author": clinic,
@@ -211,8 +248,12 @@ def health_metadata(page: LocaleContent, content: Content) -> dict:
     }
     if len(content.locales) > 1:
         others = [alt for alt in alternates(content, page.locale) if alt.locale != page.locale]
-        work = lambda alt: {"@type": "MedicalWebPage", "inLanguage": alt.locale, "url": alt.href,  # noqa: E731
-                            "name": content.locales[alt.locale].title}
+        work = lambda alt: {  # noqa: E731
+            "@type": "MedicalWebPage",
+            "inLanguage": alt.locale,
+            "url": alt.href,  # noqa: E731
+            "name": content.locales[alt.locale].title,
+        }
         if page.locale == content.source_locale:
             document["workTranslation"] = [work(alt) for alt in others]
         elif content.source_locale in content.locales:
@@ -224,5 +265,3 @@ def json_ld(document: dict) -> Markup:
     """JSON for a <script> element: <, > and & escaped, so no text in it can close the element."""
     text = json.dumps(document, ensure_ascii=False, indent=2)
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
-
-

@@ -1,4 +1,5 @@
 """JSON channel: a versioned export of the whole model for app developers, with its own JSON Schema."""
+
 from __future__ import annotations
 
 import hashlib
@@ -49,9 +50,14 @@ def translated_from(content: Content, locale: str) -> str | None:
 
 def alternates(content: Content) -> list[dict]:
     """Every locale's export, the source language first, with paths relative to an export (or the index)."""
-    return [{"locale": loc, "path": posixpath.basename(export_path(content, loc)),
-             "translated_from": translated_from(content, loc)}
-            for loc in content.in_order()]
+    return [
+        {
+            "locale": loc,
+            "path": posixpath.basename(export_path(content, loc)),
+            "translated_from": translated_from(content, loc),
+        }
+        for loc in content.in_order()
+    ]
 
 
 def export(page: LocaleContent, content: Content) -> dict:
@@ -73,8 +79,13 @@ def export(page: LocaleContent, content: Content) -> dict:
         "topic": page.topic,
         "url": paths.page_url(content, page),
         "review": review(page),
-        "source": {"title": page.source.title, "publisher": page.source.publisher, "url": page.source.url,
-                   "captured": page.source.captured, "note": page.source.note},
+        "source": {
+            "title": page.source.title,
+            "publisher": page.source.publisher,
+            "url": page.source.url,
+            "captured": page.source.captured,
+            "note": page.source.note,
+        },
         "brand": {
             "name": brand.name,
             # this locale's addresses: brand.yaml's links with its own overrides, and `phone` as a tel: link
@@ -87,19 +98,40 @@ def export(page: LocaleContent, content: Content) -> dict:
         "facts": {"session_minutes": {"min": page.session_minutes.min, "max": page.session_minutes.max}},
         "labels": labels(page),
         "sections": [
-            {"id": s.id, "heading": s.heading, "paragraphs": list(s.paragraphs), "list": s.list,
-             "closing": list(s.closing), "cta": list(s.cta)}
+            {
+                "id": s.id,
+                "heading": s.heading,
+                "paragraphs": list(s.paragraphs),
+                "list": s.list,
+                "closing": list(s.closing),
+                "cta": list(s.cta),
+            }
             for s in page.sections
         ],
         "conditions": [{"id": i.id, "label": i.label} for i in page.conditions],
         "risks": [{"id": i.id, "label": i.label} for i in page.risks],
         "contraindications": [{"id": i.id, "label": i.label, "short": i.short} for i in page.contraindications],
         "session_phases": [{"id": p.id, "label": p.label, "text": p.text} for p in page.session_phases],
-        "cta": [{"id": c.id, "label": c.label, "description": c.description, "url": c.url, "link": c.link,
-                 "role": role(c.link, c.url)} for c in page.cta],
-        "brochures": [{"paper": paper, "path": paths.relative(stem + ".pdf", here),
-                       "url": paths.public_url(content, stem + ".pdf")}
-                      for paper in (p.name for p in PAPERS) for stem in [paths.brochure_stem(page.id, page.locale, paper)]],
+        "cta": [
+            {
+                "id": c.id,
+                "label": c.label,
+                "description": c.description,
+                "url": c.url,
+                "link": c.link,
+                "role": role(c.link, c.url),
+            }
+            for c in page.cta
+        ],
+        "brochures": [
+            {
+                "paper": paper,
+                "path": paths.relative(stem + ".pdf", here),
+                "url": paths.public_url(content, stem + ".pdf"),
+            }
+            for paper in (p.name for p in PAPERS)
+            for stem in [paths.brochure_stem(page.id, page.locale, paper)]
+        ],
         "alternates": alternates(content),
     }
     document["revision"] = revision(document)
@@ -110,8 +142,12 @@ def review(page: LocaleContent) -> dict:
     """The review as the sign-off has it: a draft's dates and reviewer are null, whatever was typed anywhere."""
     if page.is_draft:
         return {"status": "draft", "last_reviewed": None, "next_review": None, "reviewed_by": None}
-    return {"status": "approved", "last_reviewed": page.review.last_reviewed, "next_review": page.review.next_review,
-            "reviewed_by": page.review.reviewed_by}
+    return {
+        "status": "approved",
+        "last_reviewed": page.review.last_reviewed,
+        "next_review": page.review.next_review,
+        "reviewed_by": page.review.reviewed_by,
+    }
 
 
 def revision(document: dict) -> str:
@@ -138,9 +174,11 @@ def labels(page: LocaleContent) -> dict:
         "lists": {name: titles.get(name) or shown_by.get(name) for name in LISTS},
         "session_length": words.fill(words.session_length, range=page.session_range),
         "last_reviewed": words.fill(words.last_reviewed, date=page.date(signed["last_reviewed"]))
-        if signed["last_reviewed"] else None,
+        if signed["last_reviewed"]
+        else None,
         "next_review": words.fill(words.next_review, date=page.date(signed["next_review"]))
-        if signed["next_review"] else None,
+        if signed["next_review"]
+        else None,
         "reviewed_by": words.fill(words.reviewed_by, name=signed["reviewed_by"]) if signed["reviewed_by"] else None,
         "draft_notice": words.draft_notice if page.is_draft else None,
     }
@@ -150,8 +188,11 @@ def _logo(content: Content, here: str) -> dict | None:
     path = paths.logo_path(content, NAME)
     if path is None:
         return None
-    return {"path": paths.relative(path, here), "url": paths.public_url(content, path),
-            "media_type": _MEDIA_TYPES[posixpath.splitext(path)[1].lower()]}
+    return {
+        "path": paths.relative(path, here),
+        "url": paths.public_url(content, path),
+        "media_type": _MEDIA_TYPES[posixpath.splitext(path)[1].lower()],
+    }
 
 
 def index(content: Content, exports: dict[str, bytes]) -> dict:
@@ -162,13 +203,25 @@ def index(content: Content, exports: dict[str, bytes]) -> dict:
     entries = []
     for alt in alternates(content):
         document = json.loads(exports[alt["locale"]])
-        entries.append({"locale": alt["locale"], "path": alt["path"],
-                        "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
-                        "revision": document["revision"], "title": document["title"],
-                        "review": {key: document["review"][key] for key in INDEX_REVIEW},
-                        "schema_version": SCHEMA_VERSION, "translated_from": alt["translated_from"]})
-    return {"$schema": INDEX_SCHEMA_FILE, "schema_version": SCHEMA_VERSION, "id": content.id,
-            "source_locale": content.source_locale, "exports": entries}
+        entries.append(
+            {
+                "locale": alt["locale"],
+                "path": alt["path"],
+                "sha256": hashlib.sha256(exports[alt["locale"]]).hexdigest(),
+                "revision": document["revision"],
+                "title": document["title"],
+                "review": {key: document["review"][key] for key in INDEX_REVIEW},
+                "schema_version": SCHEMA_VERSION,
+                "translated_from": alt["translated_from"],
+            }
+        )
+    return {
+        "$schema": INDEX_SCHEMA_FILE,
+        "schema_version": SCHEMA_VERSION,
+        "id": content.id,
+        "source_locale": content.source_locale,
+        "exports": entries,
+    }
 
 
 def dumps(document: dict) -> bytes:
@@ -200,22 +253,30 @@ def consumer_schema(strict: dict | None = None) -> dict:
     """
     strict = strict_schema() if strict is None else strict
     major = SCHEMA_VERSION.split(".")[0]
-    return _published(strict, SCHEMA_ID, SCHEMA_FILE,
-                      f"Version {major} of the contract for one locale of the patient material, as built "
-                      f"into build/json/ by `dncontent build --format json`. Every {major}.x export validates "
-                      "against it: a minor version only adds optional properties, which this schema lets "
-                      "through. Ignore properties you do not know. Strings are plain text (no HTML): escape "
-                      "them for the medium you show them in.")
+    return _published(
+        strict,
+        SCHEMA_ID,
+        SCHEMA_FILE,
+        f"Version {major} of the contract for one locale of the patient material, as built "
+        f"into build/json/ by `dncontent build --format json`. Every {major}.x export validates "
+        "against it: a minor version only adds optional properties, which this schema lets "
+        "through. Ignore properties you do not know. Strings are plain text (no HTML): escape "
+        "them for the medium you show them in.",
+    )
 
 
 def consumer_index_schema() -> dict:
     """The schema apps validate index.json against (build/json/index.schema.json), opened as the export's is."""
     major = SCHEMA_VERSION.split(".")[0]
-    return _published(strict_index_schema(), INDEX_SCHEMA_ID, INDEX_SCHEMA_FILE,
-                      f"Version {major} of build/json/index.json, where an app starts: every locale's export of "
-                      f"the document, the source language first. Every {major}.x index validates against it; "
-                      "ignore properties you do not know. Each entry's `path` is an export's file name, "
-                      "relative to the index; the export follows schema.json, shipped beside it.")
+    return _published(
+        strict_index_schema(),
+        INDEX_SCHEMA_ID,
+        INDEX_SCHEMA_FILE,
+        f"Version {major} of build/json/index.json, where an app starts: every locale's export of "
+        f"the document, the source language first. Every {major}.x index validates against it; "
+        "ignore properties you do not know. Each entry's `path` is an export's file name, "
+        "relative to the index; the export follows schema.json, shipped beside it.",
+    )
 
 
 def _published(strict: dict, schema_id: str, file_name: str, description: str) -> dict:
@@ -281,9 +342,11 @@ def types() -> str:
 
 def contract_files() -> list[tuple[str, str, bytes]]:
     """(file name, role, bytes) of the schemas and types published beside the exports."""
-    return [(SCHEMA_FILE, "schema", dumps(consumer_schema())),
-            (INDEX_SCHEMA_FILE, "schema", dumps(consumer_index_schema())),
-            (TYPES_FILE, "types", types().encode("utf-8"))]
+    return [
+        (SCHEMA_FILE, "schema", dumps(consumer_schema())),
+        (INDEX_SCHEMA_FILE, "schema", dumps(consumer_index_schema())),
+        (TYPES_FILE, "types", types().encode("utf-8")),
+    ]
 
 
 def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]:
@@ -301,12 +364,15 @@ def files(content: Content, locale: str | None, options: BuildOptions) -> list[t
     """(path, role) of each file render_locale writes for `locale` (render_shared for None), in order."""
     if locale is None:
         logo = paths.logo_path(content, NAME)
-        published = [(f"json/{name}", file_role) for name, file_role in
-                     ((SCHEMA_FILE, "schema"), (INDEX_SCHEMA_FILE, "schema"), (TYPES_FILE, "types"))]
+        published = [
+            (f"json/{name}", file_role)
+            for name, file_role in ((SCHEMA_FILE, "schema"), (INDEX_SCHEMA_FILE, "schema"), (TYPES_FILE, "types"))
+        ]
         return [*published, *([(logo, "logo")] if logo else []), ("json/index.json", "index")]
     return [(export_path(content, locale), "export")]
 
 
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
-    yield Artifact(export_path(content, locale), NAME, locale, "export",
-                   dumps(export(content.locales[locale], content)))
+    yield Artifact(
+        export_path(content, locale), NAME, locale, "export", dumps(export(content.locales[locale], content))
+    )

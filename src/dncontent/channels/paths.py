@@ -4,6 +4,7 @@ Channels link to each other's outputs (the export lists the brochures, the page 
 every path is made here, once. A public address exists only when the content gives one: brand.yaml's
 `site.base_url` (where build/ is published) or a locale's page `url`; otherwise links stay relative.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urljoin
@@ -45,7 +46,9 @@ def logo_bytes(content: Content) -> bytes:
     try:
         return content.brand.logo.read_bytes()
     except OSError as exc:
-        raise BuildError(f"{content.brand.logo}: the logo named in brand.yaml cannot be read ({exc.strerror})") from None
+        raise BuildError(
+            f"{content.brand.logo}: the logo named in brand.yaml cannot be read ({exc.strerror})"
+        ) from None
 
 
 def relative(path: str, start: str) -> str:

@@ -3,6 +3,7 @@
 The channel decides which brochures a build makes, what they are named, and which the artifact cache still
 holds; `printing` composes and prints them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,8 +28,10 @@ from ..write import Artifact
 from .paths import brochure_stem, edition_stem
 
 NAME = "pdf"
-DESCRIPTION = ("print brochures (Letter and A4, and large print on request): tagged PDF/UA, embedded fonts, "
-               "booking QR code; print-shop versions in PDF/X-4")
+DESCRIPTION = (
+    "print brochures (Letter and A4, and large print on request): tagged PDF/UA, embedded fonts, "
+    "booking QR code; print-shop versions in PDF/X-4"
+)
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,9 @@ def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
     if options.keep_html:
         for brochure in brochures:
             if not brochure.print_marks:
-                yield Artifact(f"{brochure.stem}.html", NAME, brochure.locale, "brochure-html",
-                               brochure.html.encode("utf-8"))
+                yield Artifact(
+                    f"{brochure.stem}.html", NAME, brochure.locale, "brochure-html", brochure.html.encode("utf-8")
+                )
     for brochure, result in zip(brochures, _print(brochures)):
         yield Artifact(*brochure.part, result.pdf)
 
@@ -110,8 +114,9 @@ def page_counts(content: Content) -> dict[tuple[str, str], int]:
     return {(b.locale, b.paper.name): result.pages for b, result in zip(brochures, _print(brochures))}
 
 
-def _brochures(content: Content, print_marks: bool, large_print: bool = False,
-               papers: tuple[str, ...] = ()) -> list[Brochure]:
+def _brochures(
+    content: Content, print_marks: bool, large_print: bool = False, papers: tuple[str, ...] = ()
+) -> list[Brochure]:
     """Every brochure to print, locale by locale: each paper (and its print-shop version), then the large print.
     `papers` names the paper sizes wanted; empty, every one."""
     logo = _logo_source(content)
@@ -121,8 +126,11 @@ def _brochures(content: Content, print_marks: bool, large_print: bool = False,
         brochure
         for locale, page in content.locales.items()
         for brochure in [
-            *(Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
-              for paper in wanted for marks in ((False, True) if print_marks else (False,))),
+            *(
+                Brochure(document=page.id, locale=locale, paper=paper, print_marks=marks, page=page, logo=logo)
+                for paper in wanted
+                for marks in ((False, True) if print_marks else (False,))
+            ),
             *([Brochure(page.id, locale, letter, False, page, logo, LARGE_PRINT)] if large_print else []),
         ]
     ]
@@ -155,13 +163,15 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
     results: list[Printed | None] = []
     for key, brochure in zip(keys, brochures):
         entry = store.get(key, [brochure.part], _valid_meta)
-        results.append(None if entry is None else Printed(entry.parts[0].data, tuple(entry.meta["messages"]),
-                                                          entry.meta["pages"]))
+        results.append(
+            None if entry is None else Printed(entry.parts[0].data, tuple(entry.meta["messages"]), entry.meta["pages"])
+        )
     todo = [i for i, result in enumerate(results) if result is None]
     if todo:
         if store.progress:
-            store.progress(f"printing {len(todo)} brochure{'s' * (len(todo) != 1)}: "
-                           f"{', '.join(brochures[i].name for i in todo)}")
+            store.progress(
+                f"printing {len(todo)} brochure{'s' * (len(todo) != 1)}: {', '.join(brochures[i].name for i in todo)}"
+            )
 
         def done(n: int) -> None:
             if store.progress:
@@ -175,23 +185,31 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
             try:
                 printed = render.write_pdfs(jobs, fonts_css=str(fonts_css()), done=done)
             except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
-                raise BuildError(f"the brochure could not be laid out ({type(exc).__name__}: {exc}); please "
-                                 f"report this with the content that causes it") from exc
+                raise BuildError(
+                    f"the brochure could not be laid out ({type(exc).__name__}: {exc}); please "
+                    f"report this with the content that causes it"
+                ) from exc
         for i, result in zip(todo, printed):
-            store.put(keys[i], [artifacts.Part(*brochures[i].part, result.pdf)],
-                      {"pages": result.pages, "messages": list(result.messages)})
+            store.put(
+                keys[i],
+                [artifacts.Part(*brochures[i].part, result.pdf)],
+                {"pages": result.pages, "messages": list(result.messages)},
+            )
             results[i] = result
     finished = cast("list[Printed]", results)  # each brochure is reused or printed by now
-    emit_warnings([(brochure, message) for brochure, result in zip(brochures, finished)
-                   for message in result.messages])
+    emit_warnings([(brochure, message) for brochure, result in zip(brochures, finished) for message in result.messages])
     return finished
 
 
 def _valid_meta(meta: dict) -> bool:
     """Whether a cached brochure's record is one this channel writes: its page count and WeasyPrint's messages."""
     pages, messages = meta.get("pages"), meta.get("messages")
-    return (type(pages) is int and pages > 0 and isinstance(messages, list)
-            and all(isinstance(message, str) for message in messages))
+    return (
+        type(pages) is int
+        and pages > 0
+        and isinstance(messages, list)
+        and all(isinstance(message, str) for message in messages)
+    )
 
 
 def _on_print_server(jobs: list[Job], done) -> list[Printed] | None:
@@ -216,8 +234,12 @@ def _renderer() -> str:
 
 # What WeasyPrint says about an image. The template's own images (the band, the QR code) are generated and
 # always load, so when the brochure has a logo, these are about the logo or what it refers to.
-IMAGE_MESSAGES = ("Failed to load image", "Failed to render SVG image", "Unknown image mode",
-                  "Failed to apply CSS rule in SVG")
+IMAGE_MESSAGES = (
+    "Failed to load image",
+    "Failed to render SVG image",
+    "Unknown image mode",
+    "Failed to apply CSS rule in SVG",
+)
 
 
 def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
@@ -231,7 +253,9 @@ def emit_warnings(messages: list[tuple[Brochure, str]]) -> None:
         where = re.search(r" at (\d+):\d+", message)
         if brochure.logo and message.startswith(IMAGE_MESSAGES):
             filename, line = brochure.logo.file, brochure.logo.line
-            message = f"the logo {brochure.logo.name} could not be drawn as it is: {_shorten_data(message).rstrip(': ')}"
+            message = (
+                f"the logo {brochure.logo.name} could not be drawn as it is: {_shorten_data(message).rstrip(': ')}"
+            )
         elif where:
             filename, line = str(templates_dir() / brochure.edition.stylesheet), int(where.group(1))
         else:

@@ -9,6 +9,7 @@ locale, `sms/registration.json` and `sms/registration.md` gather what a 10DLC ca
 Composition and segment arithmetic live in model/sms.py, which validation uses too. A text that is over its
 segment budget, needs UCS-2 without declaring it, or says what its purpose forbids, fails the build.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,12 +40,21 @@ def sidecar(page: LocaleContent, composed: list[tuple[SmsMessage, str, Measureme
         "status": "approved" if ready else "draft",
         "sender": page.brand.sms_sender,
         "messages": [
-            {"id": message.id, "description": message.description, "encoding": measurement.encoding,
-             "characters": measurement.characters, "septets": measurement.septets,
-             "code_units": measurement.code_units, "segments": measurement.segments,
-             "budget": message.segments, "ready_to_send": ready, "text": text, "purpose": message.purpose,
-             "consent": PURPOSES[message.purpose].consent,
-             "frequency": page.brand.sms_frequency.get(message.purpose)}
+            {
+                "id": message.id,
+                "description": message.description,
+                "encoding": measurement.encoding,
+                "characters": measurement.characters,
+                "septets": measurement.septets,
+                "code_units": measurement.code_units,
+                "segments": measurement.segments,
+                "budget": message.segments,
+                "ready_to_send": ready,
+                "text": text,
+                "purpose": message.purpose,
+                "consent": PURPOSES[message.purpose].consent,
+                "frequency": page.brand.sms_frequency.get(message.purpose),
+            }
             for message, text, measurement in composed
         ],
     }
@@ -59,10 +69,17 @@ def keywords(page: LocaleContent, composed: list) -> dict:
         "status": "approved" if ready else "draft",
         "sender": page.brand.sms_sender,
         "replies": {
-            reply.id: {"keywords": list(reply.keywords), "encoding": measurement.encoding,
-                       "characters": measurement.characters, "septets": measurement.septets,
-                       "code_units": measurement.code_units, "segments": measurement.segments,
-                       "budget": reply.segments, "ready_to_send": ready, "text": text}
+            reply.id: {
+                "keywords": list(reply.keywords),
+                "encoding": measurement.encoding,
+                "characters": measurement.characters,
+                "septets": measurement.septets,
+                "code_units": measurement.code_units,
+                "segments": measurement.segments,
+                "budget": reply.segments,
+                "ready_to_send": ready,
+                "text": text,
+            }
             for reply, text, measurement in composed
         },
     }
@@ -73,17 +90,29 @@ def registration(content: Content) -> dict:
     page = content.locales[content.source_locale]
     built = messages(page)
     answers = {reply.id: text for reply, text, _ in replies(page)}
-    words = {key: list(dict.fromkeys(word for other in content.in_order() for reply in content.locales[other].sms_replies
-                                     if reply.id == key for word in reply.keywords)) for key in ("start", "stop", "help")}
+    words = {
+        key: list(
+            dict.fromkeys(
+                word
+                for other in content.in_order()
+                for reply in content.locales[other].sms_replies
+                if reply.id == key
+                for word in reply.keywords
+            )
+        )
+        for key in ("start", "stop", "help")
+    }
     details = content.brand.sms_registration
     return {
-        "brand": {"name": content.brand.name, "sender": content.brand.sms_sender,
-                  "website": content.brand.links.get("website")},
+        "brand": {
+            "name": content.brand.name,
+            "sender": content.brand.sms_sender,
+            "website": content.brand.links.get("website"),
+        },
         "use_case": details.get("use_case"),
         "description": details.get("description"),
         "purposes": sorted({message.purpose for message in page.sms}),
-        "sample_messages": [{"id": message.id, "purpose": message.purpose, "text": text}
-                            for message, text, _ in built],
+        "sample_messages": [{"id": message.id, "purpose": message.purpose, "text": text} for message, text, _ in built],
         "opt_in": details.get("opt_in"),
         "opt_in_message": answers.get("start"),
         "opt_out_message": answers.get("stop"),
@@ -98,28 +127,49 @@ def registration(content: Content) -> dict:
 
 def registration_markdown(packet: dict) -> str:
     """The packet as a person copies it into a registration form, field by field."""
-    lines = [f"# 10DLC campaign registration: {packet['brand']['name']}", "",
-             f"- **Brand:** {packet['brand']['name']} (sender: {packet['brand']['sender']})",
-             f"- **Website:** {packet['brand']['website']}",
-             f"- **Use case:** {packet['use_case']} ({', '.join(packet['purposes'])} messages)",
-             f"- **Languages:** {', '.join(packet['languages'])}",
-             f"- **Embedded links:** {'yes' if packet['embedded_links'] else 'no'}; "
-             f"**embedded phone numbers:** {'yes' if packet['embedded_phone'] else 'no'}", "",
-             "## Campaign description", "", packet["description"] or "", "",
-             "## Sample messages", ""]
+    lines = [
+        f"# 10DLC campaign registration: {packet['brand']['name']}",
+        "",
+        f"- **Brand:** {packet['brand']['name']} (sender: {packet['brand']['sender']})",
+        f"- **Website:** {packet['brand']['website']}",
+        f"- **Use case:** {packet['use_case']} ({', '.join(packet['purposes'])} messages)",
+        f"- **Languages:** {', '.join(packet['languages'])}",
+        f"- **Embedded links:** {'yes' if packet['embedded_links'] else 'no'}; "
+        f"**embedded phone numbers:** {'yes' if packet['embedded_phone'] else 'no'}",
+        "",
+        "## Campaign description",
+        "",
+        packet["description"] or "",
+        "",
+        "## Sample messages",
+        "",
+    ]
     lines += [f"{i}. ({sample['purpose']}) {sample['text']}" for i, sample in enumerate(packet["sample_messages"], 1)]
-    lines += ["", "## How patients opt in", "", packet["opt_in"] or "", "",
-              "## Opt-in, opt-out and help messages", "",
-              f"- **Opt-in (START):** {packet['opt_in_message']}",
-              f"- **Opt-out (STOP):** {packet['opt_out_message']}",
-              f"- **Help (HELP):** {packet['help_message']}", "",
-              "## Keywords", "",
-              f"- **Opt-in:** {', '.join(packet['keywords']['opt_in'])}",
-              f"- **Opt-out:** {', '.join(packet['keywords']['opt_out'])}",
-              f"- **Help:** {', '.join(packet['keywords']['help'])}", "",
-              "## Frequency", ""]
-    lines += [f"- **{purpose}:** " + ", ".join(f"at most {count} {per.replace('_', ' ')}" for per, count in limits.items())
-              for purpose, limits in packet["frequency"].items()]
+    lines += [
+        "",
+        "## How patients opt in",
+        "",
+        packet["opt_in"] or "",
+        "",
+        "## Opt-in, opt-out and help messages",
+        "",
+        f"- **Opt-in (START):** {packet['opt_in_message']}",
+        f"- **Opt-out (STOP):** {packet['opt_out_message']}",
+        f"- **Help (HELP):** {packet['help_message']}",
+        "",
+        "## Keywords",
+        "",
+        f"- **Opt-in:** {', '.join(packet['keywords']['opt_in'])}",
+        f"- **Opt-out:** {', '.join(packet['keywords']['opt_out'])}",
+        f"- **Help:** {', '.join(packet['keywords']['help'])}",
+        "",
+        "## Frequency",
+        "",
+    ]
+    lines += [
+        f"- **{purpose}:** " + ", ".join(f"at most {count} {per.replace('_', ' ')}" for per, count in limits.items())
+        for purpose, limits in packet["frequency"].items()
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -127,8 +177,15 @@ def reads(page: LocaleContent) -> LocaleContent:
     """The part of a locale's model the messages draw on: their bodies, the clinic, the calls to action, the
     contraindications, the session length, the labels and the review status. Not the page's prose or its other
     lists."""
-    return page._replace(title="", topic="", source=None,  # type: ignore[arg-type]  # fingerprinted, never shown
-                         sections=(), conditions=(), risks=(), session_phases=())
+    return page._replace(
+        title="",
+        topic="",
+        source=None,  # type: ignore[arg-type]  # fingerprinted, never shown
+        sections=(),
+        conditions=(),
+        risks=(),
+        session_phases=(),
+    )
 
 
 def render(content: Content, options: BuildOptions) -> Iterator[Artifact]:
@@ -141,10 +198,12 @@ def render_shared(content: Content, options: BuildOptions) -> Iterator[Artifact]
     if not content.brand.sms_registration or content.source_locale not in content.locales:
         return iter(())
     packet = registration(content)
-    return iter([
-        Artifact("sms/registration.json", NAME, None, "registration", _json(packet)),
-        Artifact("sms/registration.md", NAME, None, "registration", registration_markdown(packet).encode("utf-8")),
-    ])
+    return iter(
+        [
+            Artifact("sms/registration.json", NAME, None, "registration", _json(packet)),
+            Artifact("sms/registration.md", NAME, None, "registration", registration_markdown(packet).encode("utf-8")),
+        ]
+    )
 
 
 def _json(document: dict) -> bytes:
@@ -156,8 +215,11 @@ def files(content: Content, locale: str | None, options: BuildOptions) -> list[t
     if locale is None:
         shared = content.brand.sms_registration and content.source_locale in content.locales
         return [("sms/registration.json", "registration"), ("sms/registration.md", "registration")] if shared else []
-    return [*((message_path(locale, message.id), "message") for message in content.locales[locale].sms),
-            (f"sms/{locale}/messages.json", "sidecar"), (f"sms/{locale}/keywords.json", "keywords")]
+    return [
+        *((message_path(locale, message.id), "message") for message in content.locales[locale].sms),
+        (f"sms/{locale}/messages.json", "sidecar"),
+        (f"sms/{locale}/keywords.json", "keywords"),
+    ]
 
 
 def message_path(locale: str, message_id: str) -> str:
@@ -171,11 +233,17 @@ def render_locale(content: Content, locale: str, options: BuildOptions) -> Itera
     found = [problem for entry in composed + answers if (problem := check(page, *entry))]
     if found:
         raise BuildError(failure(found), found)
-    artifacts = [Artifact(message_path(locale, message.id), NAME, locale, "message", text.encode("utf-8"))
-                 for message, text, _ in composed]
-    return iter(artifacts + [
-        Artifact(f"sms/{locale}/messages.json", NAME, locale, "sidecar", _json(sidecar(page, composed))),
-        Artifact(f"sms/{locale}/keywords.json", NAME, locale, "keywords", _json(keywords(page, answers)))])
+    artifacts = [
+        Artifact(message_path(locale, message.id), NAME, locale, "message", text.encode("utf-8"))
+        for message, text, _ in composed
+    ]
+    return iter(
+        artifacts
+        + [
+            Artifact(f"sms/{locale}/messages.json", NAME, locale, "sidecar", _json(sidecar(page, composed))),
+            Artifact(f"sms/{locale}/keywords.json", NAME, locale, "keywords", _json(keywords(page, answers))),
+        ]
+    )
 
 
 def failure(problems: list) -> str:

@@ -5,14 +5,22 @@ CallToAction), so names change only when a title does, never with the order or n
 different objects with one title take their parent's name in front (BrandLinks); a clash left after that is
 a fault in the schemas, reported, never numbered away. Primitives, enums and lists are written inline.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
 
-_PRIMITIVES = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean", "null": "null",
-               "array": "unknown[]", "object": "Record<string, unknown>"}
+_PRIMITIVES = {
+    "string": "string",
+    "integer": "number",
+    "number": "number",
+    "boolean": "boolean",
+    "null": "null",
+    "array": "unknown[]",
+    "object": "Record<string, unknown>",
+}
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
 
@@ -103,7 +111,9 @@ def declarations(schemas: list[dict], version: str) -> str:
     major = version.split(".")[0]
     for schema in schemas:
         gathered.add(schema)
-    header = (f"// TypeScript declarations of the dncontent app contract, schema version {version}.\n"
-              "// Written by `dncontent build` from schema.json and index.schema.json beside this file; each\n"
-              f"// type is named after its schema title. Objects accept properties a later {major}.x version adds.\n")
+    header = (
+        f"// TypeScript declarations of the dncontent app contract, schema version {version}.\n"
+        "// Written by `dncontent build` from schema.json and index.schema.json beside this file; each\n"
+        f"// type is named after its schema title. Objects accept properties a later {major}.x version adds.\n"
+    )
     return gathered.text(header)

@@ -4,6 +4,7 @@ waivers.
 Runs on valid content only, as the other editorial checks do. Everything here is a warning (an error under
 --strict) except a waiver that names a check that cannot be waived, which is an error.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -69,8 +70,9 @@ def findings(files, assessed: dict | None = None) -> list[Finding]:
     for locale in sorted(docs):
         out += signoff_findings(assessed[locale])
         if locale != source and source in docs:
-            out += translation_findings(locale, docs[locale].get("translation"), assessed[locale].text,
-                                        assessed[source].text, source, names)
+            out += translation_findings(
+                locale, docs[locale].get("translation"), assessed[locale].text, assessed[source].text, source, names
+            )
     return out
 
 
@@ -81,9 +83,13 @@ def status(files, assessed: dict | None = None) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for locale, assessment in assessed.items():
         signoff = assessment.signoff
-        out[locale] = {"signed_off_by": signoff.by if signoff else None,
-                       "signed_off_on": signoff.date if signoff else None,
-                       "changed_since_signoff": [], "stale": [], "untranslated": []}
+        out[locale] = {
+            "signed_off_by": signoff.by if signoff else None,
+            "signed_off_on": signoff.date if signoff else None,
+            "changed_since_signoff": [],
+            "stale": [],
+            "untranslated": [],
+        }
     for finding in findings(files, assessed):
         if finding.severity != "warning" or not finding.unit:
             continue
@@ -105,8 +111,16 @@ def _locate(located, finding: Finding) -> Problem:
         key = (finding.locale, finding.kind)
     file = located[key]
     line, col = file.doc.where(finding.yaml_path, key=finding.key)
-    return Problem(file.display, line, col, format_path(finding.yaml_path), finding.message, finding.hint,
-                   severity=finding.severity, code=finding.code)
+    return Problem(
+        file.display,
+        line,
+        col,
+        format_path(finding.yaml_path),
+        finding.message,
+        finding.hint,
+        severity=finding.severity,
+        code=finding.code,
+    )
 
 
 def signoff_findings(assessment: Assessment) -> list[Finding]:
@@ -120,43 +134,101 @@ def signoff_findings(assessment: Assessment) -> list[Finding]:
     if signoff is None:
         if assessment.typed == "approved":
             return []  # the typed status is an error already (review.refusals), saying the same at the same line
-        return [Finding(locale, "page", ("review", "status") if assessment.typed else (),
-                        f"locale {locale!r} is a draft: no clinician has signed off its text, and every output says so",
-                        f"once a clinician has reviewed it, record the sign-off: {again}", "draft")]
+        return [
+            Finding(
+                locale,
+                "page",
+                ("review", "status") if assessment.typed else (),
+                f"locale {locale!r} is a draft: no clinician has signed off its text, and every output says so",
+                f"once a clinician has reviewed it, record the sign-off: {again}",
+                "draft",
+            )
+        ]
     who = f"the sign-off by {signoff.by} on {signoff.date}"
     hint = f"have a clinician review it, then record the sign-off: {again}"
     out = []
     for change in assessment.changes:
-        since = who if change.unit is None or change.unit.kind not in SHARED else f"the {locale} sign-off by " \
-            f"{signoff.by} on {signoff.date}"
+        since = (
+            who
+            if change.unit is None or change.unit.kind not in SHARED
+            else f"the {locale} sign-off by {signoff.by} on {signoff.date}"
+        )
         if change.how == "removed":
-            out.append(Finding(locale, "page", ("signoff", "units", change.path), f"{change.path} was removed since "
-                               f"{since}", hint, "changed-since-signoff", unit=change.path, key=True))
+            out.append(
+                Finding(
+                    locale,
+                    "page",
+                    ("signoff", "units", change.path),
+                    f"{change.path} was removed since {since}",
+                    hint,
+                    "changed-since-signoff",
+                    unit=change.path,
+                    key=True,
+                )
+            )
         else:
             assert change.unit is not None  # only a removed unit is nowhere now
-            out.append(Finding(locale, change.unit.kind, change.unit.yaml_path, f"{change.how} since {since} "
-                               f"({change.path})", hint, "changed-since-signoff", unit=change.path))
+            out.append(
+                Finding(
+                    locale,
+                    change.unit.kind,
+                    change.unit.yaml_path,
+                    f"{change.how} since {since} ({change.path})",
+                    hint,
+                    "changed-since-signoff",
+                    unit=change.path,
+                )
+            )
     if out:
-        out.append(Finding(locale, "page", ("signoff",), f"locale {locale!r} is a draft again: {len(out)} unit(s) "
-                           f"changed, added or removed since {who}", hint, "draft", key=True))
+        out.append(
+            Finding(
+                locale,
+                "page",
+                ("signoff",),
+                f"locale {locale!r} is a draft again: {len(out)} unit(s) changed, added or removed since {who}",
+                hint,
+                "draft",
+                key=True,
+            )
+        )
     elif assessment.held:
-        out.append(Finding(locale, "page", ("review", "status"), f"locale {locale!r} is kept a draft by "
-                           f"review.status, though signed off by {signoff.by} on {signoff.date}",
-                           "remove `status: draft` to publish it as approved", "draft"))
+        out.append(
+            Finding(
+                locale,
+                "page",
+                ("review", "status"),
+                f"locale {locale!r} is kept a draft by "
+                f"review.status, though signed off by {signoff.by} on {signoff.date}",
+                "remove `status: draft` to publish it as approved",
+                "draft",
+            )
+        )
     else:
-        out.append(Finding(locale, "page", ("signoff",), f"signed off by {signoff.by} on {signoff.date}: "
-                           f"all {len(assessment.units)} units as approved", "", "signoff", "info"))
+        out.append(
+            Finding(
+                locale,
+                "page",
+                ("signoff",),
+                f"signed off by {signoff.by} on {signoff.date}: all {len(assessment.units)} units as approved",
+                "",
+                "signoff",
+                "info",
+            )
+        )
     return out
 
 
-def translation_findings(locale: str, memory: dict | None, units: list[Unit], source_units: list[Unit],
-                         source: str, names: list[str]) -> list[Finding]:
+def translation_findings(
+    locale: str, memory: dict | None, units: list[Unit], source_units: list[Unit], source: str, names: list[str]
+) -> list[Finding]:
     """Untranslated units (identical to the source) and stale ones (the source changed since translation)."""
     english = {unit.path: unit.text for unit in source_units}
     recorded = (memory or {}).get("units") or {}
     confirmed = set((memory or {}).get("same") or ())
-    record_hint = (f"update the translation: dncontent i18n export --locale {locale} --only stale, then "
-                   f"dncontent i18n import the translated file")
+    record_hint = (
+        f"update the translation: dncontent i18n export --locale {locale} --only stale, then "
+        f"dncontent i18n import the translated file"
+    )
     name = language(source)
     out = []
     for unit in units:
@@ -167,26 +239,60 @@ def translation_findings(locale: str, memory: dict | None, units: list[Unit], so
         if normalise(unit.text) == normalise(now):
             # unless a translator confirmed it is meant to read the same (imported with the source text as its translation)
             if unit.path not in confirmed and not language_neutral(unit.text, names):
-                out.append(Finding(locale, unit.kind, unit.yaml_path, f"not translated: identical to the {name} "
-                                   f"({unit.path})", "translate it; text meant to read the same is confirmed "
-                                   "through a PO file (see dncontent i18n export)", "untranslated",
-                                   unit=unit.path))
+                out.append(
+                    Finding(
+                        locale,
+                        unit.kind,
+                        unit.yaml_path,
+                        f"not translated: identical to the {name} ({unit.path})",
+                        "translate it; text meant to read the same is confirmed "
+                        "through a PO file (see dncontent i18n export)",
+                        "untranslated",
+                        unit=unit.path,
+                    )
+                )
             continue
         if memory is None:
             continue  # no memory: staleness is not tracked (one info line below)
         if then is None:
-            out.append(Finding(locale, unit.kind, unit.yaml_path, f"no record of the {name} text this translates "
-                               f"({unit.path})", f"record it once the translation is checked: dncontent i18n "
-                               f"mark-current --locale {locale}", "stale", unit=unit.path))
+            out.append(
+                Finding(
+                    locale,
+                    unit.kind,
+                    unit.yaml_path,
+                    f"no record of the {name} text this translates ({unit.path})",
+                    f"record it once the translation is checked: dncontent i18n mark-current --locale {locale}",
+                    "stale",
+                    unit=unit.path,
+                )
+            )
         elif fingerprint(then) != fingerprint(now):
             shown_now, shown_then = quote_change(now, then)
-            out.append(Finding(locale, unit.kind, unit.yaml_path, f"stale translation: the {name} changed since it "
-                               f"was translated ({unit.path}; {name} now: {shown_now}; then: {shown_then})",
-                               record_hint, "stale", unit=unit.path, detail=f"now: {shown_now}; then: {shown_then}"))
+            out.append(
+                Finding(
+                    locale,
+                    unit.kind,
+                    unit.yaml_path,
+                    f"stale translation: the {name} changed since it "
+                    f"was translated ({unit.path}; {name} now: {shown_now}; then: {shown_then})",
+                    record_hint,
+                    "stale",
+                    unit=unit.path,
+                    detail=f"now: {shown_now}; then: {shown_then}",
+                )
+            )
     if memory is None:
-        out.append(Finding(locale, "page", ("title",), f"no translation memory (content/{locale}/translation.yaml): "
-                           f"stale translations are not tracked", f"record what each unit was translated from: "
-                           f"dncontent i18n mark-current --locale {locale}", "translation-memory", "info"))
+        out.append(
+            Finding(
+                locale,
+                "page",
+                ("title",),
+                f"no translation memory (content/{locale}/translation.yaml): stale translations are not tracked",
+                f"record what each unit was translated from: dncontent i18n mark-current --locale {locale}",
+                "translation-memory",
+                "info",
+            )
+        )
     return out
 
 
@@ -213,7 +319,7 @@ def quote_change(now: str, then: str, context: int = 4, width: int = 12) -> tupl
     start = max(0, start - context)
 
     def excerpt(words: list[str]) -> str:
-        shown = " ".join(words[start:start + width])
+        shown = " ".join(words[start : start + width])
         return f'"{"…" if start else ""}{shown}{"…" if start + width < len(words) else ""}"'
 
     return excerpt(a), excerpt(b)
@@ -233,17 +339,37 @@ def apply_waivers(files, problems: list[Problem], today: datetime.date) -> list[
             check = waiver.get("check")
             if check not in WAIVABLE:
                 guess = difflib.get_close_matches(str(check), WAIVABLE, n=1)
-                why = ("must be fixed, not waived" if check in NOT_WAIVABLE else
-                       "is never a warning: a note blocks nothing, an error must be fixed" if check in NEVER_WARNINGS
-                       else "is not a check that can be waived")
+                why = (
+                    "must be fixed, not waived"
+                    if check in NOT_WAIVABLE
+                    else "is never a warning: a note blocks nothing, an error must be fixed"
+                    if check in NEVER_WARNINGS
+                    else "is not a check that can be waived"
+                )
                 known = check in NOT_WAIVABLE or check in NEVER_WARNINGS
-                extra.append(_at(page, ("waivers", i, "check"), f"waiver: {check!r} {why}",
-                                 f"did you mean {guess[0]!r}?" if guess and not known else
-                                 f"waivable checks: {', '.join(WAIVABLE)}", "error", "waiver"))
+                extra.append(
+                    _at(
+                        page,
+                        ("waivers", i, "check"),
+                        f"waiver: {check!r} {why}",
+                        f"did you mean {guess[0]!r}?"
+                        if guess and not known
+                        else f"waivable checks: {', '.join(WAIVABLE)}",
+                        "error",
+                        "waiver",
+                    )
+                )
             elif str(waiver.get("until")) < today.isoformat():
-                extra.append(_at(page, ("waivers", i, "until"), f"waiver for {check} on {waiver.get('unit')!r} expired "
-                                 f"on {waiver.get('until')}", "fix what it waived, or have the clinic renew it with a "
-                                 "new `until`", "warning", "waiver-expired"))
+                extra.append(
+                    _at(
+                        page,
+                        ("waivers", i, "until"),
+                        f"waiver for {check} on {waiver.get('unit')!r} expired on {waiver.get('until')}",
+                        "fix what it waived, or have the clinic renew it with a new `until`",
+                        "warning",
+                        "waiver-expired",
+                    )
+                )
             else:
                 active.append((locale, i, waiver, page))
     used: set[tuple] = set()
@@ -256,13 +382,27 @@ def apply_waivers(files, problems: list[Problem], today: datetime.date) -> list[
         locale, i, details, page = waiver
         used.add((locale, i))
         line = page.doc.where(("waivers", i))[0]
-        out.append(problem._replace(severity="info", hint="", message=f"{problem.message} (waived until "
-                                    f"{details['until']} by {page.display}:{line}, accepted by "
-                                    f"{details['accepted_by']}: {details['reason']})"))
+        out.append(
+            problem._replace(
+                severity="info",
+                hint="",
+                message=f"{problem.message} (waived until "
+                f"{details['until']} by {page.display}:{line}, accepted by "
+                f"{details['accepted_by']}: {details['reason']})",
+            )
+        )
     for locale, i, details, page in active:
         if (locale, i) not in used:
-            extra.append(_at(page, ("waivers", i), f"waiver for {details['check']} on {details['unit']!r} matches no "
-                             "warning", "remove it if the warning is gone", "info", "waiver"))
+            extra.append(
+                _at(
+                    page,
+                    ("waivers", i),
+                    f"waiver for {details['check']} on {details['unit']!r} matches no warning",
+                    "remove it if the warning is gone",
+                    "info",
+                    "waiver",
+                )
+            )
     return out + extra
 
 
@@ -285,7 +425,7 @@ def _waiver_for(problem: Problem, active: list[tuple], by_display: dict) -> tupl
 
 
 def _parse_field(field: str) -> tuple:
-    """"messages[1].body" -> ("messages", 1, "body"), the inverse of format_path."""
+    """ "messages[1].body" -> ("messages", 1, "body"), the inverse of format_path."""
     out: list = []
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", field):
         out.append(int(index) if index else name)

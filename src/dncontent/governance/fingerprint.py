@@ -1,4 +1,5 @@
 """Fingerprints of unit text: short, stable, and blind to how the YAML happens to wrap a paragraph."""
+
 from __future__ import annotations
 
 import hashlib

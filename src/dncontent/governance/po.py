@@ -4,6 +4,7 @@ An entry's msgctxt is the unit path, its msgid the source text now and its msgst
 unit is `#, fuzzy` with the source text it was translated from as `#| msgid`, the way msgmerge marks a changed
 message. Import checks every entry, and the content that would result, before it writes anything.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,18 +21,21 @@ from ..model.facts import MEANINGS as FACTS
 from ..resources import schemas_dir
 from .fingerprint import normalise
 from .pofile import ImportRefused, read_po
-from .translation import (Translation, current_memory, memory_text, open_content, open_translation, stale,
-                          untranslated)
+from .translation import Translation, current_memory, memory_text, open_content, open_translation, stale, untranslated
 from .units import Unit, locale_units, placeholders
 
 ONLY = ("all", "stale", "untranslated")
 DEFAULT_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"  # a template's Last-Translator, before anyone fills it in
-PLACEHOLDER_MEANING = {"{clinic}": "the clinic's name", "{page}": "the address of this page",
-                       "{contraindications}": "the short forms of the contraindications, joined as a list",
-                       **{"{" + name + "}": meaning for name, meaning in FACTS.items()}}
+PLACEHOLDER_MEANING = {
+    "{clinic}": "the clinic's name",
+    "{page}": "the address of this page",
+    "{contraindications}": "the short forms of the contraindications, joined as a list",
+    **{"{" + name + "}": meaning for name, meaning in FACTS.items()},
+}
 
 
 # ---------------------------------------------------------------- export
+
 
 def export(content: Path | str, locale: str, only: str = "all") -> tuple[str, int]:
     """The PO file for `locale` as text, and how many entries it has."""
@@ -40,17 +44,21 @@ def export(content: Path | str, locale: str, only: str = "all") -> tuple[str, in
     t = open_translation(content, locale)
     source_docs = {f.kind: f.doc.data for f in t.files if f.locale == t.source}
     po = polib.POFile(wrapwidth=78)
-    po.header = (f"{source_docs['page']['title']}: the {t.source} text and its {locale} translation, one entry per unit.\n"
-                 f"msgctxt is the unit path; a fuzzy entry is stale: the {t.source} text changed since it was translated,\n"
-                 f"and #| msgid shows it as it was. Written by `dncontent i18n export --locale {locale}`;\n"
-                 f"read back with `dncontent i18n import FILE`.")
+    po.header = (
+        f"{source_docs['page']['title']}: the {t.source} text and its {locale} translation, one entry per unit.\n"
+        f"msgctxt is the unit path; a fuzzy entry is stale: the {t.source} text changed since it was translated,\n"
+        f"and #| msgid shows it as it was. Written by `dncontent i18n export --locale {locale}`;\n"
+        f"read back with `dncontent i18n import FILE`."
+    )
     po.metadata = _metadata(t, source_docs)
     for source_unit, entry in zip(t.source_units, _entries(t.files, t.source, t.source_units)):
         unit = t.units.get(source_unit.path)
         english = source_unit.text
         missing = unit is None or untranslated(t, unit, english)
         entry.msgstr = "" if missing or unit is None else unit.text
-        if not missing and (stale(t, source_unit.path, english) or (t.memory_path.is_file() and source_unit.path not in t.records)):
+        if not missing and (
+            stale(t, source_unit.path, english) or (t.memory_path.is_file() and source_unit.path not in t.records)
+        ):
             entry.flags.insert(0, "fuzzy")
             if source_unit.path in t.records:
                 entry.previous_msgid = t.records[source_unit.path]
@@ -65,17 +73,26 @@ def template(content: Path | str) -> tuple[str, int]:
     root, files, docs, source = open_content(content)
     units = locale_units(docs[source])
     po = polib.POFile(wrapwidth=78)
-    po.header = (f"{docs[source]['page']['title']}: the {source} text, one entry per unit, to translate into a new locale.\n"
-                 f"msgctxt is the unit path. Written by `dncontent i18n export --template`; start a locale's file\n"
-                 f"from it (msginit, or a new translation in Poedit or Weblate), then read it back with\n"
-                 f"`dncontent i18n import FILE --locale LOCALE`.")
+    po.header = (
+        f"{docs[source]['page']['title']}: the {source} text, one entry per unit, to translate into a new locale.\n"
+        f"msgctxt is the unit path. Written by `dncontent i18n export --template`; start a locale's file\n"
+        f"from it (msginit, or a new translation in Poedit or Weblate), then read it back with\n"
+        f"`dncontent i18n import FILE --locale LOCALE`."
+    )
     po.metadata_is_fuzzy = True  # a template's header is filled in when a translation starts from it
-    po.metadata = {"Project-Id-Version": "dncontent", "Report-Msgid-Bugs-To": "",
-                   "POT-Creation-Date": f"{_content_date(docs[source]['page'])} 00:00+0000",
-                   "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE", "Last-Translator": DEFAULT_TRANSLATOR,
-                   "Language-Team": "LANGUAGE <LL@li.org>", "Language": "", "MIME-Version": "1.0",
-                   "Content-Type": "text/plain; charset=UTF-8", "Content-Transfer-Encoding": "8bit",
-                   "X-Source-Language": source}
+    po.metadata = {
+        "Project-Id-Version": "dncontent",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": f"{_content_date(docs[source]['page'])} 00:00+0000",
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": DEFAULT_TRANSLATOR,
+        "Language-Team": "LANGUAGE <LL@li.org>",
+        "Language": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Source-Language": source,
+    }
     for entry in _entries(files, source, units):
         po.append(entry)
     return str(po) + "\n", len(po)
@@ -109,12 +126,19 @@ def _metadata(t: Translation, source_docs: dict) -> dict:
     except (ValueError, UnknownLocaleError):
         plural_forms, team = "nplurals=2; plural=(n != 1);", t.locale
     # dates from the content, not the clock, so the same content always gives the same file
-    return {"Project-Id-Version": "dncontent",
-            "POT-Creation-Date": f"{_content_date(source_docs['page'])} 00:00+0000",
-            "PO-Revision-Date": f"{_content_date(page)} 00:00+0000",
-            "Language": t.locale, "MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding": "8bit", "Plural-Forms": plural_forms, "Last-Translator": "",
-            "Language-Team": team, "X-Source-Language": t.source}
+    return {
+        "Project-Id-Version": "dncontent",
+        "POT-Creation-Date": f"{_content_date(source_docs['page'])} 00:00+0000",
+        "PO-Revision-Date": f"{_content_date(page)} 00:00+0000",
+        "Language": t.locale,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": plural_forms,
+        "Last-Translator": "",
+        "Language-Team": team,
+        "X-Source-Language": t.source,
+    }
 
 
 def _content_date(page: dict) -> str:
@@ -128,8 +152,10 @@ def _describe(unit: Unit, docs: dict, labels_schema: dict) -> str:
     parts = unit.path.split("/")
     everywhere = "Web page, brochure and app"
     if unit.kind == "page" and parts[0] == "page":
-        where = {"title": f"{everywhere}: the page title",
-                 "topic": "The therapy's name as patients say it: search metadata and summaries"}[parts[1]]
+        where = {
+            "title": f"{everywhere}: the page title",
+            "topic": "The therapy's name as patients say it: search metadata and summaries",
+        }[parts[1]]
     elif unit.kind == "page":
         section = docs["page"]["sections"][unit.yaml_path[1]]
         heading = f" ({section['heading']})" if section.get("heading") else ""
@@ -140,40 +166,59 @@ def _describe(unit: Unit, docs: dict, labels_schema: dict) -> str:
         else:
             where = f"{everywhere}: closing paragraph {parts[3]} of the section '{parts[1]}'{heading}, after its list"
     elif unit.kind in ("conditions", "risks"):
-        where = {"conditions": f"{everywhere}: list of conditions it can help with",
-                 "risks": f"{everywhere}: list of risks and side effects"}[unit.kind]
+        where = {
+            "conditions": f"{everywhere}: list of conditions it can help with",
+            "risks": f"{everywhere}: list of risks and side effects",
+        }[unit.kind]
     elif unit.kind == "contraindications":
-        where = (f"{everywhere}: list of when to avoid or be cautious (tell your therapist if you have...)"
-                 if parts[2] == "label" else "Text messages: short form, joined with the others into one list "
-                 "(a, b or c) in running text; keep it short")
+        where = (
+            f"{everywhere}: list of when to avoid or be cautious (tell your therapist if you have...)"
+            if parts[2] == "label"
+            else "Text messages: short form, joined with the others into one list "
+            "(a, b or c) in running text; keep it short"
+        )
     elif unit.kind == "session":
         where = f"{everywhere}: {'title' if parts[3] == 'label' else 'text'} of the session phase '{parts[2]}'"
     elif unit.kind == "cta":
-        where = (f"Web page and brochure: button text of the call to action '{parts[1]}'" if parts[2] == "label" else
-                 f"Web page: accessible name of the link '{parts[1]}', read out by screen readers")
+        where = (
+            f"Web page and brochure: button text of the call to action '{parts[1]}'"
+            if parts[2] == "label"
+            else f"Web page: accessible name of the link '{parts[1]}', read out by screen readers"
+        )
     elif unit.kind == "sms" and unit.yaml_path[0] == "keywords":
         reply = docs["sms"]["keywords"][parts[2]]
         words = ", ".join(reply.get("keywords") or ())
-        where = (f"Text message: the reply to the keyword{'s' * (', ' in words)} {words} ({parts[2]}). The sender is "
-                 f"added before it; no opt-out line after it. Budget: {reply['segments']} SMS segment(s); keep the "
-                 f"keywords it names as written")
+        where = (
+            f"Text message: the reply to the keyword{'s' * (', ' in words)} {words} ({parts[2]}). The sender is "
+            f"added before it; no opt-out line after it. Budget: {reply['segments']} SMS segment(s); keep the "
+            f"keywords it names as written"
+        )
     elif unit.kind == "sms":
         message = next(m for m in docs["sms"]["messages"] if m["id"] == parts[1])
         note = f" ({message['description']})" if message.get("description") else ""
-        where = (f"Text message '{parts[1]}'{note}. The sender and a colon are added before it and the opt-out line after "
-                 f"it. Budget: {message['segments']} SMS segment(s); keep it as short as the English")
+        where = (
+            f"Text message '{parts[1]}'{note}. The sender and a colon are added before it and the opt-out line after "
+            f"it. Budget: {message['segments']} SMS segment(s); keep it as short as the English"
+        )
     else:
         about = labels_schema.get(parts[1], {})
         where = f"Wording around the text: {about.get('title', parts[1])}. {about.get('description', '')}".strip()
     kept = list(dict.fromkeys(placeholders(unit.text)))
     if kept:
-        shown = [f"{p} ({PLACEHOLDER_MEANING[p]})" if p in PLACEHOLDER_MEANING else
-                 f"{p} (the address of the call to action {p[5:-1]!r})" if p.startswith("{url:") else p for p in kept]
+        shown = [
+            f"{p} ({PLACEHOLDER_MEANING[p]})"
+            if p in PLACEHOLDER_MEANING
+            else f"{p} (the address of the call to action {p[5:-1]!r})"
+            if p.startswith("{url:")
+            else p
+            for p in kept
+        ]
         where += f"\nKeep the placeholders exactly as written: {', '.join(shown)}"
     return where
 
 
 # ---------------------------------------------------------------- import
+
 
 class ImportResult(NamedTuple):
     locale: str
@@ -187,8 +232,9 @@ class ImportResult(NamedTuple):
     still_stale: int = 0  # units of the locale stale after the import
 
 
-def import_po(content: Path | str, po_path: Path | str, locale: str | None = None,
-              accept_fuzzy: bool = False) -> ImportResult:
+def import_po(
+    content: Path | str, po_path: Path | str, locale: str | None = None, accept_fuzzy: bool = False
+) -> ImportResult:
     """Write the translations of a PO file into the content, after checking all of it. All or nothing."""
     po_path = Path(po_path)
     shown = display_path(po_path)
@@ -202,8 +248,10 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
         mismatch = language_mismatch(language, locale, {f.locale for f in t.files if f.locale})
         if mismatch:
             line = header["Language"].line if "Language" in header else 1
-            raise ImportRefused(f"{shown} not imported: it is not in {locale}; nothing was written",
-                                [Problem(shown, line, 1, "", *mismatch, code="po-language")])
+            raise ImportRefused(
+                f"{shown} not imported: it is not in {locale}; nothing was written",
+                [Problem(shown, line, 1, "", *mismatch, code="po-language")],
+            )
     english = {u.path: u for u in t.source_units}
     problems: list[Problem] = []
     accepted: list[tuple[polib.POEntry, Unit]] = []
@@ -226,14 +274,26 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
             continue
         seen[path or ""] = entry.linenum or 1
         if path not in english:
-            warnings.append(Problem(shown, entry.linenum or 1, 1, path or "", f"skipped: no such unit in "
-                                    f"content/{t.source} (removed or renamed since the file was exported)",
-                                    f"export again for the current units: dncontent i18n export --locale {t.locale}",
-                                    "warning", "po-obsolete"))
+            warnings.append(
+                Problem(
+                    shown,
+                    entry.linenum or 1,
+                    1,
+                    path or "",
+                    f"skipped: no such unit in content/{t.source} (removed or renamed since the file was exported)",
+                    f"export again for the current units: dncontent i18n export --locale {t.locale}",
+                    "warning",
+                    "po-obsolete",
+                )
+            )
             continue
         if entry.fuzzy and not accept_fuzzy:
-            refuse(entry, "entry is fuzzy: its translation is not confirmed against the English",
-                   "check it against the msgid and remove the fuzzy flag, or import with --accept-fuzzy", code="po-fuzzy")
+            refuse(
+                entry,
+                "entry is fuzzy: its translation is not confirmed against the English",
+                "check it against the msgid and remove the fuzzy flag, or import with --accept-fuzzy",
+                code="po-fuzzy",
+            )
             continue
         if not entry.msgstr.strip():
             skipped += 1
@@ -244,15 +304,20 @@ def import_po(content: Path | str, po_path: Path | str, locale: str | None = Non
             continue
         wanted, found = placeholders(english[path].text), placeholders(entry.msgstr)
         if wanted != found:
-            refuse(entry, f"placeholders do not match the English: expected {', '.join(wanted) or 'none'}, "
-                   f"found {', '.join(found) or 'none'}", "keep every {placeholder} exactly as the English has it",
-                   code="po-placeholder")
+            refuse(
+                entry,
+                f"placeholders do not match the English: expected {', '.join(wanted) or 'none'}, "
+                f"found {', '.join(found) or 'none'}",
+                "keep every {placeholder} exactly as the English has it",
+                code="po-placeholder",
+            )
             continue
         fuzzy_taken += entry.fuzzy
         accepted.append((entry, unit))
     if problems:
-        raise ImportRefused(f"{shown} not imported: {len(problems)} problem(s); nothing was written",
-                            problems + warnings)
+        raise ImportRefused(
+            f"{shown} not imported: {len(problems)} problem(s); nothing was written", problems + warnings
+        )
     translator = _translator(po.metadata.get("Last-Translator", ""))
     return _apply(t, shown, accepted, skipped, fuzzy_taken, translator)._replace(warnings=warnings)
 
@@ -280,6 +345,7 @@ def language_mismatch(language: str, locale: str, locales: set[str]) -> tuple[st
     language in general fits a regional locale and the other way round (es into es-MX, es_ES into es), unless the
     content has a locale of its own for the file's tag; two different regions, or two languages, never fit.
     """
+
     def tag(value: str) -> list[str]:
         return re.split(r"[@.]", value, maxsplit=1)[0].replace("_", "-").lower().split("-")
 
@@ -287,13 +353,15 @@ def language_mismatch(language: str, locale: str, locales: set[str]) -> tuple[st
     own = next((loc for loc in sorted(locales) if tag(loc) == said), None)
     if said == wanted or (said[0] == wanted[0] and (len(said) == 1 or len(wanted) == 1) and own in (None, locale)):
         return None
-    hint = (f"import it into {own} with --locale {own}" if own else f"content has no locale {language}") + \
-        f"; if the file really is {locale}, correct this line to Language: {locale}"
+    hint = (
+        f"import it into {own} with --locale {own}" if own else f"content has no locale {language}"
+    ) + f"; if the file really is {locale}, correct this line to Language: {locale}"
     return f"the header says Language: {language}, but the import is into {locale}", hint
 
 
-def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int,
-           translator: str | None) -> ImportResult:
+def _apply(
+    t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken: int, translator: str | None
+) -> ImportResult:
     from .yamledit import Document, set_text, write_all
 
     documents: dict[str, Document] = {}
@@ -329,8 +397,17 @@ def _apply(t: Translation, shown: str, accepted: list, skipped: int, fuzzy_taken
     content_files = [path for path, _ in writes if path != t.memory_path]
     after = t._replace(records=records)
     still_stale = sum(1 for u in t.source_units if stale(after, u.path, u.text))
-    return ImportResult(t.locale, updated, len(accepted) - updated, skipped, fuzzy_taken, memory != old_memory,
-                        content_files, [], still_stale)
+    return ImportResult(
+        t.locale,
+        updated,
+        len(accepted) - updated,
+        skipped,
+        fuzzy_taken,
+        memory != old_memory,
+        content_files,
+        [],
+        still_stale,
+    )
 
 
 def _check_would_be(t: Translation, shown: str, writes: list[tuple[Path, str]], accepted: list) -> None:
@@ -343,8 +420,17 @@ def _check_would_be(t: Translation, shown: str, writes: list[tuple[Path, str]], 
     for error in [p for p in validate(t.root, replaced=dict(writes)) if p.severity == "error"]:
         entry = _entry_at(written[error.file], error.field, t.locale, accepted) if error.file in written else None
         if entry is not None:
-            problems.append(Problem(shown, entry.linenum or 1, 1, entry.msgctxt, f"the content rules refuse this "
-                                    f"translation: {error.message}", error.hint, code=error.code))
+            problems.append(
+                Problem(
+                    shown,
+                    entry.linenum or 1,
+                    1,
+                    entry.msgctxt,
+                    f"the content rules refuse this translation: {error.message}",
+                    error.hint,
+                    code=error.code,
+                )
+            )
         else:
             problems.append(error)
     if problems:
@@ -357,8 +443,9 @@ def _entry_at(rel: Path, field: str, locale: str, accepted: list):
     kind = rel.stem
     for entry, unit in accepted:
         where = format_path(unit.yaml_path)
-        if unit.kind == kind and (where == field or where.startswith(field + ".") or where.startswith(field + "[")
-                                  or field.startswith(where)):
+        if unit.kind == kind and (
+            where == field or where.startswith(field + ".") or where.startswith(field + "[") or field.startswith(where)
+        ):
             return entry
     return None
 
@@ -390,9 +477,20 @@ def sync(content: Path | str, po_dir: Path, check: bool = False) -> SyncResult:
     for locale in sorted(docs):
         if locale != source:
             wanted[po_dir / f"{locale}.po"] = export(content, locale)[0]
-    stray = [Problem(display_path(path), 1, 1, "", f"no locale {path.stem} in the content: this file is not "
-                     f"kept in step", f"remove it, or add content/{path.stem}", "warning", "po-sync")
-             for path in sorted(po_dir.glob("*.po*")) if path not in wanted and path.suffix in (".po", ".pot")]
+    stray = [
+        Problem(
+            display_path(path),
+            1,
+            1,
+            "",
+            f"no locale {path.stem} in the content: this file is not kept in step",
+            f"remove it, or add content/{path.stem}",
+            "warning",
+            "po-sync",
+        )
+        for path in sorted(po_dir.glob("*.po*"))
+        if path not in wanted and path.suffix in (".po", ".pot")
+    ]
     differing = []
     for path, text in wanted.items():
         try:
@@ -405,16 +503,37 @@ def sync(content: Path | str, po_dir: Path, check: bool = False) -> SyncResult:
         problems = []
         for path, text, now in differing:
             if now is None:
-                problems.append(Problem(display_path(path), 1, 1, "", "missing: the content gives this file",
-                                        "write it with dncontent i18n sync", code="po-sync"))
+                problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        1,
+                        "",
+                        "missing: the content gives this file",
+                        "write it with dncontent i18n sync",
+                        code="po-sync",
+                    )
+                )
                 continue
             old, new = now.splitlines(), text.splitlines()
             line = next((n for n, (a, b) in enumerate(zip(old, new), start=1) if a != b), min(len(old), len(new)) + 1)
-            problems.append(Problem(display_path(path), line, 1, "", "out of step with the content from this line",
-                                    "rewrite it with dncontent i18n sync", code="po-sync"))
+            problems.append(
+                Problem(
+                    display_path(path),
+                    line,
+                    1,
+                    "",
+                    "out of step with the content from this line",
+                    "rewrite it with dncontent i18n sync",
+                    code="po-sync",
+                )
+            )
         if problems:
-            raise OutOfStep(f"{len(problems)} translation file{'s' * (len(problems) != 1)} out of step with the "
-                            f"content; nothing was written", problems + stray)
+            raise OutOfStep(
+                f"{len(problems)} translation file{'s' * (len(problems) != 1)} out of step with the "
+                f"content; nothing was written",
+                problems + stray,
+            )
         return SyncResult([], list(wanted), stray)
     po_dir.mkdir(parents=True, exist_ok=True)
     for path, text, _ in differing:

@@ -5,6 +5,7 @@ UTF-8 but keep whatever charset the template said, so a file that is UTF-8 under
 is common, and read as the header says it would import every accented letter garbled ("PunciÃ³n") while
 looking valid. Such a file is refused at the header's line; a file really in ISO-8859-1 reads as it should.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -84,8 +85,12 @@ def _decode(raw: bytes, shown: str, header: dict[str, HeaderField]) -> str:
     except (LookupError, UnicodeError):
         codec, readable = declared, False
     if not readable:
-        raise _refused(shown, line, f"the header names the charset {declared!r}, which is not an encoding a PO "
-                       f"file can be in", "write charset=UTF-8, and save the file as UTF-8")
+        raise _refused(
+            shown,
+            line,
+            f"the header names the charset {declared!r}, which is not an encoding a PO file can be in",
+            "write charset=UTF-8, and save the file as UTF-8",
+        )
     if codec != "utf-8" and not raw.isascii():
         try:
             as_utf8 = raw.decode("utf-8")
@@ -96,19 +101,28 @@ def _decode(raw: bytes, shown: str, header: dict[str, HeaderField]) -> str:
             assert found is not None  # the bytes are not ASCII, so neither is their text
             word = found.group()
             garbled = word.encode("utf-8").decode(codec, "replace")
-            raise _refused(shown, line, f"the header says charset={declared}, but the text is UTF-8: read as "
-                           f"{declared} it would import garbled ({word!r} as {garbled!r})",
-                           f"if the file is UTF-8, change this line to charset=UTF-8; if it really is {declared}, "
-                           f"convert it with `msgconv --to-code=UTF-8 -o {shown} {shown}`")
+            raise _refused(
+                shown,
+                line,
+                f"the header says charset={declared}, but the text is UTF-8: read as "
+                f"{declared} it would import garbled ({word!r} as {garbled!r})",
+                f"if the file is UTF-8, change this line to charset=UTF-8; if it really is {declared}, "
+                f"convert it with `msgconv --to-code=UTF-8 -o {shown} {shown}`",
+            )
     try:
         return raw.decode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeDecodeError as exc:
-        at = raw[:exc.start].count(b"\n") + 1
-        raise _refused(shown, at, f"is not {declared} text: byte 0x{raw[exc.start]:02X} cannot be read as {declared}",
-                       f"save the file as UTF-8, or convert it: `iconv -f ENCODING -t UTF-8 {shown}`, where ENCODING "
-                       f"is the one it is written in; then say charset=UTF-8 on line {line}") from None
+        at = raw[: exc.start].count(b"\n") + 1
+        raise _refused(
+            shown,
+            at,
+            f"is not {declared} text: byte 0x{raw[exc.start]:02X} cannot be read as {declared}",
+            f"save the file as UTF-8, or convert it: `iconv -f ENCODING -t UTF-8 {shown}`, where ENCODING "
+            f"is the one it is written in; then say charset=UTF-8 on line {line}",
+        ) from None
 
 
 def _refused(shown: str, line: int, message: str, hint: str = "") -> ImportRefused:
-    return ImportRefused(f"cannot read {shown}; nothing was written",
-                         [Problem(shown, line, 1, "", message, hint, code="po")])
+    return ImportRefused(
+        f"cannot read {shown}; nothing was written", [Problem(shown, line, 1, "", message, hint, code="po")]
+    )

@@ -6,6 +6,7 @@ changed, added or removed) and page.yaml does not hold it back with `review.stat
 draft. The review date, the reviewer and the next review come from the record alone, and a draft has none.
 Validation, the model and so every channel take the status from here; nothing else decides it.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -93,14 +94,24 @@ def assess(files) -> dict[str, Assessment]:
         typed = review.get("status") if isinstance(review, dict) else None
         text, values = locale_units(kinds), value_units(kinds, brand, shared)
         signoff = read_signoff(page.get("signoff"))
-        out[locale] = Assessment(locale, text, values, signoff, compare(signoff, text + values) if signoff else (),
-                                 typed if isinstance(typed, str) else None)
+        out[locale] = Assessment(
+            locale,
+            text,
+            values,
+            signoff,
+            compare(signoff, text + values) if signoff else (),
+            typed if isinstance(typed, str) else None,
+        )
     return out
 
 
 def read_signoff(record) -> Signoff | None:
-    if not (isinstance(record, dict) and isinstance(record.get("units"), dict) and isinstance(record.get("by"), str)
-            and isinstance(record.get("date"), str)):
+    if not (
+        isinstance(record, dict)
+        and isinstance(record.get("units"), dict)
+        and isinstance(record.get("by"), str)
+        and isinstance(record.get("date"), str)
+    ):
         return None
     next_review = record.get("next_review")
     if not isinstance(next_review, str):
@@ -133,13 +144,24 @@ def refusals(files, assessed: dict[str, Assessment]) -> list[Problem]:
         if assessment.typed != APPROVED or assessment.status == APPROVED:
             continue
         signoff = assessment.signoff
-        why = ("no sign-off is recorded" if signoff is None else
-               f"{len(assessment.changes)} unit(s) changed, added or removed since the sign-off by {signoff.by} on "
-               f"{signoff.date}")
+        why = (
+            "no sign-off is recorded"
+            if signoff is None
+            else f"{len(assessment.changes)} unit(s) changed, added or removed since the sign-off by {signoff.by} on "
+            f"{signoff.date}"
+        )
         path = ("review", "status")
         line, col = pages[locale].doc.where(path)
-        out.append(Problem(pages[locale].display, line, col, format_path(path),
-                           f"'approved' is not a status to type: {why}",
-                           f"only a recorded sign-off approves a locale; remove this line, and once a clinician has "
-                           f"reviewed the text: {signoff_command(locale)}", code="review-status"))
+        out.append(
+            Problem(
+                pages[locale].display,
+                line,
+                col,
+                format_path(path),
+                f"'approved' is not a status to type: {why}",
+                f"only a recorded sign-off approves a locale; remove this line, and once a clinician has "
+                f"reviewed the text: {signoff_command(locale)}",
+                code="review-status",
+            )
+        )
     return out

@@ -7,6 +7,7 @@ locale resolves it, the clinic's name, phone, email and SMS sender). Signing off
 review, so this record is the only thing that makes a locale approved (governance/review.py), and only while
 it matches the content; the review date and reviewer every channel shows come from it.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -35,8 +36,14 @@ class SignoffResult(NamedTuple):
     held: bool = False  # page.yaml keeps the locale a draft (`review.status: draft`) all the same
 
 
-def signoff(content: Path | str, locale: str, by: str, date: datetime.date | None = None,
-            next_review: datetime.date | None = None, today: datetime.date | None = None) -> SignoffResult:
+def signoff(
+    content: Path | str,
+    locale: str,
+    by: str,
+    date: datetime.date | None = None,
+    next_review: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> SignoffResult:
     """Record the sign-off of `locale` by `by` on `date` (today by default). Refuses invalid content."""
     from ..pipeline import validate
     from ..validate import check_content
@@ -61,14 +68,14 @@ def signoff(content: Path | str, locale: str, by: str, date: datetime.date | Non
     page_path = next(f.path for f in files if f.locale == locale and f.kind == "page")
     doc = Document(page_path, root)
     first = not isinstance(doc.data.get("signoff"), dict)
-    changed = record(doc.data, units={u.path: fingerprint(u.text) for u in units}, by=by, date=date,
-                     next_review=next_review)
+    changed = record(
+        doc.data, units={u.path: fingerprint(u.text) for u in units}, by=by, date=date, next_review=next_review
+    )
     if doc.changed:
         text = doc.text()
         problems = [p for p in validate(root, replaced={page_path: text}) if p.severity == "error"]
         if problems:  # what the sign-off writes is checked by the rules the page is, before it is written
-            raise WriteRefused("the sign-off would leave content that does not validate; nothing was written",
-                               problems)
+            raise WriteRefused("the sign-off would leave content that does not validate; nothing was written", problems)
         write_all([(page_path, text)], root)
     review = doc.data.get("review")
     held = isinstance(review, dict) and review.get("status") == DRAFT
@@ -82,15 +89,19 @@ def reviewer(by: str) -> str:
 
     by = " ".join(by.split())
     if not by or len(by) > 200:
-        raise UsageError("--by takes the reviewer's name and credentials, e.g. \"Dana Ruiz, PT, DPT\" (1 to 200 characters)")
+        raise UsageError(
+            '--by takes the reviewer\'s name and credentials, e.g. "Dana Ruiz, PT, DPT" (1 to 200 characters)'
+        )
     refused = text_problem(by)
     if refused:
         message, hint, _ = refused
         raise UsageError(f"--by: {message}; nothing was written (hint: {hint})")
     missing = undrawable(by)
     if missing:
-        raise UsageError(f"--by: the brochure's font cannot draw {', '.join(describe(c) for c in missing)}; nothing "
-                         f"was written (hint: write the name in characters the font has, e.g. Latin letters)")
+        raise UsageError(
+            f"--by: the brochure's font cannot draw {', '.join(describe(c) for c in missing)}; nothing "
+            f"was written (hint: write the name in characters the font has, e.g. Latin letters)"
+        )
     return by
 
 

@@ -4,6 +4,7 @@
 i18n import` and `dncontent i18n mark-current` write it. The file is dncontent's own: it is always written
 whole, in the source's unit order, so the same records give the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -61,29 +62,48 @@ def open_translation(content: Path | str, locale: str) -> Translation:
     if locale not in docs:
         raise UsageError(f"no content for locale {locale!r}; content has {', '.join(sorted(docs))}")
     if locale == source:
-        raise UsageError(f"{locale} is the source language: translations are made from it, into the other locales; "
-                         f"for a template of its units, use dncontent i18n export --template")
+        raise UsageError(
+            f"{locale} is the source language: translations are made from it, into the other locales; "
+            f"for a template of its units, use dncontent i18n export --template"
+        )
     brand: dict = next((f.doc.data for f in files if f.kind == "brand"), {})
     names = [n for n in (brand.get("name"), (brand.get("sms") or {}).get("sender")) if isinstance(n, str)]
     memory = docs[locale].get("translation") or {}
-    return Translation(root, locale, source, files, locale_units(docs[source]),
-                       {u.path: u for u in locale_units(docs[locale])}, dict(memory.get("units") or {}),
-                       root / locale / "translation.yaml", names, frozenset(memory.get("same") or ()),
-                       dict(memory.get("by") or {}))
+    return Translation(
+        root,
+        locale,
+        source,
+        files,
+        locale_units(docs[source]),
+        {u.path: u for u in locale_units(docs[locale])},
+        dict(memory.get("units") or {}),
+        root / locale / "translation.yaml",
+        names,
+        frozenset(memory.get("same") or ()),
+        dict(memory.get("by") or {}),
+    )
 
 
 def untranslated(t: Translation, unit: Unit, english: str) -> bool:
     """Identical to the source, not a name or number, and never confirmed as meant to read the same."""
-    return (normalise(unit.text) == normalise(english) and unit.path not in t.same
-            and not language_neutral(unit.text, t.names))
+    return (
+        normalise(unit.text) == normalise(english)
+        and unit.path not in t.same
+        and not language_neutral(unit.text, t.names)
+    )
 
 
 def stale(t: Translation, path: str, english: str) -> bool:
     return path in t.records and fingerprint(t.records[path]) != fingerprint(english)
 
 
-def memory_text(source: str, records: dict[str, str], order: list[str], same: frozenset = frozenset(),
-                by: dict[str, str] | None = None) -> str:
+def memory_text(
+    source: str,
+    records: dict[str, str],
+    order: list[str],
+    same: frozenset = frozenset(),
+    by: dict[str, str] | None = None,
+) -> str:
     """translation.yaml for these records, in the source's unit order (records for vanished units dropped), the
     units confirmed as meant to read as the source does, and who translated each unit."""
     from ruamel.yaml import YAML
@@ -101,8 +121,14 @@ def memory_text(source: str, records: dict[str, str], order: list[str], same: fr
     out = io.StringIO()
     confirmed = [path for path in order if path in same and path in records]
     translators = CommentedMap((path, by[path]) for path in order if by is not None and path in by and path in records)
-    yaml.dump(CommentedMap([("source", source), ("units", units)] + ([("same", confirmed)] if confirmed else [])
-                           + ([("by", translators)] if translators else [])), out)
+    yaml.dump(
+        CommentedMap(
+            [("source", source), ("units", units)]
+            + ([("same", confirmed)] if confirmed else [])
+            + ([("by", translators)] if translators else [])
+        ),
+        out,
+    )
     return HEADER.format(source=source) + out.getvalue()
 
 
@@ -134,13 +160,16 @@ def mark_current(content: Path | str, locale: str, include_stale: bool = False) 
             stale_kept += 1
         else:
             records[unit.path] = source_unit.text
-    same = frozenset(path for path in t.same if path in t.units
-                     and normalise(t.units[path].text) == normalise(records.get(path, "")))
+    same = frozenset(
+        path for path in t.same if path in t.units and normalise(t.units[path].text) == normalise(records.get(path, ""))
+    )
     text = memory_text(t.source, records, [u.path for u in t.source_units], same, t.by)
     written = text != current_memory(t)
     if written:
         write_all([(t.memory_path, text)], t.root)
-    current = sum(1 for u in t.source_units if u.path in records and not stale(t._replace(records=records), u.path, u.text))
+    current = sum(
+        1 for u in t.source_units if u.path in records and not stale(t._replace(records=records), u.path, u.text)
+    )
     return MarkResult(current, stale_kept, untranslated_count, written)
 
 

@@ -11,6 +11,7 @@ locale shows), each link as the locale resolves it (`links/<id>`, at the locale'
 brand.yaml), and the clinic's name, phone, email and SMS sender (`brand/name`, `brand/phone`, `brand/email`,
 `brand/sms_sender`, at brand.yaml).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,24 @@ from typing import NamedTuple
 PLACEHOLDERS = re.compile(r"\{[^{}]*\}")  # {clinic}, {url:contact}, {date}: kept exactly by every translation
 
 # Which lists of each kind hold items with ids, and the prefix their unit paths start with.
-LIST_PREFIX = {("page", "sections"): "sections", ("conditions", "conditions"): "conditions",
-               ("risks", "risks"): "risks", ("contraindications", "contraindications"): "contraindications",
-               ("session", "phases"): "session/phases", ("cta", "cta"): "cta", ("sms", "messages"): "sms"}
+LIST_PREFIX = {
+    ("page", "sections"): "sections",
+    ("conditions", "conditions"): "conditions",
+    ("risks", "risks"): "risks",
+    ("contraindications", "contraindications"): "contraindications",
+    ("session", "phases"): "session/phases",
+    ("cta", "cta"): "cta",
+    ("sms", "messages"): "sms",
+}
 # The text fields of each list's items that are units (in this order).
-ITEM_FIELDS = {"conditions": ("label",), "risks": ("label",), "contraindications": ("label", "short"),
-               "phases": ("label", "text"), "cta": ("label", "description"), "messages": ("body",)}
+ITEM_FIELDS = {
+    "conditions": ("label",),
+    "risks": ("label",),
+    "contraindications": ("label", "short"),
+    "phases": ("label", "text"),
+    "cta": ("label", "description"),
+    "messages": ("body",),
+}
 NOT_TEXT_LABELS = ("direction",)  # ltr/rtl: a setting, not wording
 
 
@@ -61,7 +74,7 @@ def locale_units(docs: Mapping[str, dict]) -> list[Unit]:
                 if isinstance(item.get(name), str):
                     units.append(Unit(f"{prefix}/{item['id']}/{name}", kind, (field, i, name), item[name]))
     replies = (docs.get("sms") or {}).get("keywords") if isinstance(docs.get("sms"), dict) else None
-    for key, reply in (replies.items() if isinstance(replies, dict) else ()):
+    for key, reply in replies.items() if isinstance(replies, dict) else ():
         if isinstance(reply, dict) and isinstance(reply.get("reply"), str):  # what STOP, HELP, START answer
             units.append(Unit(f"sms/keywords/{key}/reply", "sms", ("keywords", key, "reply"), reply["reply"]))
     for key, value in (docs.get("labels") or {}).items():
@@ -70,8 +83,11 @@ def locale_units(docs: Mapping[str, dict]) -> list[Unit]:
         if isinstance(value, str):
             units.append(Unit(f"labels/{key}", "labels", (key,), value))
         elif isinstance(value, list):
-            units += [Unit(f"labels/{key}/{n}", "labels", (key, n - 1), text)
-                      for n, text in enumerate(value, start=1) if isinstance(text, str)]
+            units += [
+                Unit(f"labels/{key}/{n}", "labels", (key, n - 1), text)
+                for n, text in enumerate(value, start=1)
+                if isinstance(text, str)
+            ]
     return units
 
 
@@ -87,11 +103,17 @@ def value_units(docs: Mapping[str, dict], brand: Mapping | None, shared: Mapping
     minutes = facts.get("session_minutes") if isinstance(facts, dict) else None
     for bound in ("min", "max"):
         if isinstance(minutes, dict) and isinstance(minutes.get(bound), (int, float)):
-            units.append(Unit(f"facts/session_minutes/{bound}", "facts", ("facts", "session_minutes", bound),
-                              str(minutes[bound])))
+            units.append(
+                Unit(
+                    f"facts/session_minutes/{bound}", "facts", ("facts", "session_minutes", bound), str(minutes[bound])
+                )
+            )
     brand = brand if isinstance(brand, Mapping) else {}
-    overrides = {item["id"]: (i, item["url"]) for i, item in _items(docs.get("cta") or {}, "links")
-                 if isinstance(item.get("url"), str)}
+    overrides = {
+        item["id"]: (i, item["url"])
+        for i, item in _items(docs.get("cta") or {}, "links")
+        if isinstance(item.get("url"), str)
+    }
     for i, link in _items(brand, "links"):
         if link["id"] in overrides:
             j, url = overrides[link["id"]]
@@ -99,9 +121,12 @@ def value_units(docs: Mapping[str, dict], brand: Mapping | None, shared: Mapping
         elif isinstance(link.get("url"), str):
             units.append(Unit(f"links/{link['id']}", "brand", ("links", i, "url"), link["url"]))
     sms = brand["sms"] if isinstance(brand.get("sms"), Mapping) else {}
-    for name, value, yaml_path in (("name", brand.get("name"), ("name",)), ("phone", brand.get("phone"), ("phone",)),
-                                   ("email", brand.get("email"), ("email",)),
-                                   ("sms_sender", sms.get("sender"), ("sms", "sender"))):
+    for name, value, yaml_path in (
+        ("name", brand.get("name"), ("name",)),
+        ("phone", brand.get("phone"), ("phone",)),
+        ("email", brand.get("email"), ("email",)),
+        ("sms_sender", sms.get("sender"), ("sms", "sender")),
+    ):
         if isinstance(value, str):
             units.append(Unit(f"brand/{name}", "brand", yaml_path, value))
     return units
@@ -156,12 +181,17 @@ def subjects(doc: dict, kind: str, yaml_path: tuple) -> set[str]:
         return set()
     prefix = LIST_PREFIX.get((kind, yaml_path[0]))
     items = doc.get(yaml_path[0]) if isinstance(doc, dict) else None
-    if not prefix or not isinstance(items, list) or yaml_path[1] >= len(items) or not isinstance(items[yaml_path[1]], dict):
+    if (
+        not prefix
+        or not isinstance(items, list)
+        or yaml_path[1] >= len(items)
+        or not isinstance(items[yaml_path[1]], dict)
+    ):
         return set()
     item_id = items[yaml_path[1]].get("id")
     if not isinstance(item_id, str):
         return set()
     names = {item_id, f"{prefix}/{item_id}"}
     if len(yaml_path) > 2:
-        names |= {unit.path for unit in locale_units({kind: doc}) if unit.yaml_path[:len(yaml_path)] == yaml_path}
+        names |= {unit.path for unit in locale_units({kind: doc}) if unit.yaml_path[: len(yaml_path)] == yaml_path}
     return names

@@ -8,6 +8,7 @@ a content file is edited only if it, and every folder between the content folder
 it is a regular file; a staged file gets a fresh name, created exclusively without following links, so nothing
 already there is ever opened, written or replaced except the content files themselves.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,8 +18,12 @@ import tempfile
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.scalarstring import (DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString,
-                                      SingleQuotedScalarString)
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from ..errors import DncontentError, Problem
@@ -54,23 +59,51 @@ def refusal(path: Path, root: Path | None = None) -> Problem | None:
         except FileNotFoundError:
             return None  # a file the command creates (translation.yaml)
         except OSError as exc:
-            return Problem(display_path(where), 1, 1, "", f"cannot read: {exc.strerror or exc}",
-                           "check the file's permissions", code="io")
+            return Problem(
+                display_path(where),
+                1,
+                1,
+                "",
+                f"cannot read: {exc.strerror or exc}",
+                "check the file's permissions",
+                code="io",
+            )
         if stat.S_ISLNK(mode):
             try:
                 target = os.readlink(where)
             except OSError:
                 target = "?"
             if where == path:
-                return Problem(display_path(where), 1, 1, "", f"is a symbolic link (to {target}): dncontent edits "
-                               "content files in place and never writes through a link",
-                               "replace the link with a copy of the file it points to", code="link")
-            return Problem(display_path(path), 1, 1, "", f"is inside {display_path(where)}, a symbolic link (to "
-                           f"{target}): dncontent edits content files in place and never writes through a link",
-                           "replace the linked folder with a copy of the folder it points to", code="link")
+                return Problem(
+                    display_path(where),
+                    1,
+                    1,
+                    "",
+                    f"is a symbolic link (to {target}): dncontent edits "
+                    "content files in place and never writes through a link",
+                    "replace the link with a copy of the file it points to",
+                    code="link",
+                )
+            return Problem(
+                display_path(path),
+                1,
+                1,
+                "",
+                f"is inside {display_path(where)}, a symbolic link (to "
+                f"{target}): dncontent edits content files in place and never writes through a link",
+                "replace the linked folder with a copy of the folder it points to",
+                code="link",
+            )
     if not stat.S_ISREG(mode):
-        return Problem(display_path(path), 1, 1, "", f"is {what_is(mode)}, not a regular file",
-                       "content files are plain text files; replace it with one", code="not-a-file")
+        return Problem(
+            display_path(path),
+            1,
+            1,
+            "",
+            f"is {what_is(mode)}, not a regular file",
+            "content files are plain text files; replace it with one",
+            code="not-a-file",
+        )
     return None
 
 
@@ -91,18 +124,31 @@ def read_for_edit(path: Path, root: Path | None = None) -> str:
     try:
         raw = read_regular(path, follow_links=False)
     except OSError as exc:
-        raise refused([Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions",
-                               code="io")]) from None
+        raise refused(
+            [Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions", code="io")]
+        ) from None
     if raw is None:
-        raise refused([Problem(shown, 1, 1, "", "is not a regular file",
-                               "content files are plain text files; replace it with one", code="not-a-file")])
+        raise refused(
+            [
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    "",
+                    "is not a regular file",
+                    "content files are plain text files; replace it with one",
+                    code="not-a-file",
+                )
+            ]
+        )
     if len(raw) > MAX_BYTES:
         raise refused([Problem(shown, 1, 1, "", f"is larger than {MAX_BYTES:,} bytes", code="too-large")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise refused([Problem(shown, 1, 1, "", f"is not UTF-8 text: {exc.reason}", "save it as UTF-8",
-                               code="encoding")]) from None
+        raise refused(
+            [Problem(shown, 1, 1, "", f"is not UTF-8 text: {exc.reason}", "save it as UTF-8", code="encoding")]
+        ) from None
 
 
 class Document:
@@ -170,8 +216,11 @@ def _line_widths(text: str, fold_pos: list[int]) -> list[int]:
 
 def fold_positions(text: str, width: int) -> list[int]:
     """Where to break a folded scalar (indices of single spaces) so that no line is longer than `width`."""
-    spaces = [i for i, ch in enumerate(text) if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " "
-              and text[i + 1] != " "]
+    spaces = [
+        i
+        for i, ch in enumerate(text)
+        if ch == " " and 0 < i < len(text) - 1 and text[i - 1] != " " and text[i + 1] != " "
+    ]
     breaks: list[int] = []
     start, previous = 0, None
     for space in [*spaces, len(text)]:
@@ -195,16 +244,18 @@ def write_all(documents: list[tuple[Path, str]], root: Path | None = None) -> No
             staged.append((_stage(path, text), path))
     except OSError as exc:
         _discard([temp for temp, _ in staged])
-        raise WriteRefused(f"cannot write {display_path(documents[len(staged)][0])}: {exc.strerror or exc}; "
-                           f"nothing was written") from None
+        raise WriteRefused(
+            f"cannot write {display_path(documents[len(staged)][0])}: {exc.strerror or exc}; nothing was written"
+        ) from None
     for done, (temp, path) in enumerate(staged):
         try:
             os.replace(temp, path)
         except OSError as exc:
             _discard([t for t, _ in staged[done:]])
             written = ", ".join(display_path(p) for _, p in staged[:done]) or "nothing"
-            raise WriteRefused(f"cannot replace {display_path(path)}: {exc.strerror or exc}; "
-                               f"written: {written}") from None
+            raise WriteRefused(
+                f"cannot replace {display_path(path)}: {exc.strerror or exc}; written: {written}"
+            ) from None
     for folder in dict.fromkeys(path.parent for _, path in staged):
         _fsync_folder(folder)
 

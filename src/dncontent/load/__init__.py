@@ -1,4 +1,5 @@
 """Load: read content/ from disk into plain data that remembers where every value came from."""
+
 from .files import ContentFile, discover, read_all
 from .yaml_reader import Located, read_yaml
 

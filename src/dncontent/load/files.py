@@ -1,4 +1,5 @@
 """Find the content files under a content folder and say which kind (and so which schema) each one is."""
+
 from __future__ import annotations
 
 import os
@@ -74,19 +75,41 @@ def _not_a_content_file(path: Path, root: Path, hint: str) -> Problem | None:
         mode = path.stat().st_mode  # follows a symlink: what matters is what would be read
     except FileNotFoundError:
         if path.is_symlink():
-            return Problem(shown, 1, 1, "", f"is a broken symbolic link (to {os.readlink(path)})",
-                           "point the link at an existing file, or replace it with the file", code="missing-file")
+            return Problem(
+                shown,
+                1,
+                1,
+                "",
+                f"is a broken symbolic link (to {os.readlink(path)})",
+                "point the link at an existing file, or replace it with the file",
+                code="missing-file",
+            )
         return Problem(shown, 1, 1, "", "file is missing", hint, code="missing-file")
     except OSError as exc:  # no permission to look, a loop of links, a name too long
-        return Problem(shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions",
-                       code="io")
+        return Problem(
+            shown, 1, 1, "", f"cannot read: {exc.strerror or exc}", "check the file's permissions", code="io"
+        )
     if not stat.S_ISREG(mode):
-        return Problem(shown, 1, 1, "", f"is {what_is(mode)}, not a regular file",
-                       "content files are plain text files; replace it with one", code="not-a-file")
+        return Problem(
+            shown,
+            1,
+            1,
+            "",
+            f"is {what_is(mode)}, not a regular file",
+            "content files are plain text files; replace it with one",
+            code="not-a-file",
+        )
     target = path.resolve()
     if not target.is_relative_to(root.resolve()):  # through a link: the file itself, or a locale folder
-        return Problem(shown, 1, 1, "", f"is a symbolic link to {target}, outside the content folder",
-                       "content comes from the content folder only: copy the file in", code="outside")
+        return Problem(
+            shown,
+            1,
+            1,
+            "",
+            f"is a symbolic link to {target}, outside the content folder",
+            "content comes from the content folder only: copy the file in",
+            code="outside",
+        )
     return None
 
 
@@ -99,8 +122,17 @@ def discover(root: Path, replaced: Collection[Path] = ()) -> tuple[list[ContentF
         return _discover(root, frozenset(replaced))
     except OSError as exc:  # an unreadable folder
         where = Path(exc.filename) if exc.filename else root
-        return [], [Problem(display_path(where), 1, 1, "", f"cannot read: {exc.strerror or exc}",
-                            "check the folder's permissions", code="io")]
+        return [], [
+            Problem(
+                display_path(where),
+                1,
+                1,
+                "",
+                f"cannot read: {exc.strerror or exc}",
+                "check the folder's permissions",
+                code="io",
+            )
+        ]
 
 
 def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile], list[Problem]]:
@@ -116,8 +148,17 @@ def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile],
             problems.append(refused)
     locales = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != ASSETS)
     if not locales:
-        problems.append(Problem(shown_root, 1, 1, "", "no locale folders found",
-                                "content is stored per locale, e.g. content/en/page.yaml", code="missing-file"))
+        problems.append(
+            Problem(
+                shown_root,
+                1,
+                1,
+                "",
+                "no locale folders found",
+                "content is stored per locale, e.g. content/en/page.yaml",
+                code="missing-file",
+            )
+        )
     for folder in locales:
         wrong = locale_problem(folder.name)
         if wrong:
@@ -125,8 +166,11 @@ def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile],
             continue
         for kind in LOCALE_KINDS:
             path = folder / f"{kind}.yaml"
-            refused = None if path in replaced else _not_a_content_file(
-                path, root, f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}")
+            refused = (
+                None
+                if path in replaced
+                else _not_a_content_file(path, root, f"every locale has {', '.join(k + '.yaml' for k in LOCALE_KINDS)}")
+            )
             if refused is None:
                 files.append(ContentFile(path, display_path(path), kind, folder.name))
             else:
@@ -146,15 +190,36 @@ def _discover(root: Path, replaced: frozenset[Path]) -> tuple[list[ContentFile],
             if extra.name.startswith("."):
                 continue  # editors' lock and swap files
             if extra.suffix in (".yaml", ".yml") and extra.name not in known:
-                problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
-                                        _closest(extra.stem, LOCALE_KINDS + OPTIONAL_LOCALE_KINDS),
-                                        code="unknown-file"))
+                problems.append(
+                    Problem(
+                        display_path(extra),
+                        1,
+                        1,
+                        "",
+                        "unknown content file",
+                        _closest(extra.stem, LOCALE_KINDS + OPTIONAL_LOCALE_KINDS),
+                        code="unknown-file",
+                    )
+                )
     for extra in sorted(root.iterdir()):
         if extra.name.startswith("."):
             continue
-        if extra.is_file() and extra.suffix in (".yaml", ".yml") and extra.name not in {f"{k}.yaml" for k in SHARED_KINDS}:
-            problems.append(Problem(display_path(extra), 1, 1, "", "unknown content file",
-                                    _closest(extra.stem, SHARED_KINDS), code="unknown-file"))
+        if (
+            extra.is_file()
+            and extra.suffix in (".yaml", ".yml")
+            and extra.name not in {f"{k}.yaml" for k in SHARED_KINDS}
+        ):
+            problems.append(
+                Problem(
+                    display_path(extra),
+                    1,
+                    1,
+                    "",
+                    "unknown content file",
+                    _closest(extra.stem, SHARED_KINDS),
+                    code="unknown-file",
+                )
+            )
     return files, problems
 
 
@@ -179,20 +244,48 @@ def read_all(files: list[ContentFile], replaced: Mapping[Path, str] | None = Non
         try:
             raw = replaced[file.path].encode("utf-8") if file.path in replaced else read_regular(file.path)
         except OSError as exc:
-            problems.append(Problem(file.display, 1, 1, "", f"cannot read file: {exc.strerror or exc}",
-                                    "check the file's permissions", code="io"))
+            problems.append(
+                Problem(
+                    file.display,
+                    1,
+                    1,
+                    "",
+                    f"cannot read file: {exc.strerror or exc}",
+                    "check the file's permissions",
+                    code="io",
+                )
+            )
             continue
         if raw is None:  # it became a FIFO or a device since it was found
-            problems.append(Problem(file.display, 1, 1, "", "is not a regular file",
-                                    "content files are plain text files; replace it with one", code="not-a-file"))
+            problems.append(
+                Problem(
+                    file.display,
+                    1,
+                    1,
+                    "",
+                    "is not a regular file",
+                    "content files are plain text files; replace it with one",
+                    code="not-a-file",
+                )
+            )
             continue
         file.doc, found = read_yaml(raw, file.display)
         problems.extend(found)
         if file.doc is not None and not _names_its_schema(raw, file.kind):
             schema = ("../" if file.locale else "") + f"../schemas/{file.kind}.schema.json"
-            problems.append(Problem(file.display, 1, 1, "", "the first line does not name the file's schema",
-                                    f"start the file with `# yaml-language-server: $schema={schema}` so editors "
-                                    f"get completion and inline errors", severity="warning", code="modeline"))
+            problems.append(
+                Problem(
+                    file.display,
+                    1,
+                    1,
+                    "",
+                    "the first line does not name the file's schema",
+                    f"start the file with `# yaml-language-server: $schema={schema}` so editors "
+                    f"get completion and inline errors",
+                    severity="warning",
+                    code="modeline",
+                )
+            )
     return problems
 
 

@@ -1,4 +1,5 @@
 """Locale folder names: BCP 47 tags (en, es-419, pt-BR, zh-Hant, sr-Latn-RS) that Babel's CLDR data knows."""
+
 from __future__ import annotations
 
 EXAMPLES = "en, es-419, pt-BR or zh-Hant"
@@ -49,8 +50,7 @@ def _babel_problem(tag: str) -> tuple[str, str] | None:
         parts = parse_locale(tag, sep="-")
         Locale.parse(tag, sep="-")
     except (ValueError, UnknownLocaleError):
-        return (f"{tag!r} is not a locale tag Babel knows",
-                f"name locale folders with BCP 47 tags, e.g. {EXAMPLES}")
+        return (f"{tag!r} is not a locale tag Babel knows", f"name locale folders with BCP 47 tags, e.g. {EXAMPLES}")
     canonical = canonical_tag(*parts[:4])
     if canonical != tag:
         return f"{tag!r} is not written the conventional way", f"rename the folder to {canonical}"

@@ -1,4 +1,5 @@
 """Parse one YAML file as data: no tags, no timestamps, duplicate keys and alias bombs refused, every node located."""
+
 from __future__ import annotations
 
 import re
@@ -44,6 +45,7 @@ try:  # libyaml is much faster; fall back to the pure-Python parser where it is 
             _Resolver.__init__(self)
 
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+
     class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _Resolver):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
@@ -63,9 +65,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and l
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # Every other invisible format character (Unicode category Cf: zero-width space and joiners, word joiner,
 # BOM, tags...), except the soft hyphen, a hyphenation hint that shows where the line breaks.
-_FORMAT = ("\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
-           "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-           "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_FORMAT = (
+    "\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f"
+    "\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
 _INVISIBLE = re.compile(f"[{_CONTROL.pattern[1:-1]}{_BIDI}{_FORMAT}]")
 _BIDI_CHARS = re.compile(f"[{_BIDI}]")
 
@@ -80,11 +84,15 @@ def text_problem(value: str) -> tuple[str, str, str] | None:
         if _CONTROL.match(char):
             what, hint = "control character", "remove it; use plain spaces and line breaks"
         elif _BIDI_CHARS.match(char):
-            what, hint = ("bidirectional control character", "remove it: it is invisible and makes text "
-                          "display in a different order from how it is stored")
+            what, hint = (
+                "bidirectional control character",
+                "remove it: it is invisible and makes text display in a different order from how it is stored",
+            )
         else:
-            what, hint = ("invisible format character", "remove it: it is invisible, and splits or hides "
-                          "words for search, copy and paste and screen readers")
+            what, hint = (
+                "invisible format character",
+                "remove it: it is invisible, and splits or hides words for search, copy and paste and screen readers",
+            )
         return f"text contains the {what} {named}", hint, "yaml-control"
     if value and not value.strip():
         return "text is blank", "write the text, or remove the field", "blank"
@@ -142,8 +150,11 @@ class _Converter:
     def convert(self, node: yaml.Node, path: Path) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _Refused(node.start_mark, f"document expands to more than {MAX_NODES} values",
-                           "aliases (*name) that repeat large blocks are refused; write the data out")
+            raise _Refused(
+                node.start_mark,
+                f"document expands to more than {MAX_NODES} values",
+                "aliases (*name) that repeat large blocks are refused; write the data out",
+            )
         if id(node) in self._active:
             raise _Refused(node.start_mark, "recursive alias", "an alias may not refer to a block that contains it")
         self.doc.marks[path] = _pos(node.start_mark)
@@ -162,8 +173,13 @@ class _Converter:
 
     def _bad_tag(self, node: yaml.Node, path: Path) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        self.problem(_pos(node.start_mark), path, f"YAML tag {tag!r} is not allowed",
-                     "content is plain data: remove the tag", code="yaml-tag")
+        self.problem(
+            _pos(node.start_mark),
+            path,
+            f"YAML tag {tag!r} is not allowed",
+            "content is plain data: remove the tag",
+            code="yaml-tag",
+        )
         return None
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
@@ -174,8 +190,13 @@ class _Converter:
         if node.tag == _FLOAT:
             value = _SCALARS.construct_yaml_float(node)
             if value != value or value in (float("inf"), float("-inf")):
-                self.problem(_pos(node.start_mark), path, f"{node.value!r} is not a usable number",
-                             "write a plain number such as 8 or 8.5", code="yaml-number")
+                self.problem(
+                    _pos(node.start_mark),
+                    path,
+                    f"{node.value!r} is not a usable number",
+                    "write a plain number such as 8 or 8.5",
+                    code="yaml-number",
+                )
                 return None
             return value
         if node.tag == _BOOL:
@@ -203,17 +224,28 @@ class _Converter:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT, _BOOL, _NULL, _FLOAT):
                     if key_node.tag == "tag:yaml.org,2002:merge":
-                        self.problem(_pos(key_node.start_mark), path, "merge keys (<<) are not supported",
-                                     "write the fields out in full", code="yaml-merge")
+                        self.problem(
+                            _pos(key_node.start_mark),
+                            path,
+                            "merge keys (<<) are not supported",
+                            "write the fields out in full",
+                            code="yaml-merge",
+                        )
                     else:
-                        self.problem(_pos(key_node.start_mark), path, "mapping keys must be plain text",
-                                     code="yaml-key")
+                        self.problem(
+                            _pos(key_node.start_mark), path, "mapping keys must be plain text", code="yaml-key"
+                        )
                     continue
                 key = str(key_node.value)
                 child = path + (key,)
                 if key in first_seen:
-                    self.problem(_pos(key_node.start_mark), child, f"duplicate key {key!r}",
-                                 f"first defined on line {first_seen[key]}; keep one of them", code="duplicate-key")
+                    self.problem(
+                        _pos(key_node.start_mark),
+                        child,
+                        f"duplicate key {key!r}",
+                        f"first defined on line {first_seen[key]}; keep one of them",
+                        code="duplicate-key",
+                    )
                     continue
                 first_seen[key] = key_node.start_mark.line + 1
                 self.doc.key_marks[child] = _pos(key_node.start_mark)
@@ -223,8 +255,12 @@ class _Converter:
         return out
 
 
-_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32 little-endian"), (b"\x00\x00\xfe\xff", "UTF-32 big-endian"),
-         (b"\xff\xfe", "UTF-16 little-endian"), (b"\xfe\xff", "UTF-16 big-endian"))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 little-endian"),
+    (b"\x00\x00\xfe\xff", "UTF-32 big-endian"),
+    (b"\xff\xfe", "UTF-16 little-endian"),
+    (b"\xfe\xff", "UTF-16 big-endian"),
+)
 
 
 def _wide_encoding(raw: bytes) -> str | None:
@@ -255,32 +291,67 @@ def _wide_encoding(raw: bytes) -> str | None:
 def _decode(raw: bytes, display: str) -> tuple[str | None, list[Problem]]:
     wide = _wide_encoding(raw)
     if wide:
-        return None, [Problem(display, 1, 1, "", f"file is not UTF-8 (it looks like {wide})",
-                              "save the file as UTF-8", code="encoding")]
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"file is not UTF-8 (it looks like {wide})",
+                "save the file as UTF-8",
+                code="encoding",
+            )
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        return None, [Problem(display, line, col, "", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
-                              "save the file as UTF-8", code="encoding")]
+        return None, [
+            Problem(
+                display,
+                line,
+                col,
+                "",
+                f"file is not UTF-8 (byte 0x{raw[exc.start]:02x})",
+                "save the file as UTF-8",
+                code="encoding",
+            )
+        ]
     text = text.removeprefix("\ufeff")  # a UTF-8 byte order mark (Windows editors add one) is allowed
     if "\x00" in text:  # the YAML parser would only say "#x0000"; say where, and what it suggests
         head = text[: text.index("\x00")]
         line = head.count("\n") + 1
         col = len(head) - (head.rfind("\n") + 1) + 1
-        return None, [Problem(display, line, col, "", "file contains a NUL byte, so it is not text",
-                              "save the file as UTF-8 text; a NUL byte usually means a binary or damaged file",
-                              code="encoding")]
+        return None, [
+            Problem(
+                display,
+                line,
+                col,
+                "",
+                "file contains a NUL byte, so it is not text",
+                "save the file as UTF-8 text; a NUL byte usually means a binary or damaged file",
+                code="encoding",
+            )
+        ]
     return text, []
 
 
 def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
     """Parse bytes of one content file. Returns (document, problems); document is None if unusable."""
     if len(raw) > MAX_BYTES:
-        return None, [Problem(display, 1, 1, "", f"file is too large (over {MAX_BYTES:,} bytes, the limit)",
-                              "content files are small; split the file or remove pasted data", code="too-large")]
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"file is too large (over {MAX_BYTES:,} bytes, the limit)",
+                "content files are small; split the file or remove pasted data",
+                code="too-large",
+            )
+        ]
     text, problems = _decode(raw, display)
     if text is None:
         return None, problems
@@ -295,12 +366,22 @@ def read_yaml(raw: bytes, display: str) -> tuple[Located | None, list[Problem]]:
     finally:
         composer.dispose()
     if root is None:
-        return None, [Problem(display, 1, 1, "", "file is empty", "every content file is a YAML mapping of fields",
-                              code="empty")]
+        return None, [
+            Problem(display, 1, 1, "", "file is empty", "every content file is a YAML mapping of fields", code="empty")
+        ]
     if not isinstance(root, yaml.MappingNode):
         line, col = _pos(root.start_mark)
-        return None, [Problem(display, line, col, "", "file must be a mapping of fields at the top level",
-                              "start with `field: value` lines", code="not-mapping")]
+        return None, [
+            Problem(
+                display,
+                line,
+                col,
+                "",
+                "file must be a mapping of fields at the top level",
+                "start with `field: value` lines",
+                code="not-mapping",
+            )
+        ]
     converter = _Converter(display)
     try:
         converter.doc.data = converter.convert(root, ())
@@ -325,35 +406,67 @@ def _syntax(exc: yaml.MarkedYAMLError) -> tuple[tuple[int, int], str, str]:
     if "tab" in problem:
         return where, f"a tab in the indentation ({said})", "indent with spaces, not tabs"
     if "cannot start any token" in problem:
-        return where, f"a value starts with a character YAML keeps for itself ({said})", (
-            "put the value in quotes when it starts with @, ` or %")
+        return (
+            where,
+            f"a value starts with a character YAML keeps for itself ({said})",
+            ("put the value in quotes when it starts with @, ` or %"),
+        )
     if "flow" in context:
         bracket = "[" if "sequence" in context else "{" if "mapping" in context else "[' or '{"
         opened_on = f" on line {opened.line + 1}" if opened and bracket in "[{" else ""
-        return where, f"a '{bracket}' is not closed ({said})", (
-            f"close the '{bracket}' opened{opened_on}, or put the value in quotes if the '{bracket}' is part of "
-            f"the text")
+        return (
+            where,
+            f"a '{bracket}' is not closed ({said})",
+            (
+                f"close the '{bracket}' opened{opened_on}, or put the value in quotes if the '{bracket}' is part of "
+                f"the text"
+            ),
+        )
     if "quoted scalar" in context and opened:
-        return _pos(opened), f"a quoted value is not closed ({said})", (
-            f"the quote that opens here, on line {opened.line + 1}, needs its closing quote before the line ends")
+        return (
+            _pos(opened),
+            f"a quoted value is not closed ({said})",
+            (f"the quote that opens here, on line {opened.line + 1}, needs its closing quote before the line ends"),
+        )
     if "simple key" in context and opened:
-        return _pos(opened), f"a field has no ':' after its name ({said})", (
-            "write `name: value`; a line that continues the value above is indented further than its field")
+        return (
+            _pos(opened),
+            f"a field has no ':' after its name ({said})",
+            ("write `name: value`; a line that continues the value above is indented further than its field"),
+        )
     if "mapping values are not allowed" in problem:
-        return where, f"a ':' where YAML does not expect one ({said})", (
-            "a value that contains ': ' must be in quotes; a line that is a field of its own lines up with the "
-            "fields above it")
+        return (
+            where,
+            f"a ':' where YAML does not expect one ({said})",
+            (
+                "a value that contains ': ' must be in quotes; a line that is a field of its own lines up with the "
+                "fields above it"
+            ),
+        )
     if "block collection" in context or "'-' indicator" in problem:
         start = f" (the list from line {opened.line + 1} has its '-' in column {opened.column + 1})" if opened else ""
-        return where, f"this line does not line up with the list it is in ({said})", (
-            f"every item of a list starts with '-' in the same column{start}; an item's own fields line up "
-            f"under its first field")
+        return (
+            where,
+            f"this line does not line up with the list it is in ({said})",
+            (
+                f"every item of a list starts with '-' in the same column{start}; an item's own fields line up "
+                f"under its first field"
+            ),
+        )
     if "block mapping" in context or "expected key" in problem or "block end" in problem:
         start = f" (the fields from line {opened.line + 1} start in column {opened.column + 1})" if opened else ""
-        return where, f"this line does not line up with the fields around it ({said})", (
-            f"the fields of one mapping start in the same column{start}; indent a field's value further than "
-            f"the field")
+        return (
+            where,
+            f"this line does not line up with the fields around it ({said})",
+            (
+                f"the fields of one mapping start in the same column{start}; indent a field's value further than "
+                f"the field"
+            ),
+        )
     if "could not find expected ':'" in problem:
-        return where, f"a field has no ':' after its name ({said})", (
-            "check the indentation and that every field has `name: value`")
+        return (
+            where,
+            f"a field has no ':' after its name ({said})",
+            ("check the indentation and that every field has `name: value`"),
+        )
     return where, said, "check the line and the one above it: indentation, quotes and the ':' after each name"

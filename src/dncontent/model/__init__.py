@@ -1,17 +1,24 @@
 """Model: the validated content as typed, read-only objects that every channel renders from."""
+
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from . import cldr, facts
 
 SOURCE_LOCALE = "en"  # the approved original; other locales are translations of it
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # The placeholders each label may use; validate refuses any other {...} in labels.yaml.
-LABEL_PLACEHOLDERS = {"last_reviewed": ("date",), "next_review": ("date",), "reviewed_by": ("name",),
-                      "session_length": ("range",), "qr_alt": ("url",), "page_of": ("page", "pages")}
+LABEL_PLACEHOLDERS = {
+    "last_reviewed": ("date",),
+    "next_review": ("date",),
+    "reviewed_by": ("name",),
+    "session_length": ("range",),
+    "qr_alt": ("url",),
+    "page_of": ("page", "pages"),
+}
 
 
 class Item(NamedTuple):
@@ -232,8 +239,11 @@ class Content(NamedTuple):
     @property
     def id(self) -> str:
         """The document's id: validation holds every locale to the same one."""
-        return self.locales[self.source_locale].id if self.source_locale in self.locales else next(
-            iter(self.locales.values())).id
+        return (
+            self.locales[self.source_locale].id
+            if self.source_locale in self.locales
+            else next(iter(self.locales.values())).id
+        )
 
     def in_order(self) -> list[str]:
         """The locales, the source language first."""
@@ -264,8 +274,9 @@ def source_of_facts(locales) -> str | None:
     return SOURCE_LOCALE if SOURCE_LOCALE in locales else (locales[0] if locales else None)
 
 
-def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: dict[str, Review] | None = None
-                ) -> Content:
+def build_model(
+    root: Path, docs: dict[tuple[str | None, str], dict], reviews: dict[str, Review] | None = None
+) -> Content:
     """Turn validated documents, keyed by (locale, kind), into the model. Assumes validation passed.
 
     Facts are typed once: the session length in the source locale's session.yaml, the phone number in
@@ -277,11 +288,16 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: d
     b = docs[(None, "brand")]
     phone = _phone(b)
     brand = Brand(
-        name=b["name"], links={link["id"]: link["url"] for link in b["links"]}, colors=Colors(**b["colors"]),
+        name=b["name"],
+        links={link["id"]: link["url"] for link in b["links"]},
+        colors=Colors(**b["colors"]),
         sms_sender=b["sms"]["sender"],
-        logo=(root / b["logo"]) if b.get("logo") else None, phone=phone.shown if phone else None,
-        email=b.get("email"), base_url=_folder((b.get("site") or {}).get("base_url")),
-        phone_uri=phone.uri if phone else None, country=b.get("country") or Brand._field_defaults["country"],
+        logo=(root / b["logo"]) if b.get("logo") else None,
+        phone=phone.shown if phone else None,
+        email=b.get("email"),
+        base_url=_folder((b.get("site") or {}).get("base_url")),
+        phone_uri=phone.uri if phone else None,
+        country=b.get("country") or Brand._field_defaults["country"],
         sms_frequency={purpose: dict(limits) for purpose, limits in (b["sms"].get("frequency") or {}).items()},
         sms_registration=dict(b["sms"].get("registration") or {}),
     )
@@ -290,40 +306,71 @@ def build_model(root: Path, docs: dict[tuple[str | None, str], dict], reviews: d
     minutes = SessionMinutes(**{k: int(v) for k, v in shared.items()}) if shared else None
     locales = {}
     for locale in names:
-        d = lambda kind: docs[(locale, kind)]  # noqa: E731
+        d = lambda kind: docs[(locale, kind)]  # noqa: E731, B023 -- called in this iteration only
         page, session, cta = d("page"), d("session"), d("cta")
-        links = {**brand.links, **{link["id"]: link["url"] for link in cta.get("links") or ()},
-                 **({"phone": brand.phone_uri} if brand.phone_uri else {})}
+        links = {
+            **brand.links,
+            **{link["id"]: link["url"] for link in cta.get("links") or ()},
+            **({"phone": brand.phone_uri} if brand.phone_uri else {}),
+        }
         if brand.phone_uri:  # every tel: link dials brand.yaml's phone (validation holds it): written one way
             links = {key: brand.phone_uri if url.startswith("tel:") else url for key, url in links.items()}
         assert minutes is not None  # there are locales, and validation holds the source's facts
         known = facts.values(locale, minutes.min, minutes.max, brand.phone)
-        f = lambda text: facts.fill(text, known) if isinstance(text, str) else text  # noqa: E731
-        item = lambda i: Item(**{key: f(value) for key, value in i.items()})  # noqa: E731
+        f = lambda text: facts.fill(text, known) if isinstance(text, str) else text  # noqa: E731, B023
+        item = lambda i: Item(**{key: f(value) for key, value in i.items()})  # noqa: E731, B023
         locales[locale] = LocaleContent(
-            locale=locale, brand=brand, id=page["id"], title=f(page["title"]), topic=f(page["topic"]),
+            locale=locale,
+            brand=brand,
+            id=page["id"],
+            title=f(page["title"]),
+            topic=f(page["topic"]),
             url=page.get("url"),
-            review=reviews.get(locale, Review()), source=Source(**page["source"]),
-            sections=tuple(Section(id=s["id"], heading=f(s.get("heading")),
-                                   paragraphs=tuple(map(f, _t(s["paragraphs"]))), list=s.get("list"),
-                                   closing=tuple(map(f, _t(s.get("closing")))), cta=_t(s.get("cta")))
-                           for s in page["sections"]),
+            review=reviews.get(locale, Review()),
+            source=Source(**page["source"]),
+            sections=tuple(
+                Section(
+                    id=s["id"],
+                    heading=f(s.get("heading")),
+                    paragraphs=tuple(map(f, _t(s["paragraphs"]))),
+                    list=s.get("list"),
+                    closing=tuple(map(f, _t(s.get("closing")))),
+                    cta=_t(s.get("cta")),
+                )
+                for s in page["sections"]
+            ),
             conditions=tuple(item(i) for i in d("conditions")["conditions"]),
             risks=tuple(item(i) for i in d("risks")["risks"]),
             contraindications=tuple(item(i) for i in d("contraindications")["contraindications"]),
             session_phases=tuple(Phase(id=p["id"], label=f(p["label"]), text=f(p["text"])) for p in session["phases"]),
             session_minutes=minutes,
-            cta=tuple(Cta(id=c["id"], label=f(c["label"]), description=f(c["description"]), url=links[c["link"]],
-                          link=c["link"]) for c in cta["cta"]),
+            cta=tuple(
+                Cta(
+                    id=c["id"],
+                    label=f(c["label"]),
+                    description=f(c["description"]),
+                    url=links[c["link"]],
+                    link=c["link"],
+                )
+                for c in cta["cta"]
+            ),
             sms=tuple(SmsMessage(**{**m, "segments": int(m["segments"])}) for m in d("sms")["messages"]),
             labels=Labels(**d("labels")),
             links=links,
-            readability_targets={key: page[key] for key in ("reading_grade_target", "reading_ease_target")
-                                 if key in page},
+            readability_targets={
+                key: page[key] for key in ("reading_grade_target", "reading_ease_target") if key in page
+            },
             files={kind: root / locale / f"{kind}.yaml" for (loc, kind) in docs if loc == locale},
-            sms_replies=tuple(SmsReply(id=key, keywords=tuple(reply["keywords"]), segments=int(reply["segments"]),
-                                       body=reply["reply"], encoding=reply.get("encoding", "gsm7"))
-                              for key, reply in (d("sms").get("keywords") or {}).items()),
+            sms_replies=tuple(
+                SmsReply(
+                    id=key,
+                    keywords=tuple(reply["keywords"]),
+                    segments=int(reply["segments"]),
+                    body=reply["reply"],
+                    encoding=reply.get("encoding", "gsm7"),
+                )
+                for key, reply in (d("sms").get("keywords") or {}).items()
+            ),
         )
     source = SOURCE_LOCALE if SOURCE_LOCALE in locales else next(iter(locales), SOURCE_LOCALE)
     return Content(root=root, brand=brand, locales=locales, source_locale=source)

@@ -3,6 +3,7 @@
 Labels keep wording only; everything a locale's conventions decide (month names, the word and commas of a
 list, digits) comes from here, so a new locale needs no hand-kept month names or joiners.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -57,7 +58,7 @@ def minute_words(tag: str) -> tuple[str, ...]:
             shown = format_unit(count, "duration-minute", length=length, locale=babel_locale(tag))
             numeral = number(count, tag)
             if numeral in shown and shown.startswith(numeral):
-                word = shown[len(numeral):].strip(" \u00a0\u202f").rstrip(".")
+                word = shown[len(numeral) :].strip(" \u00a0\u202f").rstrip(".")
                 if len(word) > 1:  # a one-letter abbreviation would match too much
                     words.append(word)
     return tuple(dict.fromkeys(words))

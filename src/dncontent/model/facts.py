@@ -10,6 +10,7 @@ Prose (page.yaml, session.yaml, the lists and the calls to action) and text mess
 The model fills them in, so every channel (page, brochure, export, text messages) shows the same value,
 and a change to the fact changes every one of them. Translations keep the placeholders as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,11 @@ MEANINGS = {
 
 def values(locale: str, low: int, high: int, phone: str | None) -> dict[str, str]:
     """What each placeholder stands for in `locale`: numbers with its digits; the phone as people read it."""
-    found = {"session_minutes.min": cldr.number(low, locale), "session_minutes.max": cldr.number(high, locale),
-             "session_minutes": cldr.number_range(low, high, locale)}
+    found = {
+        "session_minutes.min": cldr.number(low, locale),
+        "session_minutes.max": cldr.number(high, locale),
+        "session_minutes": cldr.number_range(low, high, locale),
+    }
     if phone:
         found["phone"] = phone
     return found

@@ -6,6 +6,7 @@ country: that catches a digit too many or too few and an area code that does not
 North American directories reserve for fiction (555-0100 to 555-0199, in any real area code) are valid, so
 examples and tests can use them; validate warns about them as it does about example.com links.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,10 @@ def parse(text: str, country: str = DEFAULT_COUNTRY) -> Phone:
         raise PhoneTrouble(f"is not a phone number ({_reason(exc)})") from None
     if not phonenumbers.is_possible_number(number):
         assert number.country_code is not None  # parse gives every number one
-        raise PhoneTrouble("has too few or too many digits for a phone number of "
-                           f"{phonenumbers.region_code_for_country_code(number.country_code)}")
+        raise PhoneTrouble(
+            "has too few or too many digits for a phone number of "
+            f"{phonenumbers.region_code_for_country_code(number.country_code)}"
+        )
     if not phonenumbers.is_valid_number(number):
         raise PhoneTrouble("is not a valid phone number (no such area or network code)")
     home = phonenumbers.region_code_for_number(number) == country
@@ -51,7 +54,7 @@ def parse(text: str, country: str = DEFAULT_COUNTRY) -> Phone:
 
 def from_tel(uri: str, country: str = DEFAULT_COUNTRY) -> Phone:
     """The number a tel: link dials (its visual separators and parameters aside)."""
-    number = uri[len("tel:"):].split(";", 1)[0]
+    number = uri[len("tel:") :].split(";", 1)[0]
     return parse(number, country)
 
 
@@ -64,9 +67,11 @@ def known_country(country: str) -> bool:
 def _reason(exc) -> str:
     import phonenumbers
 
-    reasons = {phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
-               phonenumbers.NumberParseException.NOT_A_NUMBER: "not a number",
-               phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
-               phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
-               phonenumbers.NumberParseException.TOO_LONG: "too long"}
+    reasons = {
+        phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "unknown country code",
+        phonenumbers.NumberParseException.NOT_A_NUMBER: "not a number",
+        phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+        phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+        phonenumbers.NumberParseException.TOO_LONG: "too long",
+    }
     return reasons.get(exc.error_type, str(exc))

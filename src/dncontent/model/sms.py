@@ -14,6 +14,7 @@ Every text starts with the brand's sender and a colon. A message has a purpose, 
 say and who may receive it (PURPOSES); the replies to the keywords patients text (STOP, HELP, START and
 the locale's own, such as ALTO) are composed and measured the same way.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,16 +64,40 @@ ENCODINGS = {"gsm7": "GSM-7", "ucs2": "UCS-2"}  # as declared in sms.yaml -> as 
 # Typographic characters that word processors put in and carriers' "smart encoding" turns into their plain
 # forms. Without this, one curly apostrophe would switch a whole message to UCS-2 and more than double its cost.
 # Only typography belongs here; whether a character is GSM-7 is the codec's business.
-TYPOGRAPHIC = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",  # ‘ ’ ‚ ‛ ′
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',  # “ ” „ ‟ ″
-    "\u00ab": '"', "\u00bb": '"',  # « »
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u2026": "...",
-    "\u00a0": " ", "\u1680": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ",
-    **{chr(space): " " for space in range(0x2000, 0x200B)},  # en quad .. hair space
-    "\u00ad": "", "\u200b": "", "\u2060": "", "\ufeff": "",  # soft hyphen, zero-width space and joiners
-})
+TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",  # ‘ ’ ‚ ‛ ′
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',  # “ ” „ ‟ ″
+        "\u00ab": '"',
+        "\u00bb": '"',  # « »
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u1680": " ",
+        "\u202f": " ",
+        "\u205f": " ",
+        "\u3000": " ",
+        **{chr(space): " " for space in range(0x2000, 0x200B)},  # en quad .. hair space
+        "\u00ad": "",
+        "\u200b": "",
+        "\u2060": "",
+        "\ufeff": "",  # soft hyphen, zero-width space and joiners
+    }
+)
 
 
 class Measurement(NamedTuple):
@@ -150,8 +175,11 @@ def _segments(units: list[int], single: int, part: int) -> int:
 def compose(page: LocaleContent, message: SmsMessage | SmsReply) -> str:
     """The text to send: placeholders filled in, wrapped by the template, typography made plain, spaces collapsed."""
     body = PLACEHOLDER.sub(lambda match: _placeholder(page, message, match.group(1)), message.body)
-    text = _environment().get_template(TEMPLATE).render(
-        sender=page.brand.sms_sender, body=body, opt_out=page.labels.sms_opt_out if message.opt_out else "")
+    text = (
+        _environment()
+        .get_template(TEMPLATE)
+        .render(sender=page.brand.sms_sender, body=body, opt_out=page.labels.sms_opt_out if message.opt_out else "")
+    )
     return " ".join(text.translate(TYPOGRAPHIC).split())
 
 
@@ -181,9 +209,10 @@ def _placeholder(page: LocaleContent, message: SmsMessage | SmsReply, placeholde
     if name == "contraindications":
         return page.join_or([_short(item.short, item.label) for item in page.contraindications])
     # validate refuses these before a build starts; this guards callers that skip it
-    raise BuildError("cannot compose text messages", [_problem(
-        page, message, "body", f"unknown placeholder {'{' + placeholder + '}'!r}",
-        HINT)])
+    raise BuildError(
+        "cannot compose text messages",
+        [_problem(page, message, "body", f"unknown placeholder {'{' + placeholder + '}'!r}", HINT)],
+    )
 
 
 def _short(short: str | None, label: str) -> str:
@@ -199,8 +228,9 @@ def _environment():
     import jinja2
 
     # Plain text: nothing to escape. Templates are looked up on every render, so jinja2 reloads edited ones.
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False,
-                              undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()), autoescape=False, undefined=jinja2.StrictUndefined
+    )
 
 
 def messages(page: LocaleContent) -> list[tuple[SmsMessage, str, Measurement]]:
@@ -244,15 +274,25 @@ def _remembered(page: LocaleContent, kind: str, texts, composed_afresh) -> list:
     from .. import cache as artifacts
 
     store = artifacts.remembered()
-    key = store.key(kind, page.locale, repr((texts, page.brand, page.labels, page.links,
-                                             page.session_minutes, page.cta, page.contraindications)))
+    key = store.key(
+        kind,
+        page.locale,
+        repr((texts, page.brand, page.labels, page.links, page.session_minutes, page.cta, page.contraindications)),
+    )
     entry = store.get(key, [(_text_path(page, kind, t), "sms", page.locale, "composed") for t in texts])
     if entry is not None:
-        return [(text, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
-                for text, part in zip(texts, entry.parts)]
+        return [
+            (text, part.data.decode("utf-8"), measure(part.data.decode("utf-8")))
+            for text, part in zip(texts, entry.parts)
+        ]
     composed = composed_afresh(page)
-    store.put(key, [artifacts.Part(_text_path(page, kind, t), "sms", page.locale, "composed", text.encode("utf-8"))
-                    for t, text, _ in composed])
+    store.put(
+        key,
+        [
+            artifacts.Part(_text_path(page, kind, t), "sms", page.locale, "composed", text.encode("utf-8"))
+            for t, text, _ in composed
+        ],
+    )
     return composed
 
 
@@ -265,8 +305,7 @@ def problems(page: LocaleContent) -> list[Problem]:
     return [found for entry in messages(page) + replies(page) if (found := check(page, *entry))]
 
 
-def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str,
-          measurement: Measurement) -> Problem | None:
+def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str, measurement: Measurement) -> Problem | None:
     """Why a composed text cannot be sent: UCS-2 without `encoding: ucs2`, over budget, not starting with the
     sender, or saying what its purpose forbids. None if it can."""
     budget = f"its budget is {message.segments}"
@@ -275,28 +314,42 @@ def check(page: LocaleContent, message: SmsMessage | SmsReply, text: str,
         in_body = all(ch in message.body for ch in found)
         cost = f"as UCS-2: {_plural(measurement.segments, 'segment')} ({measurement.length} UTF-16 code units)"
         return _problem(
-            page, message, "body" if in_body else None,
+            page,
+            message,
+            "body" if in_body else None,
             f"text message {message.id!r} has {'characters' if len(found) > 1 else 'a character'} a plain text "
             f"cannot carry, {', '.join(map(_describe, found))}, so it would be sent in Unicode, where a text holds "
             f"fewer characters (not GSM-7; {cost}); {budget}",
             f"add `encoding: ucs2` to the message if the language needs these letters ({cost}), "
-            f"otherwise replace {'them' if len(found) > 1 else 'it'} with plain text" if in_body else
-            f"it comes from text the message draws in (the clinic's name, the opt-out line or a placeholder's "
+            f"otherwise replace {'them' if len(found) > 1 else 'it'} with plain text"
+            if in_body
+            else f"it comes from text the message draws in (the clinic's name, the opt-out line or a placeholder's "
             f"value); add `encoding: ucs2` to send it as UCS-2 ({cost})",
-            code="sms-encoding")
+            code="sms-encoding",
+        )
     if measurement.segments > message.segments:
         single, part = (GSM_SINGLE, GSM_PART) if measurement.encoding == "GSM-7" else (UCS2_SINGLE, UCS2_PART)
         return _problem(
-            page, message, None,
+            page,
+            message,
+            None,
             f"text message {message.id!r} is too long: it would be sent as {measurement.segments} texts joined "
             f"together, and {budget} ({measurement.length} {measurement.unit} as {measurement.encoding} = "
             f"{_plural(measurement.segments, 'segment')})",
             f"shorten it, or raise `segments` if the cost is intended; as {measurement.encoding} one text holds "
-            f"{single} {measurement.unit}, a longer message {part} per segment", code="sms-budget")
+            f"{single} {measurement.unit}, a longer message {part} per segment",
+            code="sms-budget",
+        )
     sender = f"{page.brand.sms_sender}:"
     if not text.startswith(sender + " "):
-        return _problem(page, message, None, f"sms message {message.id!r} does not start with the sender {sender!r}",
-                        f"keep templates/{TEMPLATE} starting with the sender and a colon", code="sms-sender")
+        return _problem(
+            page,
+            message,
+            None,
+            f"sms message {message.id!r} does not start with the sender {sender!r}",
+            f"keep templates/{TEMPLATE} starting with the sender and a colon",
+            code="sms-sender",
+        )
     return _purpose_problem(page, message, text)
 
 
@@ -304,8 +357,11 @@ def _purpose_problem(page: LocaleContent, message: SmsMessage | SmsReply, text: 
     """What a care message may not leave out or put in; what a keyword reply must say."""
     found = []
     if isinstance(message, SmsReply):
-        if message.id in ("stop", "start", "help") and page.brand.sms_sender not in text \
-                and page.brand.name not in text:
+        if (
+            message.id in ("stop", "start", "help")
+            and page.brand.sms_sender not in text
+            and page.brand.name not in text
+        ):
             found.append(("it does not name the clinic", "start it with the sender"))
         if message.id == "help":
             stops = next((r.keywords for r in page.sms_replies if r.id == "stop"), ("STOP",))
@@ -321,14 +377,23 @@ def _purpose_problem(page: LocaleContent, message: SmsMessage | SmsReply, text: 
         booking = [cta for cta in page.cta if cta.link == "booking"]
         for cta in booking:
             if cta.url in text or cta.label.casefold() in text.casefold():
-                found.append((f"a care message may not invite the patient to book ({cta.label!r}, {cta.url})",
-                              "send invitations as `purpose: marketing`, to patients who agreed to them in writing"))
+                found.append(
+                    (
+                        f"a care message may not invite the patient to book ({cta.label!r}, {cta.url})",
+                        "send invitations as `purpose: marketing`, to patients who agreed to them in writing",
+                    )
+                )
     if not found:
         return None
     kind = "reply" if isinstance(message, SmsReply) else f"{message.purpose} message"
-    return _problem(page, message, "purpose" if isinstance(message, SmsMessage) else None,
-                    f"sms {kind} {message.id!r}: " + "; ".join(why for why, _ in found),
-                    "; ".join(hint for _, hint in found), code="sms-purpose")
+    return _problem(
+        page,
+        message,
+        "purpose" if isinstance(message, SmsMessage) else None,
+        f"sms {kind} {message.id!r}: " + "; ".join(why for why, _ in found),
+        "; ".join(hint for _, hint in found),
+        code="sms-purpose",
+    )
 
 
 def cost_problem(source: LocaleContent, page: LocaleContent) -> Problem | None:
@@ -337,11 +402,15 @@ def cost_problem(source: LocaleContent, page: LocaleContent) -> Problem | None:
     theirs = sum(measured.segments for *_, measured in messages(source))
     if page.locale == source.locale or not theirs or mine <= COST_RATIO * theirs:
         return None
-    return _problem(page, None, None,
-                    f"the {page.locale} messages cost {mine} segments, more than {COST_RATIO:g} times the "
-                    f"{source.locale} messages' {theirs}",
-                    "write shorter texts: link to the page rather than listing, and keep to the sender",
-                    code="sms-cost")
+    return _problem(
+        page,
+        None,
+        None,
+        f"the {page.locale} messages cost {mine} segments, more than {COST_RATIO:g} times the "
+        f"{source.locale} messages' {theirs}",
+        "write shorter texts: link to the page rather than listing, and keep to the sender",
+        code="sms-cost",
+    )
 
 
 def _is_gsm(ch: str) -> bool:
@@ -361,8 +430,14 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
 
 
-def _problem(page: LocaleContent, message: SmsMessage | SmsReply | None, field: str | None, text: str, hint: str,
-             code: str = "sms") -> Problem:
+def _problem(
+    page: LocaleContent,
+    message: SmsMessage | SmsReply | None,
+    field: str | None,
+    text: str,
+    hint: str,
+    code: str = "sms",
+) -> Problem:
     """A problem located at the message in its sms.yaml (or at its `field`), read again only when something failed."""
     source = page.files.get("sms")
     if isinstance(message, SmsReply):

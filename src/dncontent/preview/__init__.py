@@ -1,4 +1,5 @@
 """Preview: a local server showing every channel live as content and templates change. Never writes a file."""
+
 from __future__ import annotations
 
 import signal

@@ -1,4 +1,5 @@
 """The preview's HTTP server: the page, its live fragment, server-sent events, and artifacts from memory."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -20,9 +21,16 @@ KEEPALIVE_SECONDS = 15  # a comment line this often lets a dead connection be no
 HOST_HEADER = re.compile(r"(?P<name>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(?P<port>[0-9]{1,5}))?")
 WILDCARDS = ("0.0.0.0", "::", "")
 TYPES = {
-    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".pdf": "application/pdf",
-    ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".png": "image/png",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".png": "image/png",
 }
 # Encoded slashes, backslashes and dots could turn into a different path once decoded somewhere else.
 SUSPICIOUS = re.compile(r"%(2f|5c|2e|00)|\\", re.IGNORECASE)
@@ -81,8 +89,11 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def _checked_request(self, send_body: bool) -> tuple[str, SplitResult] | None:
         """(path, the split URL) of a request from an allowed host with a plain path; else answers it and None."""
         if not self._host_allowed():
-            self._error(HTTPStatus.FORBIDDEN, "This preview answers only to localhost or 127.0.0.1, with its "
-                                              "port, and only to its own pages.", send_body)
+            self._error(
+                HTTPStatus.FORBIDDEN,
+                "This preview answers only to localhost or 127.0.0.1, with its port, and only to its own pages.",
+                send_body,
+            )
             return None
         raw = self.path
         if not raw.startswith("/") or raw.startswith("//") or SUSPICIOUS.search(raw):
@@ -108,11 +119,16 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return self._events() if send_body else self._send(HTTPStatus.OK, "text/event-stream", b"", False)
         if path.startswith("/files/"):
             # An exact key of the in-memory artifacts, never a file on disk, so nothing else can be reached.
-            artifact = snapshot.artifacts.get(path[len("/files/"):])
+            artifact = snapshot.artifacts.get(path[len("/files/") :])
             if artifact is not None:
                 download = "download" in parse_qs(parts.query, keep_blank_values=True)
-                return self._send(HTTPStatus.OK, _content_type(artifact.path), artifact.data, send_body,
-                                  attachment=PurePosixPath(artifact.path).name if download else None)
+                return self._send(
+                    HTTPStatus.OK,
+                    _content_type(artifact.path),
+                    artifact.data,
+                    send_body,
+                    attachment=PurePosixPath(artifact.path).name if download else None,
+                )
         return self._error(HTTPStatus.NOT_FOUND, "Nothing here. The preview is at /.", send_body)
 
     def _host_allowed(self) -> bool:
@@ -136,7 +152,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if origin is not None:
             if not origin.startswith("http://"):
                 return False
-            return self._is_own_host(origin[len("http://"):])
+            return self._is_own_host(origin[len("http://") :])
         return True
 
     def _is_own_host(self, host: str) -> bool:
@@ -148,8 +164,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             return False
         return _host_names_this_server(match["name"].lower(), self.server.bound_host)
 
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool,
-              attachment: str | None = None) -> None:
+    def _send(
+        self, status: HTTPStatus, content_type: str, body: bytes, send_body: bool, attachment: str | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

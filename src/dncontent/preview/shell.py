@@ -1,4 +1,5 @@
 """The preview page's HTML, rendered from the Jinja2 templates kept beside this module."""
+
 from __future__ import annotations
 
 from functools import cache
@@ -15,8 +16,13 @@ def _environment():
     import jinja2
 
     # Everything shown comes from content or from a channel's output: escape all of it.
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 class Shell:

@@ -1,4 +1,5 @@
 """The preview's state: every channel rendered in memory, or the problems that stopped it, rebuilt on demand."""
+
 from __future__ import annotations
 
 import threading
@@ -53,7 +54,7 @@ class Snapshot:
     drafts: frozenset = frozenset()  # locales whose text no clinician has reviewed
     problems: tuple[Problem, ...] = ()
     notes: tuple[Problem, ...] = ()  # editorial warnings and notes from `dncontent validate` (what a release refuses)
-    reading: Mapping[str, "Reading"] = field(default_factory=dict)  # locale -> its sections' reading scores
+    reading: Mapping[str, Reading] = field(default_factory=dict)  # locale -> its sections' reading scores
     failures: tuple[Failure, ...] = ()
     failed: frozenset[str] = frozenset()  # channels that stopped on a problem: their panels say so
     background: str = "idle"  # idle | rendering | ready
@@ -100,9 +101,18 @@ class LivePreview:
             detail = str(exc) if isinstance(exc, DncontentError) else traceback.format_exc()
             failures = () if problems else (Failure("The content could not be read", detail),)
             self._log_problems(problems, failures)
-            return self._publish(rebuilding=False, artifacts={}, locales={}, problems=problems, notes=(), reading={},
-                                 failures=failures,
-                                 failed=frozenset(CHANNELS), background="idle", built_at=time.time())
+            return self._publish(
+                rebuilding=False,
+                artifacts={},
+                locales={},
+                problems=problems,
+                notes=(),
+                reading={},
+                failures=failures,
+                failed=frozenset(CHANNELS),
+                background="idle",
+                built_at=time.time(),
+            )
         return self._show(generation, content, editorial_warnings(self.content), started)
 
     def show(self, content: Content, notes: tuple[Problem, ...]) -> Snapshot:
@@ -132,11 +142,18 @@ class LivePreview:
         with self._changed:
             self._background_job = (generation, content)
             return self._publish(
-                rebuilding=False, artifacts=rendered.artifacts, problems=tuple(rendered.problems), notes=notes,
-                failures=tuple(rendered.failures), failed=frozenset(rendered.failed), background="rendering",
+                rebuilding=False,
+                artifacts=rendered.artifacts,
+                problems=tuple(rendered.problems),
+                notes=notes,
+                failures=tuple(rendered.failures),
+                failed=frozenset(rendered.failed),
+                background="rendering",
                 locales={locale: content.locales[locale].title for locale in content.in_order()},
                 drafts=frozenset(locale for locale, page in content.locales.items() if page.is_draft),
-                reading=reading, built_at=time.time())
+                reading=reading,
+                built_at=time.time(),
+            )
 
     def wait_for_change(self, version: int | None, timeout: float) -> Snapshot:
         """The snapshot once its version differs from `version`, or the current one after `timeout` seconds."""
@@ -169,13 +186,17 @@ class LivePreview:
                 if generation != self._generation:
                     continue  # the content changed meanwhile; the newer rebuild has queued its own job
                 current = self.snapshot
-                self._publish(artifacts={**current.artifacts, **rendered.artifacts},
-                              problems=tuple(sorted(current.problems + tuple(rendered.problems))),
-                              failures=current.failures + tuple(rendered.failures),
-                              failed=current.failed | frozenset(rendered.failed), background="ready")
+                self._publish(
+                    artifacts={**current.artifacts, **rendered.artifacts},
+                    problems=tuple(sorted(current.problems + tuple(rendered.problems))),
+                    failures=current.failures + tuple(rendered.failures),
+                    failed=current.failed | frozenset(rendered.failed),
+                    background="ready",
+                )
             self._log_problems(rendered.problems, rendered.failures)
-            self.log(f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: "
-                     f"{rendered.summary()}")
+            self.log(
+                f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: {rendered.summary()}"
+            )
 
     def _print_first(self, generation: int, content: Content) -> None:
         """Print the brochure being looked at (the focused locale's, on the first paper) and show it at once; the
@@ -225,8 +246,9 @@ class Rendered:
         return f"{len(made)} rendered{names}, {len(self.store.reused)} reused"
 
 
-def render_channels(names: Iterable[str], content: Content, options: BuildOptions,
-                    print_server: bool = False) -> Rendered:
+def render_channels(
+    names: Iterable[str], content: Content, options: BuildOptions, print_server: bool = False
+) -> Rendered:
     """Render each named channel, reusing from the build's artifact cache whatever has not changed; with
     `print_server`, brochures are printed by a print server when one can run (see `printing.server`).
 
@@ -276,8 +298,11 @@ def reading_scores(content: Content) -> dict[str, Reading]:
         for locale in content.in_order():
             page = content.locales[locale]
             formula = formula_for(locale)
-            out[locale] = Reading(formula.name if formula else None,
-                                  readability_target(page, formula) if formula else None, tuple(section_scores(page)))
+            out[locale] = Reading(
+                formula.name if formula else None,
+                readability_target(page, formula) if formula else None,
+                tuple(section_scores(page)),
+            )
     except Exception:  # figures for reviewers: the preview goes on without them
         return {}
     return out

@@ -1,4 +1,5 @@
 """What the preview page shows: a snapshot's artifacts sorted into panels per locale, ready for the template."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,8 +57,11 @@ class LocaleView:
 
     def panel_ids(self) -> list[str]:
         """The ids of this locale's swappable elements, in the order the template writes them."""
-        return ([f"{self.locale}-{name}" for name in ("page", "sms")] + [self.snippet_id(f) for f in self.snippets]
-                + [f"{self.locale}-{name}" for name in ("brochure", "json")])
+        return (
+            [f"{self.locale}-{name}" for name in ("page", "sms")]
+            + [self.snippet_id(f) for f in self.snippets]
+            + [f"{self.locale}-{name}" for name in ("brochure", "json")]
+        )
 
     def snippet_id(self, frame: Frame) -> str:
         return f"{self.locale}-snippet-{re.sub(r'[^a-z0-9]+', '-', frame.name.lower())}"
@@ -123,9 +127,20 @@ def _messages(artifacts: list[Artifact]) -> tuple[str, list[Bubble], str]:
         return "", [], "The text message channel produced no messages for this locale."
     try:
         document = json.loads(sidecar.data)
-        bubbles = [Bubble(m["id"], m.get("description") or "", m["text"], m["encoding"], m["characters"],
-                          m.get("septets"), m.get("code_units"), m["segments"], m.get("budget"))
-                   for m in document["messages"]]
+        bubbles = [
+            Bubble(
+                m["id"],
+                m.get("description") or "",
+                m["text"],
+                m["encoding"],
+                m["characters"],
+                m.get("septets"),
+                m.get("code_units"),
+                m["segments"],
+                m.get("budget"),
+            )
+            for m in document["messages"]
+        ]
     except (ValueError, KeyError, TypeError) as exc:
         return "", [], f"{sidecar.path} could not be read: {exc!r}"
     return document.get("sender", ""), bubbles, ""
@@ -161,11 +176,18 @@ def context(snapshot: Snapshot, content_label: str) -> dict:
     if files:
         panels.append("files")
     return {
-        "version": snapshot.version, "state": state, "status_message": message, "content_label": content_label,
+        "version": snapshot.version,
+        "state": state,
+        "status_message": message,
+        "content_label": content_label,
         "background": snapshot.background,
-        "locales": locales, "failed": snapshot.failed, "problems": snapshot.problems, "failures": snapshot.failures,
+        "locales": locales,
+        "failed": snapshot.failed,
+        "problems": snapshot.problems,
+        "failures": snapshot.failures,
         "problems_key": _digest([p.format() for p in snapshot.problems], [f.detail for f in snapshot.failures]),
-        "notes": hinted_once(snapshot.notes), "notes_key": _digest([p.format() for p in snapshot.notes]),
+        "notes": hinted_once(snapshot.notes),
+        "notes_key": _digest([p.format() for p in snapshot.notes]),
         "warning_count": sum(1 for p in snapshot.notes if p.severity == "warning"),
         "layout": _digest(panels, sorted(snapshot.failed)),
         "shared": [_frame(a) for a in files if a.locale is None and a.format != "html"],

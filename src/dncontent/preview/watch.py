@@ -1,4 +1,5 @@
 """Watch the content and templates folders and rebuild the preview whenever a file in them changes."""
+
 from __future__ import annotations
 
 import threading
@@ -15,9 +16,14 @@ RETRY_SECONDS = 1.0
 WAKE_MS = 250  # how often the watcher reports that nothing changed; the first report means it is watching
 
 
-def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Event,
-          log: Callable[[str], None] = lambda message: None, ready: threading.Event | None = None,
-          since: dict | None = None) -> None:
+def watch(
+    paths: list[Path],
+    rebuild: Callable[[], object],
+    stop: threading.Event,
+    log: Callable[[str], None] = lambda message: None,
+    ready: threading.Event | None = None,
+    since: dict | None = None,
+) -> None:
     """Call `rebuild` after each batch of changes under `paths` until `stop` is set.
 
     Sets `ready` once changes are being watched. A file that changed between `since` (the files' state when
@@ -31,8 +37,15 @@ def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Even
             failing = ""
             rebuild()  # the folder is back: nothing will report a change, so show it now
         try:
-            for changes in watchfiles.watch(*paths, debounce=DEBOUNCE_MS, step=STEP_MS, stop_event=stop,
-                                            raise_interrupt=False, yield_on_timeout=True, rust_timeout=WAKE_MS):
+            for changes in watchfiles.watch(
+                *paths,
+                debounce=DEBOUNCE_MS,
+                step=STEP_MS,
+                stop_event=stop,
+                raise_interrupt=False,
+                yield_on_timeout=True,
+                rust_timeout=WAKE_MS,
+            ):
                 if ready is not None and not ready.is_set():
                     if since is not None and files_state(paths) != since:
                         rebuild()
@@ -47,13 +60,19 @@ def watch(paths: list[Path], rebuild: Callable[[], object], stop: threading.Even
             stop.wait(RETRY_SECONDS)
 
 
-def start(paths: list[Path], rebuild: Callable[[], object], stop: threading.Event,
-          log: Callable[[str], None] = lambda message: None, since: dict | None = None,
-          wait: float = 5.0) -> threading.Thread:
+def start(
+    paths: list[Path],
+    rebuild: Callable[[], object],
+    stop: threading.Event,
+    log: Callable[[str], None] = lambda message: None,
+    since: dict | None = None,
+    wait: float = 5.0,
+) -> threading.Thread:
     """Watch in a thread; return once it is watching (or after `wait` seconds)."""
     ready = threading.Event()
-    thread = threading.Thread(target=watch, args=(paths, rebuild, stop, log, ready, since), name="preview-watch",
-                              daemon=True)
+    thread = threading.Thread(
+        target=watch, args=(paths, rebuild, stop, log, ready, since), name="preview-watch", daemon=True
+    )
     thread.start()
     ready.wait(wait)
     return thread

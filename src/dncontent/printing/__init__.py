@@ -8,6 +8,7 @@ Imports go one way: `server` loads `render` and `compose`, and nothing here impo
 channel, `channels/pdf.py`, imports this package). A job and what comes back are the same here and on the
 print server, so a brochure prints to the same bytes in either.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple

@@ -3,6 +3,7 @@
 Pure composition (Jinja2, markupsafe, segno): nothing here imports WeasyPrint, so the export can name the
 papers, and a build can key its cache on the HTML, without loading the renderer.
 """
+
 from __future__ import annotations
 
 import base64
@@ -120,11 +121,13 @@ def _refuse_undrawable(html: str) -> None:
 
     # Only non-ASCII characters can be missing; css_string writes them as CSS escapes.
     found = set(re.findall(r"[^\x00-\x7f]", html))
-    found |= {chr(int(code, 16)) for code in set(re.findall(r"\\([0-9a-f]{2,6}) ", html)) if int(code, 16) > 0x7f}
+    found |= {chr(int(code, 16)) for code in set(re.findall(r"\\([0-9a-f]{2,6}) ", html)) if int(code, 16) > 0x7F}
     missing = undrawable("".join(sorted(found)))
     if missing:
-        raise BuildError(f"the brochure's font cannot draw {', '.join(describe(c) for c in list(missing)[:5])}; "
-                         f"run `dncontent validate` to see where the text is")
+        raise BuildError(
+            f"the brochure's font cannot draw {', '.join(describe(c) for c in list(missing)[:5])}; "
+            f"run `dncontent validate` to see where the text is"
+        )
 
 
 def review_line(page: LocaleContent) -> str | None:
@@ -167,8 +170,13 @@ def keep_compounds(text: str) -> Markup:
     copy and paste); printed text loses nothing by keeping such words whole.
     """
     # Only words that fit a line: a longer one must be free to wrap.
-    return Markup(re.sub(r"\b\w+(?:-\w+)+\b", lambda m: f'<span class="compound">{m.group(0)}</span>'
-                         if len(m.group(0)) <= 30 else m.group(0), str(escape(text))))
+    return Markup(
+        re.sub(
+            r"\b\w+(?:-\w+)+\b",
+            lambda m: f'<span class="compound">{m.group(0)}</span>' if len(m.group(0)) <= 30 else m.group(0),
+            str(escape(text)),
+        )
+    )
 
 
 def css_string(text: str) -> Markup:
@@ -192,10 +200,12 @@ def css_counters(template: str) -> Markup:
 def _environment():
     import jinja2  # only when a brochure is composed: a build that reuses every brochure never loads it
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters.update(css_string=css_string, css_counters=css_counters, display_url=display_url,
-                       keep_compounds=keep_compounds)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters.update(
+        css_string=css_string, css_counters=css_counters, display_url=display_url, keep_compounds=keep_compounds
+    )
     return env
 
 
@@ -225,8 +235,10 @@ def _logo_uri(logo: Path | None) -> str | None:
 
 
 def _band_uri(color: str) -> str:
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10" '
-           f'preserveAspectRatio="none"><rect width="10" height="10" fill="{color}"/></svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" viewBox="0 0 10 10" '
+        f'preserveAspectRatio="none"><rect width="10" height="10" fill="{color}"/></svg>'
+    )
     return "data:image/svg+xml," + quote(svg)
 
 

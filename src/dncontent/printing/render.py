@@ -1,4 +1,5 @@
 """WeasyPrint, loaded only to print brochures: one font configuration for all of them, its log captured."""
+
 from __future__ import annotations
 
 import hashlib
@@ -64,8 +65,9 @@ class BundledOnly(URLFetcher):
         raise ValueError(f"refused to fetch {shown}: a brochure uses only its bundled assets and data: URIs")
 
 
-def write_pdfs(jobs: list[Job], fonts_css: str = "", processes: int | None = None,
-               done: Callable[[int], None] | None = None) -> list[Printed]:
+def write_pdfs(
+    jobs: list[Job], fonts_css: str = "", processes: int | None = None, done: Callable[[int], None] | None = None
+) -> list[Printed]:
     """Print every job, in order, sharing one font configuration; `done(i)` is called as job i is printed.
 
     With more than one job and more than one core, forked workers print in parallel; they inherit the
@@ -103,8 +105,9 @@ def preload_fonts(fonts_css: str = "") -> FontConfiguration:
 
 def write_pdf(job: Job, font_config: FontConfiguration) -> Printed:
     with captured_log() as messages:
-        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()
-                                   ).render(font_config=font_config)
+        document = weasyprint.HTML(string=job.html, base_url=job.base_url, url_fetcher=BundledOnly()).render(
+            font_config=font_config
+        )
         options = PDF_OPTIONS.get(document.metadata.custom.get("pdf-variant"), PDF_OPTIONS[SCREEN])
         # PDF/X needs both dates; WeasyPrint takes the clock's for one the document does not give
         document.metadata.created = document.metadata.created or UNDATED

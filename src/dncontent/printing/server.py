@@ -22,6 +22,7 @@ process instead, as it would without one.
 
     python -m dncontent.printing.server SOCKET   # what a build starts; not for people
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,6 +61,7 @@ class Unavailable(Exception):
 
 # Choosing and finding a server -----------------------------------------------------------------------------
 
+
 def wanted() -> bool:
     """Whether builds should use a print server here (see the module's documentation)."""
     setting = os.environ.get("DNCONTENT_PRINT_SERVER", "").strip().lower()
@@ -94,8 +96,7 @@ def _seconds(name: str, default: float, most: float) -> tuple[float, str | None]
     if math.isfinite(value) and 0 < value <= most:
         return value, None
     shown = text if len(text) <= 40 else text[:40] + "…"
-    return default, (f"{name}={shown!r} is not a number of seconds above 0 and at most {most:.0f}; "
-                     f"using {default:.0f}")
+    return default, (f"{name}={shown!r} is not a number of seconds above 0 and at most {most:.0f}; using {default:.0f}")
 
 
 def runtime_path() -> Path:
@@ -134,8 +135,9 @@ def identity() -> str:
     package = source()
     digest = hashlib.sha256(f"{sys.executable}\0{sys.version}\0{__version__}\0{templates_dir()}\0".encode())
     digest.update(versions(("weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markupsafe")).encode())
-    for path in sorted([*package.rglob("*.py"), *(templates_dir() / "fonts").iterdir(),
-                        templates_dir() / "pdf" / "fonts.css.j2"]):
+    for path in sorted(
+        [*package.rglob("*.py"), *(templates_dir() / "fonts").iterdir(), templates_dir() / "pdf" / "fonts.css.j2"]
+    ):
         data = path.read_bytes()
         digest.update(f"{path}\0{len(data)}\0".encode() + data)
     return digest.hexdigest()[:16]
@@ -159,8 +161,10 @@ def servers(folder: Path) -> list[Path]:
 
 # The client side ---------------------------------------------------------------------------------------------
 
-def print_jobs(jobs: list[Job], done: Callable[[int], None] | None = None,
-               processes: int | None = None) -> list[Printed]:
+
+def print_jobs(
+    jobs: list[Job], done: Callable[[int], None] | None = None, processes: int | None = None
+) -> list[Printed]:
     """Print `jobs` on the print server, starting one if needed; `done(i)` as job i and all before it are back.
 
     Raises Unavailable when there is no server to be had, or it failed on a job for any reason: the caller
@@ -240,8 +244,7 @@ def _request_print(connection: socket.socket, job: Job) -> Printed:
     html = job.html.encode("utf-8")
     try:
         connection.settimeout(JOB_SECONDS)  # a stopped or stuck server must not hold the build forever
-        _send(connection, {"op": "print", "base_url": job.base_url, "identifier": job.identifier.decode("ascii")},
-              html)
+        _send(connection, {"op": "print", "base_url": job.base_url, "identifier": job.identifier.decode("ascii")}, html)
         header, body = _receive(connection)
     except (OSError, ValueError) as exc:
         raise Unavailable(f"print server: {exc}") from None
@@ -277,9 +280,15 @@ def _start(folder: Path, path: Path) -> socket.socket:
             # standard library stays first; where it finds another, the server refuses to serve (see serve()).
             python_path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH", ""), str(source().parent)) if p)
             server = subprocess.Popen(
-                [sys.executable, "-m", "dncontent.printing.server", str(path)], stdin=subprocess.DEVNULL,
-                stdout=log, stderr=log, cwd="/", start_new_session=True, close_fds=True,
-                env={**os.environ, "PYTHONPATH": python_path, "DNCONTENT_PRINT_SERVER_IDLE": repr(idle_seconds())})
+                [sys.executable, "-m", "dncontent.printing.server", str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                cwd="/",
+                start_new_session=True,
+                close_fds=True,
+                env={**os.environ, "PYTHONPATH": python_path, "DNCONTENT_PRINT_SERVER_IDLE": repr(idle_seconds())},
+            )
         except OSError as exc:
             raise Unavailable(f"cannot start a print server: {exc}") from None
         finally:
@@ -426,6 +435,7 @@ def ask(path: Path, op: str, timeout: float = 5) -> dict | None:
 
 # Frames: a 4-byte length, a JSON header, then the header's "bytes" of body ------------------------------------
 
+
 def _send(connection: socket.socket, header: dict, body: bytes = b"") -> None:
     data = json.dumps({**header, "bytes": len(body)}).encode("utf-8")
     connection.sendall(struct.pack(">I", len(data)) + data + body)
@@ -454,6 +464,7 @@ def _exactly(connection: socket.socket, size: int) -> bytes:
 
 
 # The server side ---------------------------------------------------------------------------------------------
+
 
 def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
     """Listen at `path` at once (builds may queue), load WeasyPrint and the fonts, then print until idle.
@@ -518,9 +529,20 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
                     continue
                 op = header.get("op")
                 if op == "status":
-                    _send(connection, {"ok": True, "pid": os.getpid(), "identity": identity(),
-                                       "source": str(source()), "since": started, "connections": connections,
-                                       "printing": len(children), "warm": warmed, "idle_seconds": idle})
+                    _send(
+                        connection,
+                        {
+                            "ok": True,
+                            "pid": os.getpid(),
+                            "identity": identity(),
+                            "source": str(source()),
+                            "since": started,
+                            "connections": connections,
+                            "printing": len(children),
+                            "warm": warmed,
+                            "idle_seconds": idle,
+                        },
+                    )
                 elif op == "stop":
                     _send(connection, {"ok": True, "pid": os.getpid()})
                     return

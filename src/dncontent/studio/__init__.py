@@ -4,6 +4,7 @@ Each save is checked against the whole content first and written through the rou
 and layout stay and one changed field is one changed line. Built on the preview: its server (Host check,
 artifacts, events), its in-memory rendering with the artifact cache, and its file watcher.
 """
+
 from __future__ import annotations
 
 import signal

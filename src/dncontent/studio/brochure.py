@@ -1,5 +1,6 @@
 """The brochure page that holds a field: found by the field's text in the printed PDF, drawn as an image with
 that text highlighted. PDFium (pypdfium2) reads and draws the PDF; it loads on first use."""
+
 from __future__ import annotations
 
 import io

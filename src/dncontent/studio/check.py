@@ -1,4 +1,5 @@
 """Check the content as it would be after an edit, in memory, before anything is written."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,6 +1,7 @@
 """Edits an editor makes in the studio, applied to round-trip documents: a value, or a list item added, removed
 or moved. Text differs per locale; which items a list holds, and their order, is shared by every locale, so
 structural edits are made in each locale's file at once."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,11 @@ class Documents:
     def siblings(self, rel: str) -> list[str]:
         """The same kind of file in every other locale."""
         locale, kind = self.files[rel]
-        return [other for other, (their_locale, their_kind) in self.files.items()
-                if their_kind == kind and other != rel and locale is not None and their_locale is not None]
+        return [
+            other
+            for other, (their_locale, their_kind) in self.files.items()
+            if their_kind == kind and other != rel and locale is not None and their_locale is not None
+        ]
 
     def changed(self) -> dict[str, str]:
         return {rel: doc.text() for rel, doc in self.loaded.items() if doc.changed}
@@ -120,7 +124,7 @@ def add_item(docs: Documents, rel: str, path: tuple, values: dict[str, Any]) -> 
 
 def remove_item(docs: Documents, rel: str, path: tuple) -> None:
     """Remove the item at `path` (ending in its index) from `rel` and its counterpart in every other locale."""
-    for other, items, index in _counterparts(docs, rel, path):
+    for _other, items, index in _counterparts(docs, rel, path):
         del items[index]
 
 
@@ -133,7 +137,7 @@ def move_item(docs: Documents, rel: str, path: tuple, to: object) -> None:
     moved = source.pop(path[-1])
     source.insert(to, moved)
     previous = source[to - 1] if to > 0 else None
-    for other, items, index in found[1:]:
+    for _other, items, index in found[1:]:
         item = items.pop(index)
         if isinstance(moved, dict) and "id" in moved:  # after the item it follows in the source
             ids = [i.get("id") if isinstance(i, dict) else None for i in items]
@@ -211,7 +215,7 @@ def _schema_position(kind: str, path: tuple, parent) -> int:
     order = list(schema.get("properties", {}))
     if path[-1] not in order:
         return len(parent)
-    before = set(order[:order.index(path[-1])])
+    before = set(order[: order.index(path[-1])])
     position = 0
     for index, key in enumerate(parent):
         if key in before:
@@ -228,8 +232,10 @@ def counterpart_path(source_data, other_data, path: tuple) -> tuple | None:
                 return None
             item = mine[part]
             if isinstance(item, dict) and "id" in item:
-                index = next((i for i, other in enumerate(theirs) if isinstance(other, dict)
-                              and other.get("id") == item["id"]), None)
+                index = next(
+                    (i for i, other in enumerate(theirs) if isinstance(other, dict) and other.get("id") == item["id"]),
+                    None,
+                )
             else:
                 index = part if part < len(theirs) else None
             if index is None:

@@ -3,12 +3,12 @@
 Titles and descriptions come from the schema; lists become rows of items that can be added, removed and
 moved; governance marks (changed since sign-off, stale, not translated) sit on the cells they concern.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from ..load.yaml_reader import format_path
 from .schemas import file_schema
@@ -16,10 +16,12 @@ from .schemas import file_schema
 # What the studio shows but does not edit: the sign-off writes the review record, the document id names every
 # output, and waivers are accepted by the clinic.
 READ_ONLY = {"page": ("id", "review", "signoff", "waivers")}
-NOTES = {"review": "Set by the sign-off (below), never by editing.",
-         "signoff": "Written by the sign-off: what the clinician approved.",
-         "waivers": "Accepted warnings; edit them in page.yaml with the clinic's agreement.",
-         "id": "Names every output file; change it in page.yaml only on purpose."}
+NOTES = {
+    "review": "Set by the sign-off (below), never by editing.",
+    "signoff": "Written by the sign-off: what the clinician approved.",
+    "waivers": "Accepted warnings; edit them in page.yaml with the clinic's agreement.",
+    "id": "Names every output file; change it in page.yaml only on purpose.",
+}
 LONG_TEXT = 200  # strings allowed to be longer than this get a text area
 
 
@@ -89,7 +91,7 @@ class Entry:
     key: str  # its id, or its position
     heading: str
     position: int
-    node: Union[Field, Group]
+    node: Field | Group
     cells: list[Cell]  # the item itself, per locale
 
 
@@ -123,12 +125,15 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def make_form(kind: str, columns: list[Column], documents: dict[str, object], marks: dict,
-              digests: dict[str, str]) -> Form:
+def make_form(
+    kind: str, columns: list[Column], documents: dict[str, object], marks: dict, digests: dict[str, str]
+) -> Form:
     """The form for `kind`, with one column per file in `columns` (source first) and each file's parsed data."""
     schema = file_schema(kind)
-    cells = [Cell(column, () if documents.get(column.file) is not None else None, documents.get(column.file))
-             for column in columns]
+    cells = [
+        Cell(column, () if documents.get(column.file) is not None else None, documents.get(column.file))
+        for column in columns
+    ]
     readonly = READ_ONLY.get(kind, ())
     root = _group("", schema, cells, marks, readonly, top=True)
     unreadable = [column.file for column in columns if documents.get(column.file) is None]
@@ -162,15 +167,22 @@ def _node(name: str, schema: dict, cells: list[Cell], marks: dict, required: boo
     return _field(name, schema, cells, required, locked)
 
 
-def _group(name: str, schema: dict, cells: list[Cell], marks: dict, readonly: tuple, top: bool = False,
-           locked: bool = False) -> Group:
+def _group(
+    name: str, schema: dict, cells: list[Cell], marks: dict, readonly: tuple, top: bool = False, locked: bool = False
+) -> Group:
     children = []
     required = schema.get("required", ())
     for key, sub in schema.get("properties", {}).items():
         lock = locked or key in readonly
         children.append(_node(key, sub, [_child(cell, key, marks) for cell in cells], marks, key in required, lock))
-    return Group(name, schema.get("title", name), "" if top else schema.get("description", ""), children,
-                 NOTES.get(name, "") if locked else "", locked)
+    return Group(
+        name,
+        schema.get("title", name),
+        "" if top else schema.get("description", ""),
+        children,
+        NOTES.get(name, "") if locked else "",
+        locked,
+    )
 
 
 def _field(name: str, schema: dict, cells: list[Cell], required: bool, locked: bool) -> Field:
@@ -187,8 +199,17 @@ def _field(name: str, schema: dict, cells: list[Cell], required: bool, locked: b
     else:
         widget = "text"
     limits = {key: schema[key] for key in ("minLength", "maxLength", "minimum", "maximum") if key in schema}
-    return Field(name, schema.get("title", name), schema.get("description", ""), widget, required, cells,
-                 tuple(schema.get("enum", ())), limits, NOTES.get(name, "") if locked else "")
+    return Field(
+        name,
+        schema.get("title", name),
+        schema.get("description", ""),
+        widget,
+        required,
+        cells,
+        tuple(schema.get("enum", ())),
+        limits,
+        NOTES.get(name, "") if locked else "",
+    )
 
 
 def _list(name: str, schema: dict, cells: list[Cell], marks: dict, locked: bool) -> ListNode:
@@ -202,9 +223,14 @@ def _list(name: str, schema: dict, cells: list[Cell], marks: dict, locked: bool)
         for cell in cells:
             index = position
             if keyed and cell is not source and isinstance(cell.value, list):
-                index = next((i for i, other in enumerate(cell.value)
-                              if isinstance(other, dict) and isinstance(item, dict) and other.get("id") == item.get("id")),
-                             len(cell.value))
+                index = next(
+                    (
+                        i
+                        for i, other in enumerate(cell.value)
+                        if isinstance(other, dict) and isinstance(item, dict) and other.get("id") == item.get("id")
+                    ),
+                    len(cell.value),
+                )
             item_cells.append(_child(cell, index, marks))
         node = _node(name, items_schema, item_cells, marks, True, locked)
         key = str(item.get("id")) if keyed and isinstance(item, dict) else str(position + 1)
@@ -217,9 +243,18 @@ def _list(name: str, schema: dict, cells: list[Cell], marks: dict, locked: bool)
                 new_fields.append(_field(key, sub, [], True, False))
     else:
         new_fields.append(_field("value", items_schema, [], True, False))
-    return ListNode(name, schema.get("title", name), schema.get("description", ""),
-                    items_schema.get("title", "item"), keyed, cells, entries, new_fields, locked,
-                    NOTES.get(name, "") if locked else "")
+    return ListNode(
+        name,
+        schema.get("title", name),
+        schema.get("description", ""),
+        items_schema.get("title", "item"),
+        keyed,
+        cells,
+        entries,
+        new_fields,
+        locked,
+        NOTES.get(name, "") if locked else "",
+    )
 
 
 def _heading(item, schema: dict, position: int) -> str:

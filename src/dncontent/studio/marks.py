@@ -1,4 +1,5 @@
 """Governance in the studio: what changed since sign-off, stale and untranslated text, and the release verdict."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -17,8 +18,11 @@ class Mark(NamedTuple):
     source: str = ""  # for a stale unit: the source text it was translated from
 
 
-TITLES = {"changed-since-signoff": "Changed since sign-off", "stale": "Stale translation",
-          "untranslated": "Not translated"}
+TITLES = {
+    "changed-since-signoff": "Changed since sign-off",
+    "stale": "Stale translation",
+    "untranslated": "Not translated",
+}
 
 
 def field_marks(files) -> dict[tuple[str, tuple], list[Mark]]:
@@ -49,10 +53,19 @@ def locale_statuses(files, content) -> list[LocaleStatus]:
     """Each locale's review state and governance counts, source locale first."""
     found = checks.status(files)
     order = content.in_order() if content is not None else sorted(found)
-    return [LocaleStatus(locale, content.locales[locale].is_draft if content is not None else False,
-                         found[locale]["signed_off_by"], found[locale]["signed_off_on"],
-                         len(found[locale]["changed_since_signoff"]), len(found[locale]["stale"]),
-                         len(found[locale]["untranslated"])) for locale in order if locale in found]
+    return [
+        LocaleStatus(
+            locale,
+            content.locales[locale].is_draft if content is not None else False,
+            found[locale]["signed_off_by"],
+            found[locale]["signed_off_on"],
+            len(found[locale]["changed_since_signoff"]),
+            len(found[locale]["stale"]),
+            len(found[locale]["untranslated"]),
+        )
+        for locale in order
+        if locale in found
+    ]
 
 
 def the_source_locale(files) -> str:

@@ -1,4 +1,5 @@
 """The content schemas with every `$ref` written out, so a form can read a field's title, help and limits in one place."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ def _resolve(node, document: str):
         target_document, target = _lookup(node["$ref"], document)
         own = {key: _resolve(value, document) for key, value in node.items() if key != "$ref"}
         return {**_resolve(target, target_document), **own}
-    return {key: value if key in ("enum", "const", "$defs") else _resolve(value, document)
-            for key, value in node.items()}
+    return {
+        key: value if key in ("enum", "const", "$defs") else _resolve(value, document) for key, value in node.items()
+    }
 
 
 def _lookup(ref: str, document: str) -> tuple[str, dict]:

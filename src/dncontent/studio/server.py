@@ -1,5 +1,6 @@
 """The studio's HTTP server: the preview's server (its Host check, artifacts and events) plus the editing pages
 and the two requests that write: an edit, and a confirmed sign-off."""
+
 from __future__ import annotations
 
 import hmac
@@ -14,8 +15,10 @@ from .session import Refused, Studio
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY = 1_000_000
 # The studio's own pages run only their own script and style, and no other site may frame them.
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
-               "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 class StudioServer(PreviewServer):
@@ -77,16 +80,20 @@ class StudioHandler(PreviewHandler):
         try:
             if path == "/studio/edit":
                 saved = studio.edit(request)
-                return self._json(HTTPStatus.OK, {"saved": bool(saved.files), "files": saved.files,
-                                                  "digests": saved.digests, "id": saved.new_id})
+                return self._json(
+                    HTTPStatus.OK,
+                    {"saved": bool(saved.files), "files": saved.files, "digests": saved.digests, "id": saved.new_id},
+                )
             if path == "/studio/signoff":
                 if request.get("confirm") is not True:
                     raise Refused("a sign-off must be confirmed", 400)
                 message = studio.signoff(str(request.get("locale", "")), str(request.get("by", "")))
                 return self._json(HTTPStatus.OK, {"saved": True, "message": message})
         except Refused as exc:
-            return self._json(HTTPStatus(exc.status), {"saved": False, "message": str(exc),
-                                                       "problems": [self._located(p) for p in exc.problems]})
+            return self._json(
+                HTTPStatus(exc.status),
+                {"saved": False, "message": str(exc), "problems": [self._located(p) for p in exc.problems]},
+            )
         return self._json(HTTPStatus.NOT_FOUND, {"saved": False, "message": "nothing to post here"})
 
     def _write_refusal(self) -> str:
@@ -111,8 +118,13 @@ class StudioHandler(PreviewHandler):
         for candidate in studio.checked.files:
             if candidate.display == problem.file:
                 file = studio.relative(candidate.path)
-        return {"file": file, "field": problem.field, "message": problem.message, "hint": problem.hint,
-                "where": f"{problem.file}:{problem.line}:{problem.col}"}
+        return {
+            "file": file,
+            "field": problem.field,
+            "message": problem.message,
+            "hint": problem.hint,
+            "where": f"{problem.file}:{problem.line}:{problem.col}",
+        }
 
     def _json(self, status: HTTPStatus, body: dict) -> None:
         self._reply(status, "application/json; charset=utf-8", json.dumps(body, ensure_ascii=False).encode(), True)

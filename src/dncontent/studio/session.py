@@ -1,4 +1,5 @@
 """The studio's state: the content as last checked, and the one way it writes: check the edit, then write it."""
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,13 @@ class Saved(NamedTuple):
 class Studio:
     """Checks, writes and shows the content folder. One edit at a time; the file watcher waits its turn."""
 
-    def __init__(self, content: Path, preview: LivePreview, watched: list[Path],
-                 log: Callable[[str], None] = lambda message: None):
+    def __init__(
+        self,
+        content: Path,
+        preview: LivePreview,
+        watched: list[Path],
+        log: Callable[[str], None] = lambda message: None,
+    ):
         self.root = Path(content)
         self.preview = preview
         self.watched = watched
@@ -108,8 +114,10 @@ class Studio:
             except OSError as exc:
                 raise Refused(f"cannot read {rel}: {exc.strerror}", 409) from None
             if stat.S_ISLNK(mode):
-                raise Refused(f"{rel} goes through a symbolic link: the studio edits only files inside the content "
-                              f"folder itself", 403)
+                raise Refused(
+                    f"{rel} goes through a symbolic link: the studio edits only files inside the content folder itself",
+                    403,
+                )
         if not stat.S_ISREG(mode):
             raise Refused(f"{rel} is not a regular file", 403)
         return path
@@ -180,13 +188,17 @@ class Studio:
                 raise Refused(str(exc), 422, list(getattr(exc, "problems", []))) from None
             self.state = None
             self.refresh()
-            return (f"Signed off {locale} by {' '.join(by.split())}: {result.units} units; next review "
-                    f"{result.next_review}")
+            return (
+                f"Signed off {locale} by {' '.join(by.split())}: {result.units} units; next review {result.next_review}"
+            )
 
     def _same_as_shown(self, shown: dict, touched: list[str]) -> None:
         """Refuse an edit made on a form older than the files (changed in an editor or by git meanwhile)."""
         now = self.digests(touched)
         stale = [rel for rel in touched if shown.get(rel) != now[rel]]
         if stale:
-            raise Refused(f"{', '.join(stale)} changed since the form was shown: the studio shows it again; "
-                          f"redo the change there", 409)
+            raise Refused(
+                f"{', '.join(stale)} changed since the form was shown: the studio shows it again; "
+                f"redo the change there",
+                409,
+            )

@@ -1,9 +1,10 @@
 """What the studio shows: the page, the form of one kind of file, and the live side (preview and governance)."""
+
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -29,8 +30,13 @@ def _digest(text: str) -> str:
 def _environment():
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["digest"] = _digest
     env.filters["plain_help"] = plain_help
     env.filters["json"] = lambda value: Markup.escape(json.dumps(value, ensure_ascii=False))
@@ -72,11 +78,25 @@ class Views:
         form, source, beside = self._form(query)
         studio = self.studio
         locales = sorted({locale for locale, _ in studio.files().values() if locale})
-        nav = [(kind, file_schema(kind).get("title", kind), f"{kind}.yaml" if kind in SHARED_KINDS
-                else f"<locale>/{kind}.yaml") for kind in KINDS]
-        return {"form": form, "source": source, "beside": beside, "nav": nav, "token": studio.token,
-                "content_label": f"{studio.root}/", "others": [loc for loc in locales if loc != source],
-                "languages": {loc: _language(loc) for loc in locales}, "digests_json": form.digests}
+        nav = [
+            (
+                kind,
+                file_schema(kind).get("title", kind),
+                f"{kind}.yaml" if kind in SHARED_KINDS else f"<locale>/{kind}.yaml",
+            )
+            for kind in KINDS
+        ]
+        return {
+            "form": form,
+            "source": source,
+            "beside": beside,
+            "nav": nav,
+            "token": studio.token,
+            "content_label": f"{studio.root}/",
+            "others": [loc for loc in locales if loc != source],
+            "languages": {loc: _language(loc) for loc in locales},
+            "digests_json": form.digests,
+        }
 
     def page(self, query: dict) -> str:
         context = self._context(query)
@@ -108,10 +128,17 @@ class Views:
                 found = brochure.find(pdf.data, text or "")
         state, message = status(snapshot)
         return {
-            "view": view, "preview_locale": locale, "preview_locales": list(views), "field_text": text or "",
-            "needle": brochure.needle(text or ""), "found": found, "pdf": pdf,
+            "view": view,
+            "preview_locale": locale,
+            "preview_locales": list(views),
+            "field_text": text or "",
+            "needle": brochure.needle(text or ""),
+            "found": found,
+            "pdf": pdf,
             "pdf_key": hashlib.sha256(pdf.data).hexdigest()[:16] if pdf is not None else "",
-            "background": snapshot.background, "state": state, "status_message": message,
+            "background": snapshot.background,
+            "state": state,
+            "status_message": message,
             "verdict": marks.release_verdict(checked.problems),
             "statuses": marks.locale_statuses(checked.files, checked.content) if checked.content is not None else [],
             "problems": [p for p in checked.problems if p.severity == "error"],

@@ -1,4 +1,5 @@
 """Validate: every problem in a content folder, found in one pass and located to file:line:col."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -7,7 +8,6 @@ from pathlib import Path
 from ..errors import Problem
 from ..load import ContentFile, discover, read_all
 from ..load.files import check_root
-
 
 # Errors that leave the files readable as a model (a character the brochure's font lacks; prose that states a
 # fact other than the facts do): the checks made on the model, such as the text messages' budgets, still run,
@@ -39,4 +39,3 @@ def check_content(root: Path, replaced: Mapping[Path, str] | None = None) -> tup
     problems += facts.check(files)
     problems += glyphs.check(files)
     return files, sorted(set(problems))
-

@@ -5,6 +5,7 @@ that differ from the source's (a copy that agrees, as a new locale copied from e
 prose that states the session length in digits the fact does not have, a tel: link that dials another number
 than brand.yaml's `phone`, and placeholders that are not facts (model/facts.py names them).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -28,8 +29,16 @@ _TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
 _TEL = re.compile(r"tel:\+?[0-9()\-.]+")  # as the schema has it (common.schema.json url)
 
 
-def _problem(file: ContentFile | None, path: tuple, message: str, hint: str = "", code: str = "fact", key: bool = False,
-             at: tuple[int, int] | None = None, severity: str = "error") -> Problem:
+def _problem(
+    file: ContentFile | None,
+    path: tuple,
+    message: str,
+    hint: str = "",
+    code: str = "fact",
+    key: bool = False,
+    at: tuple[int, int] | None = None,
+    severity: str = "error",
+) -> Problem:
     assert file is not None and file.doc is not None  # problems are found in files that were read
     line, col = at or file.doc.where(path, key=key)
     return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
@@ -64,15 +73,20 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
 
 # ---------------------------------------------------------------- the session length
 
+
 def _session_facts(by_key, locales: list[str], source: str | None):
     """Problems with where the facts are; returns the source's (min, max) when it gives them."""
     session = by_key.get((source, "session"))
     data = _data(session)
     minutes = _minutes(data)
     if data is not None and "facts" not in data:
-        yield _problem(session, (), f"{source}/session.yaml gives no `facts`: every locale takes the session length "
-                       f"from it", "add facts: {session_minutes: {min: 15, max: 30}} with the clinic's figures",
-                       code="missing-fact")
+        yield _problem(
+            session,
+            (),
+            f"{source}/session.yaml gives no `facts`: every locale takes the session length from it",
+            "add facts: {session_minutes: {min: 15, max: 30}} with the clinic's figures",
+            code="missing-fact",
+        )
     for locale in locales:
         if locale == source:
             continue
@@ -83,15 +97,29 @@ def _session_facts(by_key, locales: list[str], source: str | None):
         stated = _minutes(own)
         if not (minutes and stated):
             continue  # the schema or the check above reports what is missing or malformed
-        hint = (f"remove `facts` from this file: every locale shows {source}/session.yaml's facts; to change "
-                f"the session length, change it there")
+        hint = (
+            f"remove `facts` from this file: every locale shows {source}/session.yaml's facts; to change "
+            f"the session length, change it there"
+        )
         if stated == minutes:
             # a copy of the source's (a new locale starts as a copy of en/): harmless while it agrees
-            yield _problem(theirs, ("facts",), f"facts repeat {source}/session.yaml's, which every locale shows",
-                           hint, key=True, severity="info")
+            yield _problem(
+                theirs,
+                ("facts",),
+                f"facts repeat {source}/session.yaml's, which every locale shows",
+                hint,
+                key=True,
+                severity="info",
+            )
         else:
-            yield _problem(theirs, ("facts",), f"gives session_minutes {stated[0]}-{stated[1]}, but every locale "
-                           f"shows {source}/session.yaml's {minutes[0]}-{minutes[1]}", hint, key=True)
+            yield _problem(
+                theirs,
+                ("facts",),
+                f"gives session_minutes {stated[0]}-{stated[1]}, but every locale "
+                f"shows {source}/session.yaml's {minutes[0]}-{minutes[1]}",
+                hint,
+                key=True,
+            )
     return minutes
 
 
@@ -103,8 +131,9 @@ def _minutes(data: dict | None) -> tuple[int, int] | None:
     return None
 
 
-def _stated_minutes(file: ContentFile, path: tuple, text: str, minutes: tuple[int, int], locale: str,
-                    source: str | None) -> Iterator[Problem]:
+def _stated_minutes(
+    file: ContentFile, path: tuple, text: str, minutes: tuple[int, int], locale: str, source: str | None
+) -> Iterator[Problem]:
     """Numbers written just before the locale's word for minutes must be the session length's (a simple check:
     prose in page.yaml and session.yaml that gives a number of minutes is taken to state the session length)."""
     from ..model import cldr
@@ -120,12 +149,18 @@ def _stated_minutes(file: ContentFile, path: tuple, text: str, minutes: tuple[in
         if not numbers or (numbers == list(minutes) if len(numbers) == 2 else numbers[0] in minutes):
             continue
         stated = "-".join(map(str, numbers))
-        phrase = text[start:match.end()]
-        yield _problem(file, path, f"states the session length as {stated} {match.group(0)} "
-                       f"({phrase!r}), but the fact in {source}/session.yaml is {minutes[0]}-{minutes[1]}",
-                       f"write the numbers as the fact's placeholders, {USE_PLACEHOLDERS}, so the text always "
-                       f"says what the fact says (another length in minutes here reads as the session's: write it "
-                       f"in words)", code="fact-mismatch", at=_where_in_text(file, path, phrase))
+        phrase = text[start : match.end()]
+        yield _problem(
+            file,
+            path,
+            f"states the session length as {stated} {match.group(0)} "
+            f"({phrase!r}), but the fact in {source}/session.yaml is {minutes[0]}-{minutes[1]}",
+            f"write the numbers as the fact's placeholders, {USE_PLACEHOLDERS}, so the text always "
+            f"says what the fact says (another length in minutes here reads as the session's: write it "
+            f"in words)",
+            code="fact-mismatch",
+            at=_where_in_text(file, path, phrase),
+        )
 
 
 def _numbers_before(text: str, end: int) -> tuple[list[int], int]:
@@ -173,6 +208,7 @@ def _where_in_text(file: ContentFile, path: tuple, phrase: str, last: bool = Fal
 
 # ---------------------------------------------------------------- placeholders in prose
 
+
 def _placeholders(file: ContentFile, path: tuple, text: str, phone, brand) -> Iterator[Problem]:
     if "{" not in text and "}" not in text:
         return
@@ -180,16 +216,25 @@ def _placeholders(file: ContentFile, path: tuple, text: str, phone, brand) -> It
         name = match.group(1)
         if name not in facts.NAMES:
             guess = difflib.get_close_matches(name, facts.NAMES, n=1)
-            yield _problem(file, path, f"unknown placeholder {match.group(0)!r}",
-                           f"did you mean {{{guess[0]}}}?" if guess else
-                           f"text may draw in the facts {facts.placeholder_list()}", code="placeholder",
-                           at=_where_in_text(file, path, match.group(0)))
+            yield _problem(
+                file,
+                path,
+                f"unknown placeholder {match.group(0)!r}",
+                f"did you mean {{{guess[0]}}}?" if guess else f"text may draw in the facts {facts.placeholder_list()}",
+                code="placeholder",
+                at=_where_in_text(file, path, match.group(0)),
+            )
     yield from _phone_placeholder(file, path, text, phone, brand)
     stray = stray_brace(text, facts.PLACEHOLDER)
     if stray is not None:
-        yield _problem(file, path, f"stray brace {text[stray]!r} in the text",
-                       f"write a fact as a placeholder in one pair of braces, e.g. {{session_minutes.min}}; "
-                       f"text cannot show braces", code="placeholder", at=where_character(file, path, text, stray))
+        yield _problem(
+            file,
+            path,
+            f"stray brace {text[stray]!r} in the text",
+            "write a fact as a placeholder in one pair of braces, e.g. {session_minutes.min}; text cannot show braces",
+            code="placeholder",
+            at=where_character(file, path, text, stray),
+        )
 
 
 def stray_brace(text: str, placeholder: re.Pattern) -> int | None:
@@ -201,15 +246,20 @@ def stray_brace(text: str, placeholder: re.Pattern) -> int | None:
 def where_character(file: ContentFile, path: tuple, text: str, index: int) -> tuple[int, int] | None:
     """The line and column of `text[index]` as the file shows the text at `path` (perhaps folded over lines):
     found by the words that lead up to it."""
-    words = text[max(0, index - 80):index + 1].split()[-6:]
+    words = text[max(0, index - 80) : index + 1].split()[-6:]
     return _where_in_text(file, path, " ".join(words), last=True) if words else None
 
 
 def _phone_placeholder(file: ContentFile, path: tuple, text: str, phone, brand) -> Iterator[Problem]:
     if "{phone}" in text and phone is None and not _has_phone(brand):
-        yield _problem(file, path, "{phone} is the clinic's phone number, and brand.yaml gives none",
-                       "add the clinic's number to brand.yaml as `phone:`", code="missing-fact",
-                       at=_where_in_text(file, path, "{phone}"))
+        yield _problem(
+            file,
+            path,
+            "{phone} is the clinic's phone number, and brand.yaml gives none",
+            "add the clinic's number to brand.yaml as `phone:`",
+            code="missing-fact",
+            at=_where_in_text(file, path, "{phone}"),
+        )
 
 
 def _has_phone(brand: ContentFile | None) -> bool:
@@ -217,6 +267,7 @@ def _has_phone(brand: ContentFile | None) -> bool:
 
 
 # ---------------------------------------------------------------- the phone number and tel: links
+
 
 def _country(data: dict) -> str:
     country = data.get("country")
@@ -232,22 +283,36 @@ def _brand_phone(brand: ContentFile | None):
 
     country = _country(data)
     if isinstance(data.get("country"), str) and not known_country(country):
-        yield _problem(brand, ("country",), f"unknown country {country!r}",
-                       "give the clinic's country as two capital letters (ISO 3166), e.g. US, CA, MX or ES")
+        yield _problem(
+            brand,
+            ("country",),
+            f"unknown country {country!r}",
+            "give the clinic's country as two capital letters (ISO 3166), e.g. US, CA, MX or ES",
+        )
         return None
     if not isinstance(data.get("phone"), str):
         return None
     try:
         phone = parse(data["phone"], country)
     except PhoneTrouble as trouble:
-        yield _problem(brand, ("phone",), f"phone {data['phone']!r} {trouble}",
-                       f"write the clinic's number as it is dialled in {country}, or with its country code (+1 ...); "
-                       f"a number elsewhere needs its country code or brand.yaml's `country`", code="phone")
+        yield _problem(
+            brand,
+            ("phone",),
+            f"phone {data['phone']!r} {trouble}",
+            f"write the clinic's number as it is dialled in {country}, or with its country code (+1 ...); "
+            f"a number elsewhere needs its country code or brand.yaml's `country`",
+            code="phone",
+        )
         return None
     if phone.fictional:
-        yield _problem(brand, ("phone",), f"placeholder phone number {phone.shown}: 555-0100 to 555-0199 are "
-                       f"kept for fiction", "replace it with the clinic's real number before publishing",
-                       code="placeholder-phone", severity="warning")
+        yield _problem(
+            brand,
+            ("phone",),
+            f"placeholder phone number {phone.shown}: 555-0100 to 555-0199 are kept for fiction",
+            "replace it with the clinic's real number before publishing",
+            code="placeholder-phone",
+            severity="warning",
+        )
     return phone
 
 
@@ -258,8 +323,12 @@ def _links(brand: ContentFile | None, ctas: list[ContentFile | None], phone) -> 
     country = _country(_data(brand) or {})
     for file, i, link in places:
         if link.get("id") == "phone" and file is brand:
-            yield _problem(file, ("links", i, "id"), "link id 'phone' is the link to brand.yaml's `phone`",
-                           "write the number as brand.yaml's `phone:`; calls to action dial it with `link: phone`")
+            yield _problem(
+                file,
+                ("links", i, "id"),
+                "link id 'phone' is the link to brand.yaml's `phone`",
+                "write the number as brand.yaml's `phone:`; calls to action dial it with `link: phone`",
+            )
         url = link.get("url")
         if not (isinstance(url, str) and _TEL.fullmatch(url)):
             continue  # not a tel: link, or one the schema refuses
@@ -271,8 +340,13 @@ def _tel_link(file: ContentFile | None, path: tuple, url: str, phone, country: s
 
     use = "name the link `phone` in cta.yaml (`link: phone`), so the button dials the number the brochure prints"
     if phone is None:
-        yield _problem(file, path, f"{url} is a phone number, and brand.yaml gives the clinic's number nowhere",
-                       f"write the number once, as brand.yaml's `phone:`, and {use}", code="phone")
+        yield _problem(
+            file,
+            path,
+            f"{url} is a phone number, and brand.yaml gives the clinic's number nowhere",
+            f"write the number once, as brand.yaml's `phone:`, and {use}",
+            code="phone",
+        )
         return
     try:
         dialled = from_tel(url, country)
@@ -280,8 +354,13 @@ def _tel_link(file: ContentFile | None, path: tuple, url: str, phone, country: s
         yield _problem(file, path, f"tel: link {url!r} {trouble}", use, code="phone")
         return
     if dialled.e164 != phone.e164:
-        yield _problem(file, path, f"tel: link dials {dialled.shown}, but brand.yaml's phone is {phone.shown}",
-                       f"{use}, or correct it to {phone.uri}", code="phone")
+        yield _problem(
+            file,
+            path,
+            f"tel: link dials {dialled.shown}, but brand.yaml's phone is {phone.shown}",
+            f"{use}, or correct it to {phone.uri}",
+            code="phone",
+        )
 
 
 def _items(file: ContentFile | None, field: str) -> list[tuple[int, dict]]:

@@ -10,6 +10,7 @@ tens of milliseconds, so the result is kept in templates/fonts/coverage.json, ke
 their ranges. Regenerate it after changing the fonts with `python -m dncontent.validate.glyphs`; until then
 validation reads the fonts themselves.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,15 +26,22 @@ from ..load.yaml_reader import format_path
 from ..resources import templates_dir
 
 FAMILY = "Atkinson Hyperlegible"
-STYLES = {("400", "normal"): "Regular", ("700", "normal"): "Bold", ("400", "italic"): "Italic",
-          ("700", "italic"): "Bold Italic"}
+STYLES = {
+    ("400", "normal"): "Regular",
+    ("700", "normal"): "Bold",
+    ("400", "italic"): "Italic",
+    ("700", "italic"): "Bold Italic",
+}
 # Not drawn with a glyph: line breaks and tabs become spaces, and the text engine sets every width of space
 # (but the Ogham space mark, which is visible) from the font's own space.
 UNDRAWN = frozenset("\t\n\r") | frozenset(chr(c) for c in (0x20, 0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000))
 # Text the brochure and the page never show: the SMS channel has its own alphabet (GSM-7) and checks it.
-SMS_ONLY = {"sms": lambda path: True, "brand": lambda path: path[:1] == ("sms",),
-            "contraindications": lambda path: path[-1:] == ("short",),
-            "labels": lambda path: path[:1] == ("sms_opt_out",)}
+SMS_ONLY = {
+    "sms": lambda path: True,
+    "brand": lambda path: path[:1] == ("sms",),
+    "contraindications": lambda path: path[-1:] == ("short",),
+    "labels": lambda path: path[:1] == ("sms_opt_out",),
+}
 
 _faces: dict[str, dict[str, frozenset[int]]] = {}  # by the hash of the fonts and their ranges
 _hashes: dict[tuple, str] = {}  # by the files' sizes and times, so an unchanged font is not hashed again
@@ -69,8 +77,10 @@ def faces() -> dict[str, frozenset[int]]:
             stored = {}
         if stored.get("fonts_hash") != key:
             stored = measure()
-        _faces[key] = {name: frozenset(c for start, end in ranges for c in range(start, end + 1))
-                       for name, ranges in stored["faces"].items()}
+        _faces[key] = {
+            name: frozenset(c for start, end in ranges for c in range(start, end + 1))
+            for name, ranges in stored["faces"].items()
+        }
     return _faces[key]
 
 
@@ -161,8 +171,9 @@ def _texts(value, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield from _texts(child, path + (index,))
 
 
-def _problem(file: ContentFile, path: tuple, text: str, missing: dict[str, list[str]],
-             drawn: dict[str, frozenset[int]]) -> Problem:
+def _problem(
+    file: ContentFile, path: tuple, text: str, missing: dict[str, list[str]], drawn: dict[str, frozenset[int]]
+) -> Problem:
     everywhere = all(len(lacking) == len(drawn) for lacking in missing.values())
     font = FAMILY if everywhere else ", ".join(sorted({face for lacking in missing.values() for face in lacking}))
     listed = ", ".join(describe(char) for char in list(missing)[:5])
@@ -172,8 +183,10 @@ def _problem(file: ContentFile, path: tuple, text: str, missing: dict[str, list[
     if not undrawable(unicodedata.normalize("NFC", text), drawn):
         hint = "the accents are typed as separate marks: write each accented letter as one character (NFC)"
     else:
-        hint = ("the brochure would print them with whatever fonts the build machine has, differently on every "
-                "machine; use characters the font has (Latin letters), or bundle a font that has them")
+        hint = (
+            "the brochure would print them with whatever fonts the build machine has, differently on every "
+            "machine; use characters the font has (Latin letters), or bundle a font that has them"
+        )
     assert file.doc is not None  # the text at `path` was read from it
     line, col = file.doc.where(path)
     return Problem(file.display, line, col, format_path(path), message, hint, code="glyph")
@@ -183,7 +196,9 @@ def main() -> None:
     """Write coverage.json from the fonts: run after changing templates/fonts or their unicode-ranges."""
     measured = measure()
     faces_json = ",\n".join(f"  {json.dumps(face)}: {json.dumps(ranges)}" for face, ranges in measured["faces"].items())
-    coverage_file().write_text(f'{{"fonts_hash": "{measured["fonts_hash"]}", "faces": {{\n{faces_json}\n}}}}\n', "utf-8")
+    coverage_file().write_text(
+        f'{{"fonts_hash": "{measured["fonts_hash"]}", "faces": {{\n{faces_json}\n}}}}\n', "utf-8"
+    )
     print(f"wrote {coverage_file()}")
 
 

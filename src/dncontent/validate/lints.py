@@ -8,6 +8,7 @@ Reading scores of the approved page prose are figures in `dncontent report` and 
 no editor may reword the clinic's approved copy or its faithful translation. What we write ourselves around
 it (labels, SMS bodies, contraindication short forms) is held to the reading target.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -43,8 +44,9 @@ class _Locator:
         return Problem(file.display, line, col, format_path(path), message, hint, severity=severity, code=code)
 
 
-def lint(files: list[ContentFile], content: Content, today: datetime.date | None = None, *,
-         assessed: dict | None = None) -> list[Problem]:
+def lint(
+    files: list[ContentFile], content: Content, today: datetime.date | None = None, *, assessed: dict | None = None
+) -> list[Problem]:
     """The editorial checks, then governance's (`assessed`: each locale's sign-off assessment, if made already)."""
     where = _Locator(files)
     today = today or datetime.date.today()
@@ -63,12 +65,18 @@ def our_wording(page: LocaleContent) -> list[tuple[str, tuple, str, str]]:
     """(kind, path in its file, what it is, text) for the wording we write around the approved text: labels, SMS
     bodies and contraindication short forms, placeholders taken out."""
     texts: list[tuple[str, tuple, str, str]] = [
-        ("labels", (name,), f"label {name!r}", wording) for name, wording in page.labels._asdict().items()
-        if name != "direction"]
-    texts += [("sms", ("messages", i, "body"), f"message {message.id!r}", message.body)
-              for i, message in enumerate(page.sms)]
-    texts += [("contraindications", ("contraindications", i, "short"), f"short form of {item.id!r}", item.short)
-              for i, item in enumerate(page.contraindications) if item.short]
+        ("labels", (name,), f"label {name!r}", wording)
+        for name, wording in page.labels._asdict().items()
+        if name != "direction"
+    ]
+    texts += [
+        ("sms", ("messages", i, "body"), f"message {message.id!r}", message.body) for i, message in enumerate(page.sms)
+    ]
+    texts += [
+        ("contraindications", ("contraindications", i, "short"), f"short form of {item.id!r}", item.short)
+        for i, item in enumerate(page.contraindications)
+        if item.short
+    ]
     return [(kind, path, what, " ".join(TEXT_PLACEHOLDER.sub(" ", text).split())) for kind, path, what, text in texts]
 
 
@@ -81,9 +89,14 @@ def _our_wording(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     side = "above" if formula.lower_is_easier else "below"
     for (kind, path, what, _), score in zip(scored, scores([text for *_, text in scored], formula)):
         if misses(score, target, formula):
-            yield where.problem(page.locale, kind, path, f"{what}: {describe(score, formula)} is {side} the "
-                                f"target of {target:g}", "reword it in plainer words: this is our wording, not the "
-                                "clinic's approved text", code="reading-grade")
+            yield where.problem(
+                page.locale,
+                kind,
+                path,
+                f"{what}: {describe(score, formula)} is {side} the target of {target:g}",
+                "reword it in plainer words: this is our wording, not the clinic's approved text",
+                code="reading-grade",
+            )
 
 
 def review_state(next_review: str, today: datetime.date) -> tuple[str, int]:
@@ -105,23 +118,41 @@ def _review(where: _Locator, page: LocaleContent, today: datetime.date) -> Itera
     path = ("signoff", "next_review") if "next_review" in signoff else ("signoff", "date")
     again = f'dncontent signoff --locale {page.locale} --by "NAME, CREDENTIALS"'
     if state == "overdue":
-        yield where.problem(page.locale, "page", path, f"review overdue: the next review was due {due} "
-                            f"({-days} days ago)", f"have a clinician review the text, then record it: {again}",
-                            code="review-overdue")
+        yield where.problem(
+            page.locale,
+            "page",
+            path,
+            f"review overdue: the next review was due {due} ({-days} days ago)",
+            f"have a clinician review the text, then record it: {again}",
+            code="review-overdue",
+        )
     elif state == "due soon":
-        yield where.problem(page.locale, "page", path, f"review due soon: the next review is due {due} (in {days} days)",
-                            "plan the clinical review", severity="note", code="review-due")
+        yield where.problem(
+            page.locale,
+            "page",
+            path,
+            f"review due soon: the next review is due {due} (in {days} days)",
+            "plan the clinical review",
+            severity="note",
+            code="review-due",
+        )
     else:
-        yield where.problem(page.locale, "page", path,
-                            f"review current: signed off {page.review.last_reviewed}, next due {due} (in {days} days)",
-                            severity="info", code="review")
+        yield where.problem(
+            page.locale,
+            "page",
+            path,
+            f"review current: signed off {page.review.last_reviewed}, next due {due} (in {days} days)",
+            severity="info",
+            code="review",
+        )
 
 
 def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
     """Addresses still at example.com and the like: brand.yaml's links and site, cta.yaml `links`, page `url`s."""
     places: list[tuple[str | None, str, tuple, str, str]] = [
         (None, "brand", ("links", i, "url"), f"link {link_id!r}", url)
-        for i, (link_id, url) in enumerate(content.brand.links.items())]
+        for i, (link_id, url) in enumerate(content.brand.links.items())
+    ]
     brand = where.files.get((None, "brand"))
     site = brand.doc.data.get("site") if brand and brand.doc else None
     if site:
@@ -129,8 +160,10 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
     for locale, page in content.locales.items():
         cta = where.files.get((locale, "cta"))
         links = cta.doc.data.get("links") if cta and cta.doc else None
-        places += [(locale, "cta", ("links", i, "url"), f"link {link['id']!r}", link["url"])
-                   for i, link in enumerate(links or ())]
+        places += [
+            (locale, "cta", ("links", i, "url"), f"link {link['id']!r}", link["url"])
+            for i, link in enumerate(links or ())
+        ]
         if page.url:
             places.append((locale, "page", ("url",), "the page", page.url))
     for place_locale, kind, path, what, url in places:
@@ -141,15 +174,22 @@ def _placeholder_urls(where: _Locator, content: Content) -> Iterator[Problem]:
         if host.startswith("www."):
             host = host[4:]
         if host in PLACEHOLDER_HOSTS or host.endswith(PLACEHOLDER_SUFFIXES):
-            yield where.problem(place_locale, kind, path, f"placeholder URL {url!r} for {what}",
-                                "replace it with the clinic's real address before publishing", code="placeholder-url")
+            yield where.problem(
+                place_locale,
+                kind,
+                path,
+                f"placeholder URL {url!r} for {what}",
+                "replace it with the clinic's real address before publishing",
+                code="placeholder-url",
+            )
 
 
 def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
     from ..model import sms
 
     texts: list[tuple[tuple, tuple[SmsMessage | SmsReply, str, sms.Measurement]]] = [
-        (("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))]
+        (("messages", i, "body"), entry) for i, entry in enumerate(sms.remembered(page))
+    ]
     texts += [(("keywords", entry[0].id, "reply"), entry) for entry in sms.remembered_replies(page)]
     for path, (message, text, measured) in texts:
         refused = sms.check(page, message, text, measured)
@@ -160,12 +200,17 @@ def _sms_budgets(where: _Locator, page: LocaleContent) -> Iterator[Problem]:
             continue
         capacity = sms.capacity(message.segments, measured.encoding)
         if measured.length > NEAR_BUDGET * capacity:
-            yield where.problem(page.locale, "sms", path,
-                                f"{'message' if path[0] == 'messages' else 'reply'} {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
-                                f"({measured.length / capacity:.0%} of its {message.segments}-segment "
-                                f"{measured.encoding} budget)",
-                                "shorten it, or raise `segments` if the extra cost is intended", severity="note",
-                                code="sms-budget")
+            yield where.problem(
+                page.locale,
+                "sms",
+                path,
+                f"{'message' if path[0] == 'messages' else 'reply'} {message.id!r} uses {measured.length} of {capacity} {measured.unit} "
+                f"({measured.length / capacity:.0%} of its {message.segments}-segment "
+                f"{measured.encoding} budget)",
+                "shorten it, or raise `segments` if the extra cost is intended",
+                severity="note",
+                code="sms-budget",
+            )
 
 
 def _short_forms_drawn_in(where: _Locator, page: LocaleContent) -> str:
@@ -181,8 +226,11 @@ def _short_forms_drawn_in(where: _Locator, page: LocaleContent) -> str:
             line, col = file.doc.where(("contraindications", ids.index(item.id), field))
             drawn.append((len(text), f"{file.display}:{line}:{col} ({item.id}, {len(text)} characters)"))
     longest = [place for _, place in sorted(drawn, key=lambda entry: -entry[0])[:3]]
-    return ("{contraindications} draws in each contraindication's short form; the longest: " + ", ".join(longest)
-            if longest else "{contraindications} draws in each contraindication's short form")
+    return (
+        "{contraindications} draws in each contraindication's short form; the longest: " + ", ".join(longest)
+        if longest
+        else "{contraindications} draws in each contraindication's short form"
+    )
 
 
 def _sms_costs(content: Content) -> Iterator[Problem]:

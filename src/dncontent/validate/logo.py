@@ -6,6 +6,7 @@ parsed with defusedxml (no DTD, no entities) and walked to every depth: any refe
 lazily with Pillow, its size checked from the header before a single row is decoded, then decoded in full so
 a truncated file is refused here rather than dropped silently from the brochure.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,13 +35,23 @@ OUTLINES = "convert the text to outlines (paths) in the drawing program, then ex
 
 # Elements that load other documents, run code, move, or draw with the build machine's fonts.
 REFUSED_ELEMENTS = {
-    "script": "runs a script", "handler": "runs a script", "listener": "runs a script",
-    "foreignObject": "embeds a foreign document", "iframe": "embeds a foreign document",
-    "embed": "embeds a foreign document", "object": "embeds a foreign document",
-    "video": "embeds a foreign document", "audio": "embeds a foreign document", "link": "links a stylesheet",
+    "script": "runs a script",
+    "handler": "runs a script",
+    "listener": "runs a script",
+    "foreignObject": "embeds a foreign document",
+    "iframe": "embeds a foreign document",
+    "embed": "embeds a foreign document",
+    "object": "embeds a foreign document",
+    "video": "embeds a foreign document",
+    "audio": "embeds a foreign document",
+    "link": "links a stylesheet",
     "feImage": "loads an image through a filter",
-    "animate": "is animated", "set": "is animated", "animateMotion": "is animated",
-    "animateTransform": "is animated", "animateColor": "is animated", "discard": "is animated",
+    "animate": "is animated",
+    "set": "is animated",
+    "animateMotion": "is animated",
+    "animateTransform": "is animated",
+    "animateColor": "is animated",
+    "discard": "is animated",
     # A logo's text is drawn with whatever fonts the build machine has, so it changes from machine to machine.
     **dict.fromkeys(("text", "tspan", "textPath"), "has text, drawn in fonts the brochure does not bundle"),
 }
@@ -100,8 +111,11 @@ def _pillow():
 def _check_size(width: int, height: int, *, inside: str) -> None:
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         what = "has an embedded image of" if inside else "is"
-        raise _Refused(f"{what} {width}×{height} pixels; a logo may be at most {MAX_SIDE}×{MAX_SIDE} "
-                       f"({MAX_PIXELS / 1e6:.1f} megapixels)", SMALLER)
+        raise _Refused(
+            f"{what} {width}×{height} pixels; a logo may be at most {MAX_SIDE}×{MAX_SIDE} "
+            f"({MAX_PIXELS / 1e6:.1f} megapixels)",
+            SMALLER,
+        )
 
 
 def _check_raster(data: bytes, kind: str, inside: str = "") -> None:
@@ -120,7 +134,9 @@ def _check_raster(data: bytes, kind: str, inside: str = "") -> None:
     except _Refused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _Refused(f"{'has an embedded image of' if inside else 'is'} over {MAX_PIXELS:,} pixels", SMALLER) from None
+        raise _Refused(
+            f"{'has an embedded image of' if inside else 'is'} over {MAX_PIXELS:,} pixels", SMALLER
+        ) from None
     except Exception as exc:  # Pillow raises many kinds for broken files
         detail = str(exc) or type(exc).__name__
         what = f"has an embedded {kind} image" if inside else f"is a {kind} image"
@@ -134,20 +150,25 @@ def _check_svg(data: bytes, nesting: int) -> None:
     inside = " embedded" if nesting else ""
     an = "an embedded" if nesting else "an"
     builder = _Builder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
+    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     try:
         parser.feed(data)
         root = parser.close()
     except defusedxml.DTDForbidden:
-        raise _Refused(f"has {'an embedded' if nesting else 'a'} document type declaration (<!DOCTYPE ...>)",
-                       "delete the <!DOCTYPE ...> line: the logo draws the same without it, and a DTD can "
-                       "define entities that expand without limit or read other files") from None
+        raise _Refused(
+            f"has {'an embedded' if nesting else 'a'} document type declaration (<!DOCTYPE ...>)",
+            "delete the <!DOCTYPE ...> line: the logo draws the same without it, and a DTD can "
+            "define entities that expand without limit or read other files",
+        ) from None
     except (defusedxml.EntitiesForbidden, defusedxml.ExternalReferenceForbidden):
-        raise _Refused(f"declares{inside} XML entities", "remove the entity declarations and write the text out") from None
+        raise _Refused(
+            f"declares{inside} XML entities", "remove the entity declarations and write the text out"
+        ) from None
     except ParseError as exc:
-        raise _Refused(f"is not {an} SVG image: the XML is incomplete or malformed ({exc})",
-                       "the file may be truncated; " + EXPORT_AGAIN) from None
+        raise _Refused(
+            f"is not {an} SVG image: the XML is incomplete or malformed ({exc})",
+            "the file may be truncated; " + EXPORT_AGAIN,
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise _Refused(f"is not {an} SVG image ({exc})") from None
     if "xml-stylesheet" in builder.instructions:
@@ -251,8 +272,10 @@ def _check_reference(value: str, where: str, nesting: int) -> None:
     if target[:5].lower() == "data:":
         _check_data(target, where, nesting)
         return
-    raise _Refused(f"refers to other files or addresses ({where} {_shown(value)})",
-                   "embed images as data: URIs and refer only to ids inside the file (#name); " + EXPORT_AGAIN)
+    raise _Refused(
+        f"refers to other files or addresses ({where} {_shown(value)})",
+        "embed images as data: URIs and refer only to ids inside the file (#name); " + EXPORT_AGAIN,
+    )
 
 
 def _check_data(uri: str, where: str, nesting: int) -> None:

@@ -13,6 +13,7 @@ A language without a formula gets no score. Syllable counting loads dictionaries
 second, and scores only change when the text does, so each score is kept in a small cache keyed by a hash
 of the formula and the text; a run whose text is unchanged never imports textstat.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -91,7 +92,7 @@ def _load(path: Path | None) -> dict:
 
 
 def _key(formula: Formula, text: str) -> str:
-    return hashlib.sha256(f"{_VERSION}\0{formula.key}\0{formula.language}\0{text}".encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(f"{_VERSION}\0{formula.key}\0{formula.language}\0{text}".encode()).hexdigest()[:32]
 
 
 def scores(texts: list[str], formula: Formula) -> list[float]:
@@ -149,8 +150,10 @@ def section_scores(page: LocaleContent) -> list[SectionScore]:
     if formula is None:
         return [SectionScore(i, section_id, len(text.split()), None, False) for i, section_id, text in texts]
     target = readability_target(page, formula)
-    return [SectionScore(i, section_id, len(text.split()), score, misses(score, target, formula))
-            for (i, section_id, text), score in zip(texts, scores([text for *_, text in texts], formula))]
+    return [
+        SectionScore(i, section_id, len(text.split()), score, misses(score, target, formula))
+        for (i, section_id, text), score in zip(texts, scores([text for *_, text in texts], formula))
+    ]
 
 
 def grades(texts: list[str]) -> list[float]:

@@ -1,4 +1,5 @@
 """Checks that span fields or files: unique ids, references between files, dates in order, placeholders."""
+
 from __future__ import annotations
 
 import difflib
@@ -13,19 +14,30 @@ from ..errors import Problem
 from ..load import ContentFile
 from ..load.yaml_reader import Located, format_path
 from ..model import LABEL_PLACEHOLDERS, PLACEHOLDER
-from ..model.sms import HINT as SMS_HINT, NAMES as SMS_NAMES, PLACEHOLDER as SMS_PLACEHOLDER
+from ..model.sms import HINT as SMS_HINT
+from ..model.sms import NAMES as SMS_NAMES
+from ..model.sms import PLACEHOLDER as SMS_PLACEHOLDER
 from .facts import stray_brace, where_character
 
 # Sections every locale must have: channels build their snippets and callouts from these.
 REQUIRED_SECTIONS = ("introduction", "benefits", "risks", "what-to-expect", "who-it-suits", "disclaimer", "closing")
 
 # (kind, list field) pairs whose items carry ids
-ID_LISTS = {"brand": "links", "page": "sections", "conditions": "conditions", "risks": "risks",
-            "contraindications": "contraindications", "session": "phases", "cta": "cta", "sms": "messages"}
+ID_LISTS = {
+    "brand": "links",
+    "page": "sections",
+    "conditions": "conditions",
+    "risks": "risks",
+    "contraindications": "contraindications",
+    "session": "phases",
+    "cta": "cta",
+    "sms": "messages",
+}
 
 
-def _problem(file: ContentFile | None, path: tuple, message: str, hint: str = "", code: str = "reference",
-             key=False) -> Problem:
+def _problem(
+    file: ContentFile | None, path: tuple, message: str, hint: str = "", code: str = "reference", key=False
+) -> Problem:
     assert file is not None and file.doc is not None  # problems are found in files that were read
     line, col = file.doc.where(path, key=key)
     return Problem(file.display, line, col, format_path(path), message, hint, code=code)
@@ -59,20 +71,37 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
     for i, link in _items(brand, "links"):
         url = link.get("url")
         if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
-            yield _problem(brand, ("links", i, "url"), f"{url!r} is not a valid https address",
-                           "write it as https://host/path, e.g. https://www.example.org/contact")
+            yield _problem(
+                brand,
+                ("links", i, "url"),
+                f"{url!r} is not a valid https address",
+                "write it as https://host/path, e.g. https://www.example.org/contact",
+            )
     site = brand.doc.data.get("site") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
     base_url = site.get("base_url") if isinstance(site, dict) else None
     if isinstance(base_url, str) and base_url.startswith("https://"):
         if not _has_host(base_url):
-            yield _problem(brand, ("site", "base_url"), f"{base_url!r} is not a valid https address",
-                           "write it as https://host/folder/, e.g. https://www.example.org/patient-info/")
+            yield _problem(
+                brand,
+                ("site", "base_url"),
+                f"{base_url!r} is not a valid https address",
+                "write it as https://host/folder/, e.g. https://www.example.org/patient-info/",
+            )
         elif re.search(r"[?#]", base_url):
-            yield _problem(brand, ("site", "base_url"), f"base URL {base_url!r} has a query or fragment",
-                           "give the folder's address alone: outputs' paths are appended to it", code="value")
+            yield _problem(
+                brand,
+                ("site", "base_url"),
+                f"base URL {base_url!r} has a query or fragment",
+                "give the folder's address alone: outputs' paths are appended to it",
+                code="value",
+            )
     if link_ids and "booking" not in link_ids:
-        yield _problem(brand, ("links",), "no link with id 'booking'",
-                       "name the online booking page `booking`: calls to action and the brochure's QR code use it")
+        yield _problem(
+            brand,
+            ("links",),
+            "no link with id 'booking'",
+            "name the online booking page `booking`: calls to action and the brochure's QR code use it",
+        )
     if brand and brand.doc and isinstance(brand.doc.data, dict):
         yield from _check_colors(brand)
     logo_path = brand.doc.data.get("logo") if brand and brand.doc and isinstance(brand.doc.data, dict) else None
@@ -80,61 +109,101 @@ def check(files: list[ContentFile]) -> Iterator[Problem]:
         assert brand is not None  # the logo's path was read from it
         logo = brand.path.parent / logo_path
         if not os.path.exists(logo):  # never raises, unlike Path.exists
-            yield _problem(brand, ("logo",), f"logo file {logo_path!r} not found",
-                           "give a path relative to the content folder, e.g. assets/logo.svg", code="missing-file")
+            yield _problem(
+                brand,
+                ("logo",),
+                f"logo file {logo_path!r} not found",
+                "give a path relative to the content folder, e.g. assets/logo.svg",
+                code="missing-file",
+            )
         else:
             from .logo import trouble as logo_trouble  # XML and image decoders load only for a logo
 
             trouble = logo_trouble(logo)
             if trouble:
-                yield _problem(brand, ("logo",), f"logo file {logo_path!r} {trouble.message}", trouble.hint,
-                               code="logo")
+                yield _problem(
+                    brand, ("logo",), f"logo file {logo_path!r} {trouble.message}", trouble.hint, code="logo"
+                )
     locales = sorted({f.locale for f in files if f.locale})
     for locale in locales:
-        get = lambda kind: by_key.get((locale, kind))  # noqa: E731
+        get = lambda kind: by_key.get((locale, kind))  # noqa: E731, B023 -- called in this iteration only
         page, cta, sms = get("page"), get("cta"), get("sms")
         cta_ids = _ids(cta, "cta")
         if page and page.doc and isinstance(page.doc.data, dict):
             yield from _check_page(page, cta_ids if cta and cta.doc else None)
         booking = [item.get("id") for _, item in _items(cta, "cta") if item.get("link") == "booking"]
         if cta and cta.doc and "booking" in link_ids and cta_ids and not booking:
-            yield _problem(cta, ("cta",), "no call to action opens the booking link",
-                           "add one with `link: booking`: the page's main button and the brochure's QR code use it")
-        shown = {ref for _, section in _items(page, "sections") if isinstance(section.get("cta"), list)
-                 for ref in section["cta"]}
+            yield _problem(
+                cta,
+                ("cta",),
+                "no call to action opens the booking link",
+                "add one with `link: booking`: the page's main button and the brochure's QR code use it",
+            )
+        shown = {
+            ref
+            for _, section in _items(page, "sections")
+            if isinstance(section.get("cta"), list)
+            for ref in section["cta"]
+        }
         if booking and page and page.doc and _items(page, "sections") and not shown & set(booking):
-            yield _problem(page, ("sections",), f"no section shows the booking call to action {booking[0]!r}",
-                           f"add it to a section's `cta`, usually the closing one: cta: [{booking[0]}]")
+            yield _problem(
+                page,
+                ("sections",),
+                f"no section shows the booking call to action {booking[0]!r}",
+                f"add it to a section's `cta`, usually the closing one: cta: [{booking[0]}]",
+            )
         if cta and cta.doc and brand and brand.doc:
             for i, link in _items(cta, "links"):
                 link_id, url = link.get("id"), link.get("url")
                 if link_id == "phone":
-                    yield _problem(cta, ("links", i, "id"), "the link 'phone' dials brand.yaml's `phone`, the same "
-                                   "number in every locale", "change the number in brand.yaml; a locale overrides "
-                                   "only brand.yaml's `links`")
+                    yield _problem(
+                        cta,
+                        ("links", i, "id"),
+                        "the link 'phone' dials brand.yaml's `phone`, the same number in every locale",
+                        "change the number in brand.yaml; a locale overrides only brand.yaml's `links`",
+                    )
                 elif isinstance(link_id, str) and link_ids and link_id not in link_ids:
                     yield _unknown(cta, ("links", i, "id"), "link in brand.yaml", link_id, link_ids, "brand.yaml")
                 if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
-                    yield _problem(cta, ("links", i, "url"), f"{url!r} is not a valid https address",
-                                   "write it as https://host/path, e.g. https://www.example.org/es/contact")
+                    yield _problem(
+                        cta,
+                        ("links", i, "url"),
+                        f"{url!r} is not a valid https address",
+                        "write it as https://host/path, e.g. https://www.example.org/es/contact",
+                    )
             has_phone = isinstance(brand.doc.data.get("phone"), str) if isinstance(brand.doc.data, dict) else False
             for i, item in _items(cta, "cta"):
                 target = item.get("link")
                 if target == "phone" and not has_phone:
-                    yield _problem(cta, ("cta", i, "link"), "link 'phone' dials brand.yaml's `phone`, and "
-                                   "brand.yaml gives none",
-                                   "add the clinic's number to brand.yaml as `phone:`, or name another link")
+                    yield _problem(
+                        cta,
+                        ("cta", i, "link"),
+                        "link 'phone' dials brand.yaml's `phone`, and brand.yaml gives none",
+                        "add the clinic's number to brand.yaml as `phone:`, or name another link",
+                    )
                 elif isinstance(target, str) and link_ids and target not in link_ids + ["phone"] * has_phone:
-                    yield _unknown(cta, ("cta", i, "link"), "link in brand.yaml", target,
-                                   link_ids + ["phone"] * has_phone, "brand.yaml")
+                    yield _unknown(
+                        cta,
+                        ("cta", i, "link"),
+                        "link in brand.yaml",
+                        target,
+                        link_ids + ["phone"] * has_phone,
+                        "brand.yaml",
+                    )
         if sms and sms.doc:
             yield from _check_sms(sms, cta_ids if cta and cta.doc else None)
         session = get("session")
         if session and session.doc and isinstance(session.doc.data, dict):
-            minutes = (session.doc.data.get("facts") or {}).get("session_minutes") if isinstance(session.doc.data.get("facts"), dict) else None
+            minutes = (
+                (session.doc.data.get("facts") or {}).get("session_minutes")
+                if isinstance(session.doc.data.get("facts"), dict)
+                else None
+            )
             if isinstance(minutes, dict) and all(isinstance(minutes.get(k), (int, float)) for k in ("min", "max")):
                 if minutes["min"] > minutes["max"]:
-                    yield _problem(session, ("facts", "session_minutes", "min"), "min is greater than max", code="value")
+                    yield _problem(
+                        session, ("facts", "session_minutes", "min"), "min is greater than max", code="value"
+                    )
     for locale in locales:
         labels = by_key.get((locale, "labels"))
         if labels and labels.doc and isinstance(labels.doc.data, dict):
@@ -157,9 +226,14 @@ def _check_colors(brand: ContentFile) -> Iterator[Problem]:
         if ratio < AA_TEXT:
             shown = math.floor(ratio * 100) / 100  # never round a failing ratio up to a passing one
             apart = ("lighten", "darken") if luminance(fg) > luminance(bg) else ("darken", "lighten")
-            yield _problem(brand, ("colors", text), f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
-                           f"text needs at least {AA_TEXT}:1 (WCAG AA)", f"{apart[0]} {text} or {apart[1]} {background}",
-                           code="contrast")
+            yield _problem(
+                brand,
+                ("colors", text),
+                f"{text} {fg} on {background} {bg} has contrast {shown:.2f}:1; "
+                f"text needs at least {AA_TEXT}:1 (WCAG AA)",
+                f"{apart[0]} {text} or {apart[1]} {background}",
+                code="contrast",
+            )
 
 
 def _has_host(url: str) -> bool:
@@ -184,8 +258,11 @@ def _check_labels(file: ContentFile) -> Iterator[Problem]:
         allowed = LABEL_PLACEHOLDERS.get(name, ())
         used = PLACEHOLDER.findall(wording)
         rest = PLACEHOLDER.sub("", wording)
-        hint = (f"{name} may use {', '.join('{' + a + '}' for a in allowed)}, each once" if allowed
-                else f"{name} takes no placeholders")
+        hint = (
+            f"{name} may use {', '.join('{' + a + '}' for a in allowed)}, each once"
+            if allowed
+            else f"{name} takes no placeholders"
+        )
         unknown = [u for u in used if u not in allowed]
         if unknown or "{" in rest or "}" in rest:
             shown = f"{{{unknown[0]}}}" if unknown else "a brace"
@@ -206,8 +283,13 @@ def _duplicate_ids(file: ContentFile) -> Iterator[Problem]:
         if value in seen:
             assert file.doc is not None  # it holds the items
             first_line = file.doc.where((field, seen[value], "id"))[0]
-            yield _problem(file, (field, i, "id"), f"duplicate id {value!r}",
-                           f"first used on line {first_line}; ids must be unique", code="duplicate-id")
+            yield _problem(
+                file,
+                (field, i, "id"),
+                f"duplicate id {value!r}",
+                f"first used on line {first_line}; ids must be unique",
+                code="duplicate-id",
+            )
         else:
             seen[value] = i
 
@@ -217,21 +299,35 @@ def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Proble
     data = page.doc.data
     url = data.get("url")
     if isinstance(url, str) and url.startswith("https://") and not _has_host(url):
-        yield _problem(page, ("url",), f"{url!r} is not a valid https address",
-                       "write it as https://host/path, e.g. https://www.example.org/patient-info/shoulder-pain/")
+        yield _problem(
+            page,
+            ("url",),
+            f"{url!r} is not a valid https address",
+            "write it as https://host/path, e.g. https://www.example.org/patient-info/shoulder-pain/",
+        )
     sections = _items(page, "sections")
     present = {item.get("id") for _, item in sections if isinstance(item.get("id"), str)}
     for required in REQUIRED_SECTIONS:
         if isinstance(data.get("sections"), list) and required not in present:
-            yield _problem(page, ("sections",), f"missing section {required!r}",
-                           f"every page has the sections {', '.join(REQUIRED_SECTIONS)}", code="missing-section")
+            yield _problem(
+                page,
+                ("sections",),
+                f"missing section {required!r}",
+                f"every page has the sections {', '.join(REQUIRED_SECTIONS)}",
+                code="missing-section",
+            )
     shown: dict[str, int] = {}
     for i, item in sections:
         lst = item.get("list")
         if isinstance(lst, str):
             if lst in shown:
-                yield _problem(page, ("sections", i, "list"), f"list {lst!r} is already shown by sections[{shown[lst]}]",
-                               "show each list in one section", code="reference")
+                yield _problem(
+                    page,
+                    ("sections", i, "list"),
+                    f"list {lst!r} is already shown by sections[{shown[lst]}]",
+                    "show each list in one section",
+                    code="reference",
+                )
             shown[lst] = i
         if cta_ids is not None and isinstance(item.get("cta"), list):
             for j, ref in enumerate(item["cta"]):
@@ -240,14 +336,24 @@ def _check_page(page: ContentFile, cta_ids: list[str] | None) -> Iterator[Proble
     if isinstance(data.get("sections"), list):
         for lst in ("conditions", "risks", "contraindications", "session_phases"):
             if lst not in shown:
-                yield _problem(page, ("sections",), f"list {lst!r} is not shown by any section",
-                               f"add `list: {lst}` to the section that introduces it", code="missing-section")
+                yield _problem(
+                    page,
+                    ("sections",),
+                    f"list {lst!r} is not shown by any section",
+                    f"add `list: {lst}` to the section that introduces it",
+                    code="missing-section",
+                )
     signoff = data.get("signoff")
     if isinstance(signoff, dict):
         date, nxt = signoff.get("date"), signoff.get("next_review")
         if isinstance(date, str) and isinstance(nxt, str) and _is_date(date) and _is_date(nxt) and nxt <= date:
-            yield _problem(page, ("signoff", "next_review"), f"next review {nxt} is not after the sign-off on {date}",
-                           "record the sign-off again with a later --next-review", code="date-order")
+            yield _problem(
+                page,
+                ("signoff", "next_review"),
+                f"next review {nxt} is not after the sign-off on {date}",
+                "record the sign-off again with a later --next-review",
+                code="date-order",
+            )
 
 
 def _is_date(value: str) -> bool:
@@ -263,8 +369,11 @@ def _is_date(value: str) -> bool:
 def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]:
     assert sms.doc is not None  # the caller checks it was read
     keywords = sms.doc.data.get("keywords") if isinstance(sms.doc.data, dict) else None
-    replies = [(("keywords", key, "reply"), reply.get("reply")) for key, reply in keywords.items()
-               if isinstance(reply, dict)] if isinstance(keywords, dict) else []
+    replies = (
+        [(("keywords", key, "reply"), reply.get("reply")) for key, reply in keywords.items() if isinstance(reply, dict)]
+        if isinstance(keywords, dict)
+        else []
+    )
     texts = [(("messages", i, "body"), message.get("body")) for i, message in _items(sms, "messages")]
     for path, body in texts + replies:
         if not isinstance(body, str):
@@ -276,32 +385,54 @@ def _check_sms(sms: ContentFile, cta_ids: list[str] | None) -> Iterator[Problem]
                     yield _unknown(sms, path, "call to action", arg, cta_ids, "cta.yaml")
             elif name not in SMS_NAMES or arg:
                 guess = difflib.get_close_matches(name, SMS_NAMES + ("url",), n=1)
-                yield _problem(sms, path, f"unknown placeholder {match.group(0)!r}",
-                               f"did you mean {{{guess[0]}}}?" if guess else SMS_HINT, code="placeholder")
+                yield _problem(
+                    sms,
+                    path,
+                    f"unknown placeholder {match.group(0)!r}",
+                    f"did you mean {{{guess[0]}}}?" if guess else SMS_HINT,
+                    code="placeholder",
+                )
         stray = stray_brace(body, SMS_PLACEHOLDER)
         if stray is not None:  # a half-typed placeholder would reach patients as written
-            problem = _problem(sms, path, f"stray brace {body[stray]!r} in the message",
-                               "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
-                               "messages cannot show braces", code="placeholder")
+            problem = _problem(
+                sms,
+                path,
+                f"stray brace {body[stray]!r} in the message",
+                "write placeholders as {clinic} or {url:CTA-ID}, each in one pair of braces; "
+                "messages cannot show braces",
+                code="placeholder",
+            )
             at = where_character(sms, path, body, stray)
             yield problem._replace(line=at[0], col=at[1]) if at else problem
 
 
 def _check_document_id(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
     """Every locale's page.yaml names the same document: outputs and the export are named after its id."""
-    pages = {f.locale: f for f in files if f.kind == "page" and f.locale in locales and f.doc
-             and isinstance(f.doc.data, dict) and isinstance(f.doc.data.get("id"), str)}
+    pages = {
+        f.locale: f
+        for f in files
+        if f.kind == "page"
+        and f.locale in locales
+        and f.doc
+        and isinstance(f.doc.data, dict)
+        and isinstance(f.doc.data.get("id"), str)
+    }
     if len(pages) < 2:
         return
     base = "en" if "en" in pages else sorted(pages)[0]
     expected = cast(Located, pages[base].doc).data["id"]  # pages holds read files only
     if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", expected) is None:
         return  # the schema reports the base's id itself; it is no id to tell the others to write
-    for locale, page in sorted(pages.items()):
+    for _locale, page in sorted(pages.items()):
         found = cast(Located, page.doc).data["id"]
         if found != expected:
-            yield _problem(page, ("id",), f"document id {found!r} differs from the {base} locale's {expected!r}",
-                           f"every locale names the same document: write id: {expected}", code="mirror")
+            yield _problem(
+                page,
+                ("id",),
+                f"document id {found!r} differs from the {base} locale's {expected!r}",
+                f"every locale names the same document: write id: {expected}",
+                code="mirror",
+            )
 
 
 def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Problem]:
@@ -323,7 +454,19 @@ def _check_mirrors(files: list[ContentFile], locales: list[str]) -> Iterator[Pro
             missing = [i for i in reference if i not in mine]
             extra = [i for i in mine if i not in reference]
             if missing or extra:
-                detail = "; ".join(filter(None, [f"missing {', '.join(missing)}" if missing else "",
-                                                 f"not in {base}: {', '.join(extra)}" if extra else ""]))
-                yield _problem(ours, (field,), f"ids differ from the {base} locale ({detail})",
-                               f"every locale mirrors {base}: translate the text, keep the ids", code="mirror")
+                detail = "; ".join(
+                    filter(
+                        None,
+                        [
+                            f"missing {', '.join(missing)}" if missing else "",
+                            f"not in {base}: {', '.join(extra)}" if extra else "",
+                        ],
+                    )
+                )
+                yield _problem(
+                    ours,
+                    (field,),
+                    f"ids differ from the {base} locale ({detail})",
+                    f"every locale mirrors {base}: translate the text, keep the ids",
+                    code="mirror",
+                )

@@ -1,4 +1,5 @@
 """Check each content file against its JSON Schema and turn every violation into a located, readable problem."""
+
 from __future__ import annotations
 
 import difflib
@@ -15,8 +16,15 @@ from ..load import ContentFile
 from ..load.yaml_reader import format_path
 from ..resources import schemas_dir
 
-_TYPES = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-          "array": "a list", "object": "a mapping of fields", "null": "nothing"}
+_TYPES = {
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+    "null": "nothing",
+}
 
 
 def _type_name(value) -> str:
@@ -24,7 +32,9 @@ def _type_name(value) -> str:
         return "nothing"
     if isinstance(value, bool):
         return "true/false"
-    return {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+    return {str: "a string", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__
+    )
 
 
 @cache
@@ -78,8 +88,10 @@ def _slug(text: str) -> str:
 
 
 # Fields once typed by hand and now written by a command: a file that still has one is told where they went.
-_SIGNOFF = ('remove it; once a clinician has reviewed the text, `dncontent signoff --locale {locale} --by "NAME, '
-            'CREDENTIALS"` records the date, the reviewer and the next review')
+_SIGNOFF = (
+    'remove it; once a clinician has reviewed the text, `dncontent signoff --locale {locale} --by "NAME, '
+    'CREDENTIALS"` records the date, the reviewer and the next review'
+)
 RETIRED = {
     ("page", ("review",), "last_reviewed"): ("review dates come from the sign-off record now", _SIGNOFF),
     ("page", ("review",), "next_review"): ("review dates come from the sign-off record now", _SIGNOFF),
@@ -95,8 +107,13 @@ def _unknown_fields(error: ValidationError, kind: str, locale: str | None) -> li
     for key in [k for k in error.instance if k not in allowed]:
         retired = RETIRED.get((kind, path, key))
         if retired:
-            out.append((f"{key!r} is no longer typed by hand: {retired[0]}",
-                        retired[1].format(locale=locale or "LOCALE"), path + (key,)))
+            out.append(
+                (
+                    f"{key!r} is no longer typed by hand: {retired[0]}",
+                    retired[1].format(locale=locale or "LOCALE"),
+                    path + (key,),
+                )
+            )
             continue
         guess = difflib.get_close_matches(str(key), allowed, n=1)
         hint = f"did you mean {guess[0]!r}?" if guess else f"allowed fields: {', '.join(allowed)}"
@@ -112,7 +129,11 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
     if kind == "required":
         missing = re.match(r"'(.+?)' is a required property", error.message)
         name = missing.group(1) if missing else "a field"
-        title = error.schema.get("properties", {}).get(name, {}).get("description", "") if isinstance(error.schema, dict) else ""
+        title = (
+            error.schema.get("properties", {}).get(name, {}).get("description", "")
+            if isinstance(error.schema, dict)
+            else ""
+        )
         return f"missing required field {name!r}", title, path
     if kind == "type":
         wanted = error.validator_value
@@ -123,10 +144,17 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
         if isinstance(value, str) and value.rstrip("\r\n") != value and re.search(pattern, value.rstrip("\r\n")):
             # Most often a `|` block: it keeps the line break after its last line, and the value goes on into
             # file names, links and QR codes with it.
-            return (f"{value!r} ends with a line break",
-                    "keep it on one line; a `|` or `>` block keeps the final line break, `|-` and `>-` drop it", path)
+            return (
+                f"{value!r} ends with a line break",
+                "keep it on one line; a `|` or `>` block keeps the final line break, `|-` and `>-` drop it",
+                path,
+            )
         if pattern.startswith("^[a-z0-9]+(-[a-z0-9]+)*$"):
-            return (f"{value!r} is not a valid id", f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}", path)
+            return (
+                f"{value!r} is not a valid id",
+                f"ids are lowercase words joined by hyphens, e.g. {_slug(str(value)) or 'neck-pain'!r}",
+                path,
+            )
         if "https://" in pattern:
             scheme = str(value).split(":", 1)[0].lower() if ":" in str(value) else ""
             if "tel:" not in pattern:  # a web page's address
@@ -134,17 +162,23 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
                     return f"URL scheme {scheme + ':'!r} is not allowed", "use an absolute https:// address", path
                 return (f"{value!r} is not a valid address", "no spaces; https://host/path", path)
             if scheme and scheme not in ("https", "tel", "mailto"):
-                return (f"URL scheme {scheme + ':'!r} is not allowed",
-                        "use an absolute https:// address, or a tel: or mailto: link", path)
-            return (f"{value!r} is not a valid {scheme + ': ' if scheme else ''}address",
-                    "no spaces; https://host/path, tel:+15551234567 or mailto:name@example.org", path)
+                return (
+                    f"URL scheme {scheme + ':'!r} is not allowed",
+                    "use an absolute https:// address, or a tel: or mailto: link",
+                    path,
+                )
+            return (
+                f"{value!r} is not a valid {scheme + ': ' if scheme else ''}address",
+                "no spaces; https://host/path, tel:+15551234567 or mailto:name@example.org",
+                path,
+            )
         if pattern.startswith("^#"):
             return f"{value!r} is not a colour", "write colours as #rrggbb, e.g. #0b5d6b", path
         if "[0-9]{4}-" in pattern:
-            return f"{value!r} is not a date", "write dates as \"YYYY-MM-DD\"", path
+            return f"{value!r} is not a date", 'write dates as "YYYY-MM-DD"', path
         return f"{value!r} does not have the expected form", error.schema.get("description", ""), path
     if kind == "format" and error.validator_value == "date":
-        return f"{value!r} is not a real calendar date", "write dates as \"YYYY-MM-DD\" with a real month and day", path
+        return f"{value!r} is not a real calendar date", 'write dates as "YYYY-MM-DD" with a real month and day', path
     if kind == "enum":
         options = ", ".join(map(str, error.validator_value))
         guess = difflib.get_close_matches(str(value), list(map(str, error.validator_value)), n=1)
@@ -152,11 +186,23 @@ def _explain(error: ValidationError) -> tuple[str, str, tuple]:
     if kind in ("minLength", "maxLength"):
         if kind == "minLength" and value == "":
             return "must not be empty", "", path
-        return f"is {len(value)} characters; {'at least' if kind == 'minLength' else 'at most'} {error.validator_value} allowed", "", path
+        return (
+            f"is {len(value)} characters; {'at least' if kind == 'minLength' else 'at most'} {error.validator_value} allowed",
+            "",
+            path,
+        )
     if kind in ("minItems", "maxItems"):
-        return f"has {len(value)} item(s); {'at least' if kind == 'minItems' else 'at most'} {error.validator_value} allowed", "", path
+        return (
+            f"has {len(value)} item(s); {'at least' if kind == 'minItems' else 'at most'} {error.validator_value} allowed",
+            "",
+            path,
+        )
     if kind in ("minimum", "maximum"):
-        return f"{value} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}", "", path
+        return (
+            f"{value} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}",
+            "",
+            path,
+        )
     if kind == "uniqueItems":
         return "has repeated entries", "list each one once", path
     return error.message, "", path
@@ -177,8 +223,8 @@ def check_file(file: ContentFile) -> list[Problem]:
     problems = []
     for error, message, hint, path in found:
         if error.validator == "required" and any(
-                parent == path and f"did you mean {message.split()[-1]}?" == suggestion
-                for parent, suggestion in suggested):
+            parent == path and f"did you mean {message.split()[-1]}?" == suggestion for parent, suggestion in suggested
+        ):
             continue
         line, col = file.doc.where(path, key=error.validator == "additionalProperties")
         problems.append(Problem(file.display, line, col, format_path(path), message, hint, code="schema"))

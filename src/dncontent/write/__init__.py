@@ -1,4 +1,5 @@
 """Write: the one writer. Artifacts go to a staging folder, then replace the output folder in one step."""
+
 from __future__ import annotations
 
 import errno
@@ -46,8 +47,15 @@ class Writer:
     swap); otherwise the kept artifacts are written to the staging folder with the rest.
     """
 
-    def __init__(self, out: Path, content: Path | None = None, *, lock_timeout: float = LOCK_TIMEOUT,
-                 on_wait: Callable[[str], None] | None = None, header: dict | None = None):
+    def __init__(
+        self,
+        out: Path,
+        content: Path | None = None,
+        *,
+        lock_timeout: float = LOCK_TIMEOUT,
+        on_wait: Callable[[str], None] | None = None,
+        header: dict | None = None,
+    ):
         shown = f"{Path(out)}/"
         self.header = dict(header or {})  # what the manifest says about the build as a whole, before its artifacts
         self.out = _resolve(Path(out))
@@ -85,10 +93,16 @@ class Writer:
             self._unchanged.append(artifact)
         else:
             self._stage(artifact)
-        self.entries.append({
-            "path": artifact.path, "format": artifact.format, "locale": artifact.locale, "role": artifact.role,
-            "bytes": len(artifact.data), "sha256": digest,
-        })
+        self.entries.append(
+            {
+                "path": artifact.path,
+                "format": artifact.format,
+                "locale": artifact.locale,
+                "role": artifact.role,
+                "bytes": len(artifact.data),
+                "sha256": digest,
+            }
+        )
 
     def _stage(self, artifact: Artifact) -> None:
         target = self.new / PurePosixPath(artifact.path)
@@ -153,7 +167,7 @@ class Writer:
             fd, self._lock = self._lock, None
             lock.release(self.out, fd)
 
-    def __enter__(self) -> "Writer":
+    def __enter__(self) -> Writer:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -198,15 +212,19 @@ def check_output_place(out: Path, content: Path | None = None) -> None:
         if folder is None:  # a working folder deleted under us, or no home folder: nothing there to protect
             continue
         if out == folder or out in folder.parents:
-            raise UsageError(f"refusing to build into {out}: replacing it would delete {name}; "
-                             f"choose a folder of its own, such as build/")
+            raise UsageError(
+                f"refusing to build into {out}: replacing it would delete {name}; "
+                f"choose a folder of its own, such as build/"
+            )
     if content is not None:
         content = Path(content).resolve()
         if out == content or out in content.parents or content in out.parents:
             raise UsageError(f"refusing to build into {out}: it overlaps the content folder {content}")
     if re.fullmatch(r"\..+\.(staging|old|lock)", out.name):
-        raise UsageError(f"refusing to build into {out}: builds use names like {out.name} for their own "
-                         f"working files; choose another name, such as build/")
+        raise UsageError(
+            f"refusing to build into {out}: builds use names like {out.name} for their own "
+            f"working files; choose another name, such as build/"
+        )
     if out.exists() and not out.is_dir():
         raise UsageError(f"output path {out} is a file, not a folder")
     above = next((folder for folder in out.parents if os.path.lexists(folder)), None)
@@ -221,15 +239,18 @@ def check_output_contents(out: Path) -> None:
     from ..errors import UsageError
 
     if out.is_dir() and any(out.iterdir()) and not is_build(out):
-        raise UsageError(f"refusing to replace {out}: it holds files an earlier build did not write; "
-                         f"choose a new or empty folder")
+        raise UsageError(
+            f"refusing to replace {out}: it holds files an earlier build did not write; choose a new or empty folder"
+        )
 
 
 def mount_point_error(out: Path):
     from ..errors import UsageError
 
-    return UsageError(f"cannot replace {out}: it is a mount point, and a build replaces its output folder "
-                      f"whole; build into a folder inside it instead, such as --out {out / 'site'}")
+    return UsageError(
+        f"cannot replace {out}: it is a mount point, and a build replaces its output folder "
+        f"whole; build into a folder inside it instead, such as --out {out / 'site'}"
+    )
 
 
 def is_build(folder: Path) -> bool:
@@ -269,8 +290,9 @@ def recover(out: Path) -> None:
     old = out.parent / f".{out.name}.old"  # earlier versions swapped through it; this one never makes it
     for folder, ours in ((old, False), (staging, _is_own_staging(staging))):
         if os.path.lexists(folder) and not ours:
-            raise UsageError(f"{folder} exists and was not made by dncontent; move it away or delete it, "
-                             f"then build again")
+            raise UsageError(
+                f"{folder} exists and was not made by dncontent; move it away or delete it, then build again"
+            )
     if not os.path.lexists(staging):
         return
     previous = staging / "old"

@@ -1,4 +1,5 @@
 """The output lock: builds into the same output folder take turns, builds into different ones never wait."""
+
 from __future__ import annotations
 
 import fcntl
@@ -33,8 +34,10 @@ def acquire(out: Path, shown: str, timeout: float, on_wait: Callable[[str], None
         except BlockingIOError:
             os.close(fd)
             if time.monotonic() >= deadline:
-                raise BuildError(f"another build into {shown} did not finish within {timeout:g}s (it holds {path}); "
-                                 f"stop it or wait, then build again") from None
+                raise BuildError(
+                    f"another build into {shown} did not finish within {timeout:g}s (it holds {path}); "
+                    f"stop it or wait, then build again"
+                ) from None
             if not waiting:
                 on_wait(f"waiting for another build into {shown} to finish")
                 waiting = True
@@ -63,8 +66,9 @@ def _check_own(fd: int, path: Path) -> None:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_size:
         what = what_is(info.st_mode) if not stat.S_ISREG(info.st_mode) else "a file with something in it"
-        raise UsageError(f"{path} is {what}, not a lock file dncontent made; move it away or delete it, then "
-                         f"build again")
+        raise UsageError(
+            f"{path} is {what}, not a lock file dncontent made; move it away or delete it, then build again"
+        )
 
 
 def release(out: Path, fd: int) -> None:
