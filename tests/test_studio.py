@@ -330,6 +330,20 @@ def test_writes_from_other_pages_or_without_the_token_are_refused_and_write_noth
     assert status == 200 and answer["files"] == ["en/risks.yaml"], answer
     assert studio.numstat() == ["1\t1\tcontent/en/risks.yaml"]
 
+    # A new item given as anything but texts (the form sends a text, or texts by field) is refused as malformed.
+    after = _tree(studio.content)
+    digests = json.loads(re.search(r'data-digests="([^"]+)"', _get(studio, "/?file=risks"))[1].replace("&#34;", '"'))
+    for values in (
+        {"en/risks.yaml": 7},
+        {"en/risks.yaml": {"label": ["Cramp"]}},
+        {"en/risks.yaml": {"label": "Cramp"}, "es/risks.yaml": 3},
+        ["en/risks.yaml"],
+    ):
+        add = {"op": "add", "file": "en/risks.yaml", "path": ["risks"], "values": values, "digests": digests}
+        status, answer = studio.post("/studio/edit", add, allowed)
+        assert status == 400 and "a new item is given as" in answer["message"], (values, status, answer)
+    assert _tree(studio.content) == after
+
 
 def _get(studio: Studio, path: str) -> str:
     connection = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=30)

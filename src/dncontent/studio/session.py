@@ -148,6 +148,8 @@ class Studio:
                     edits.set_value(docs, rel, path, request.get("value"))
                 elif op == "add":
                     values = request.get("values") or {}
+                    if not isinstance(values, dict) or not all(_is_item(value) for value in values.values()):
+                        raise Refused("a new item is given as each file's text, or its fields' texts")
                     for other in values:
                         if other not in touched:
                             raise Refused(f"{other!r} is not a locale's copy of {rel}", 403)
@@ -202,3 +204,10 @@ class Studio:
                 f"redo the change there",
                 409,
             )
+
+
+def _is_item(value: object) -> bool:
+    """Whether `value` is what the studio's form sends for one file's new item: a text, or texts by field."""
+    if isinstance(value, dict):
+        return all(isinstance(name, str) and isinstance(text, str) for name, text in value.items())
+    return isinstance(value, str)
