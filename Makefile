@@ -45,7 +45,7 @@ test: $(VENV)/.installed-dev
 	$(MAKE) --no-print-directory node_modules/.installed
 	$(MAKE) --no-print-directory lint
 	$(BYTECODE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 ## lint: ruff's lint and format checks and mypy, as configured in pyproject.toml
 lint: $(VENV)/.installed-dev

@@ -6,13 +6,14 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests import warm
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -67,11 +68,12 @@ def shared_folder(prefix: str) -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the real `dncontent` command in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "dncontent", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=timeout
-    )
+def run_cli(
+    *args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """Run the real `dncontent` command in a process of its own, as a user would (started warm: tests/warm.py),
+    with `env` added to the environment."""
+    return warm.run(args, cwd=cwd or ROOT, timeout=timeout, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dncontent
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, run_cli
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -24,12 +24,15 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build(content: Path, out: Path, cache: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real command, with its own cache folder."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dncontent", "build", "--content", str(content), "--out", str(out), *args],
-        capture_output=True,
-        text=True,
+    result = run_cli(
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        *args,
         timeout=600,
-        env={**os.environ, "DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
+        env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
@@ -287,8 +290,17 @@ def tool_copy(tmp_path) -> Path:
     return root
 
 
-def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp_path):
+PARTS = 3  # the edits in three chains of their own, which the suite can run side by side
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp_path, part):
+    """Every kind of edit at least once, in a random order, some rounds with a second edit; each part of that
+    order is one chain of incremental builds, each compared with a clean build."""
     rng = random.Random(20261127)
+    kinds = list(range(len(_edits(rng, tool_copy))))
+    rng.shuffle(kinds)
+    rng = random.Random(20261127 + part)
     cache, out, clean = tmp_path / "cache", tmp_path / "build", tmp_path / "clean"
     # Incremental builds print on the print server, clean ones in process: the two must agree as well.
     env = {"PYTHONPATH": str(tool_copy / "src"), "DNCONTENT_PRINT_SERVER": "on"}
@@ -305,9 +317,7 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
         ).stdout
     )
     reused_some = 0
-    kinds = list(range(len(_edits(rng, tool_copy))))
-    rng.shuffle(kinds)  # every kind of edit at least once, in a random order, some rounds with a second edit
-    for round_, kind in enumerate(kinds):
+    for round_, kind in enumerate(kinds[part::PARTS]):
         edits = _edits(rng, tool_copy)
         done = [edits[kind]()] + ([rng.choice(edits)()] if rng.random() < 0.4 else [])
         incremental = build(content, out, cache, env=env)
@@ -317,7 +327,7 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
         scratch = build(content, clean, cache, "--no-cache", env=env)
         assert scratch.returncode == 0, (done, scratch.stderr)
         assert tree(out) == tree(clean), (round_, done)
-    assert reused_some >= 4  # the cache was really exercised, not missed every time
+    assert reused_some >= 1  # the cache was really exercised, not missed every time
     status = subprocess.run(
         [sys.executable, "-m", "dncontent", "print-server", "status"],
         capture_output=True,
@@ -325,7 +335,7 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
         env={**os.environ, **env},
     )
     served = re.search(r"for this dncontent: (\d+) connection", status.stdout)
-    assert served and int(served.group(1)) >= 4, status.stdout  # the server printed the incremental brochures
+    assert served and int(served.group(1)) >= 2, status.stdout  # the server printed the incremental brochures
 
 
 def test_a_build_that_changes_nothing_leaves_the_output_folder_as_it_was(tmp_path):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dncontent.printing import server as print_server
+from tests import warm
 from tests.conftest import CONTENT, ROOT
 
 
@@ -38,13 +39,16 @@ def run(
     for name, value in list(environment.items()):
         if value is None:
             del environment[name]
-    result = subprocess.run(
-        [sys.executable, *python, "-m", "dncontent", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=environment,
-    )
+    if python:  # interpreter options: a real interpreter
+        result = subprocess.run(
+            [sys.executable, *python, "-m", "dncontent", *args],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=environment,
+        )
+    else:
+        result = warm.run(args, cwd=ROOT, timeout=600, env=environment)
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

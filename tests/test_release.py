@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, run_cli
 from tests.test_validate import edit
 
 REVIEWER = "Dana Ruiz, PT, DPT"
@@ -23,14 +23,7 @@ DRAFTS = "; a draft is published only on purpose, with --allow-draft LOCALE, and
 
 def cli(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """The real command, as a user runs it (with `env` added to the environment)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "dncontent", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, **(env or {})},
-    )
+    result = run_cli(*args, cwd=cwd, timeout=900, env=env)
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 
