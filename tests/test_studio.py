@@ -4,6 +4,7 @@ and only the studio's own page can write."""
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from dncontent.studio.edits import make_id
 from tests.conftest import CONTENT, require
@@ -427,3 +429,36 @@ def test_the_brochure_being_looked_at_prints_before_the_others(content_copy: Pat
     )
     assert shown[-1]["pdf/dry-needling.es.letter.pdf"] == shown[0]["pdf/dry-needling.es.letter.pdf"]
     assert not [p for p in preview.snapshot.problems if p.severity == "error"]
+
+
+def test_with_a_print_server_the_brochure_being_looked_at_does_not_wait_for_the_others(
+    content_copy: Path, tmp_path: Path
+):
+    """Printing early (as the studio does when a print server prints), the focused brochure starts printing as
+    the content is read, beside the page and texts, without waiting for the delay the other brochures wait."""
+    from dncontent.preview.state import LivePreview
+
+    preview = LivePreview(content_copy)
+    preview.options = preview.options._replace(cache_dir=tmp_path / "cache")  # nothing printed yet
+    preview.background_delay = 3600  # the full pass waits an hour: whatever prints before it printed early
+    preview.focus = "en"
+    preview.print_early = True
+    snapshot = preview.rebuild()
+    deadline = time.monotonic() + 600
+    while not any(path.endswith(".pdf") for path in snapshot.artifacts) and time.monotonic() < deadline:
+        snapshot = preview.wait_for_change(snapshot.version, timeout=5)
+    pdfs = sorted(path for path in snapshot.artifacts if path.endswith(".pdf"))
+    assert pdfs == ["pdf/dry-needling.en.letter.pdf"], pdfs
+    assert snapshot.background == "rendering" and not snapshot.rebuilding
+    assert {"html", "json", "sms"} <= {path.split("/")[0] for path in snapshot.artifacts}
+
+    # a save while it waits: printed early again, from the new text
+    risks = content_copy / "en" / "risks.yaml"
+    risks.write_text(risks.read_text("utf-8").replace("label: Fainting", "label: Feeling faint"), "utf-8")
+    before = snapshot.artifacts["pdf/dry-needling.en.letter.pdf"].data
+    snapshot = preview.rebuild()
+    while snapshot.artifacts.get("pdf/dry-needling.en.letter.pdf") is None and time.monotonic() < deadline:
+        snapshot = preview.wait_for_change(snapshot.version, timeout=5)
+    after = snapshot.artifacts["pdf/dry-needling.en.letter.pdf"].data
+    assert after != before
+    assert "Feeling faint" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)

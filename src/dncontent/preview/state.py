@@ -80,10 +80,15 @@ class LivePreview:
         self.log = log
         self.background_delay = BACKGROUND_DELAY
         self.focus: str | None = None  # the locale whose brochure is being looked at: printed before the others
+        # Print that brochure as soon as the content is read, beside the fast channels rather than after them:
+        # for a caller whose brochures print in a print server's process, off this one's GIL.
+        self.print_early = False
         self.snapshot = Snapshot()
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
         self._background_job: tuple[int, Content] | None = None
+        self._early_job: tuple[int, Content] | None = None
+        self._early: tuple[int, dict[str, Artifact]] = (0, {})  # the focused brochure, printed for a generation
         self._told: set[str] = set()  # the artifact cache's notes already logged: each is said once
         threading.Thread(target=self._background_loop, name="preview-background", daemon=True).start()
 
@@ -133,6 +138,10 @@ class LivePreview:
         from ..channels import CHANNELS
 
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS + UNSHOWN_CHANNELS]
+        if self.print_early and self.focus in content.locales:
+            with self._changed:
+                self._early_job = (generation, content)
+                self._changed.notify_all()
         rendered = render_channels(fast, content, self.options)
         self._tell(rendered)
         reading = reading_scores(content)
@@ -141,9 +150,10 @@ class LivePreview:
         self.log(f"updated {', '.join(fast)} in {seconds:.2f}s: {rendered.summary()}")
         with self._changed:
             self._background_job = (generation, content)
+            early_generation, early = self._early
             return self._publish(
                 rebuilding=False,
-                artifacts=rendered.artifacts,
+                artifacts={**rendered.artifacts, **(early if early_generation == generation else {})},
                 problems=tuple(rendered.problems),
                 notes=notes,
                 failures=tuple(rendered.failures),
@@ -170,16 +180,19 @@ class LivePreview:
     def _background_loop(self) -> None:
         while True:
             with self._changed:
-                self._changed.wait_for(lambda: self._background_job is not None)
-                # Let the browser fetch the fast channels first (WeasyPrint holds the GIL for seconds), and let
-                # a burst of saves settle into one render.
-                while self._changed.wait_for(lambda: self._background_job is None, timeout=self.background_delay):
-                    self._changed.wait_for(lambda: self._background_job is not None)
-                assert self._background_job is not None  # waited for above
-                generation, content = self._background_job
-                self._background_job = None
+                early = self._next_job()
+                if early is None:
+                    assert self._background_job is not None  # waited for
+                    generation, content = self._background_job
+                    self._background_job = None
+                else:
+                    generation, content = early
+            if early is not None:
+                self._print_first(generation, content)
+                continue
             started = time.monotonic()
-            self._print_first(generation, content)
+            if self._early[0] != generation:
+                self._print_first(generation, content)
             rendered = render_channels(BACKGROUND_CHANNELS, content, self.options, self.print_server)
             self._tell(rendered)
             with self._changed:
@@ -198,6 +211,23 @@ class LivePreview:
                 f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: {rendered.summary()}"
             )
 
+    def _next_job(self) -> tuple[int, Content] | None:
+        """Wait (holding `_changed`) for work: an early print, returned at once, or a background job, left in
+        `_background_job` (and None returned) once it has waited there `background_delay` seconds. The delay
+        lets the browser fetch the fast channels first (WeasyPrint in this process holds the GIL for seconds)
+        and lets a burst of saves settle into one render."""
+        while True:
+            self._changed.wait_for(lambda: self._background_job is not None or self._early_job is not None)
+            if self._early_job is not None:
+                early, self._early_job = self._early_job, None
+                return early
+            if not self._changed.wait_for(self._superseded(self._background_job), timeout=self.background_delay):
+                return None
+
+    def _superseded(self, job: tuple[int, Content] | None) -> Callable[[], bool]:
+        """Whether `job` has been replaced (by a save) or an early print is waiting."""
+        return lambda: self._background_job is not job or self._early_job is not None
+
     def _print_first(self, generation: int, content: Content) -> None:
         """Print the brochure being looked at (the focused locale's, on the first paper) and show it at once; the
         others follow. Whatever goes wrong here is left to the full pass, which reports it."""
@@ -211,6 +241,7 @@ class LivePreview:
             return
         with self._changed:
             if generation == self._generation:
+                self._early = (generation, rendered.artifacts)
                 self._publish(artifacts={**self.snapshot.artifacts, **rendered.artifacts})
 
     def _tell(self, rendered: Rendered) -> None:

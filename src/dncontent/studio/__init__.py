@@ -18,7 +18,8 @@ from ..errors import DncontentError
 from ..preview import _interrupt, _log, _url
 
 # Seconds from a save to printing the brochure again. Printed in this process, WeasyPrint holds the GIL for a
-# second: the browser fetches the page and texts first. A print server prints in its own process: at once.
+# second: the browser fetches the page and texts first. A print server prints in its own process: at once, and
+# the brochure being looked at starts printing as the page and texts render.
 BACKGROUND_DELAY = 0.5
 PRINT_SERVER_DELAY = 0.05
 
@@ -47,6 +48,7 @@ def serve(content: Path, port: int = 8000, open_browser: bool = False) -> None:
         from ..printing.server import wanted
 
         preview.background_delay = PRINT_SERVER_DELAY if wanted() else BACKGROUND_DELAY
+        preview.print_early = wanted()  # the brochure being looked at prints beside the page and texts
         studio = Studio(content, preview, watched, log=_log)
         try:
             server = StudioServer((host, port), studio, Views(studio))
