@@ -405,6 +405,32 @@ def test_the_command_prints_its_address_and_a_busy_port_is_one_line(tmp_path: Pa
     assert missing.returncode == 2 and "content folder not found" in missing.stderr
 
 
+CUT_OFF = """() => [...document.querySelectorAll("#form input[type=text], #form textarea")]
+  .filter(box => box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1)
+  .map(box => box.dataset.file + " " + box.dataset.field + ": " + box.value)"""
+
+
+def test_a_long_label_is_shown_whole_and_still_saved_as_one_line(page: Page, studio: Studio):
+    """At 1280 px, English beside Spanish: no text is cut off in its box, and an item's buttons stay beside a
+    long title. A label too long for half a row wraps in its box, and Enter saves it, on one line."""
+    page.goto(studio.url + "?file=risks")
+    expect(page.get_by_role("heading", level=1, name="Risks")).to_be_visible()
+    assert page.evaluate(CUT_OFF) == []
+    spanish = _field(page, "es/risks.yaml", "risks[4].label")
+    expect(spanish).to_have_value("Neumotórax (colapso del pulmón)")
+    title = page.locator("#form .entry-title", has_text="Pneumothorax (collapsed lung)").bounding_box()
+    up = page.locator("#f-en-risks-yaml-risks-4-up").bounding_box()
+    assert title and up and up["y"] < title["y"] + title["height"], "the buttons went under the title"
+
+    spanish.fill("Neumotórax (colapso del pulmón), muy raro")
+    spanish.press("Enter")
+    _saved(page, "Label (es)")
+    assert "+    label: Neumotórax (colapso del pulmón), muy raro\n" in studio.diff()
+    assert studio.numstat() == ["1\t1\tcontent/es/risks.yaml"]
+    expect(spanish).to_have_value("Neumotórax (colapso del pulmón), muy raro")
+    assert page.evaluate(CUT_OFF) == []
+
+
 def test_the_brochure_being_looked_at_prints_before_the_others(content_copy: Path, tmp_path: Path):
     """After a save, the brochure the editor looks at (its locale, the first paper) is shown as soon as it is
     printed; the other brochures follow, and the one shown first is not printed twice."""

@@ -20,6 +20,9 @@ from .session import Studio
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = SHARED_KINDS + LOCALE_KINDS  # translation.yaml is dncontent's own: shown as marks, never as a form
 LANGUAGES = {"en": "English", "es": "Spanish"}
+# Characters a one-line field shows whole in half the form's width (1280 px wide); a row of locales with a longer
+# value wraps its text instead of cutting it off.
+WRAP_AFTER = 28
 
 
 def _digest(text: str) -> str:
@@ -40,6 +43,7 @@ def _environment():
     env.filters["digest"] = _digest
     env.filters["plain_help"] = plain_help
     env.filters["json"] = lambda value: Markup.escape(json.dumps(value, ensure_ascii=False))
+    env.globals["WRAP_AFTER"] = WRAP_AFTER
     return env
 
 

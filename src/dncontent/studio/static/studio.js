@@ -69,6 +69,8 @@
 
   // -- saving ---------------------------------------------------------------------------------------------
   async function saveField(input) {
+    // a one-line field shown wrapped keeps its text on one line, as a text box would on paste
+    if (input.dataset.singleLine !== undefined && /\n/.test(input.value)) input.value = input.value.replace(/\s*\n\s*/g, " ");
     const value = input.value;
     const answer = await post("/studio/edit", {op: "set", file: input.dataset.file, path: JSON.parse(input.dataset.path),
                                                value, digests: digests()});
@@ -279,6 +281,13 @@
     const input = event.target;
     if (!input.matches("#form [data-path][data-file]")) return;
     enqueue(() => saveField(input));
+  });
+  // Enter in a one-line field shown wrapped saves it, as in a text box, rather than starting a new line
+  document.addEventListener("keydown", event => {
+    const input = event.target;
+    if (event.key !== "Enter" || event.shiftKey || !input.matches("#form textarea[data-single-line]")) return;
+    event.preventDefault();
+    if (input.value !== input.defaultValue) input.dispatchEvent(new Event("change", {bubbles: true}));
   });
   document.addEventListener("focusin", event => {
     const input = event.target;
