@@ -287,7 +287,9 @@
     const input = event.target;
     if (event.key !== "Enter" || event.shiftKey || !input.matches("#form textarea[data-single-line]")) return;
     event.preventDefault();
-    if (input.value !== input.defaultValue) input.dispatchEvent(new Event("change", {bubbles: true}));
+    // the browser's own commit: a change event if the text changed since the field was focused, and only then
+    input.blur();
+    input.focus();
   });
   document.addEventListener("focusin", event => {
     const input = event.target;
