@@ -1,6 +1,6 @@
 """`python -m dncontent ARGS` in a process of its own, forked from one that has already imported dncontent.
 
-The suite runs the command a few thousand times. Starting Python and importing dncontent, Jinja, jsonschema and
+The suite runs the command hundreds of times. Starting Python and importing dncontent, Jinja, jsonschema and
 WeasyPrint takes longer than most of those runs take to work, so the command runs in a process forked (by
 multiprocessing's fork server) from a server that imported them once. Everything else is as a user meets it:
 the command's own process, its `__main__` run afresh (`runpy`, as `-m` does), its own working folder,
