@@ -18,9 +18,10 @@ $(VENV)/.installed: pyproject.toml $(VENV)/.created
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
-# plus the test and benchmark tools
+# plus the test and benchmark tools, their bytecode left for Python to write as they are first imported: pip
+# would compile every module of every tool (the FHIR models alone are thousands), most of which no test imports
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -e '.[dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

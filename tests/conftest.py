@@ -84,49 +84,78 @@ def content_copy(tmp_path: Path) -> Path:
     return target
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """Folder `name`, made by `make(folder)` once for the whole run and read by every test that asks for it.
+
+    With pytest-xdist each worker has a session of its own; the first to ask makes the folder in the run's
+    shared temporary folder while the others wait on a lock, then all read it. What a session fixture gives
+    is read, never changed, so one copy serves all the workers as it served all the tests of one."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / f"{name}.made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (root / f"{name}.made").touch()
+    return folder
+
+
+def _build_into(folder: Path, *args: str) -> None:
+    """A build of the shipped content into folder/build, its output kept beside it (result.json)."""
+    import json
+
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(folder / "build"), *args)
+    assert result.returncode == 0, result.stderr
+    (folder / "result.json").write_text(json.dumps([result.args, result.returncode, result.stdout, result.stderr]))
+
+
+def _result(folder: Path) -> subprocess.CompletedProcess:
+    import json
+
+    return subprocess.CompletedProcess(*json.loads((folder / "result.json").read_text()))
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """One full build of the shipped content (every channel), shared by the channel tests."""
-    out = tmp_path_factory.mktemp("built") / "build"
-    result = run_cli("build", "--content", str(CONTENT), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return made_once(tmp_path_factory, "built", _build_into) / "build"
 
 
-FIXTURE_FOLDERS = 20  # `dncontent fixtures` folders the app contract tests read, 5 exports each (every profile)
+# `dncontent fixtures` folders the app contract tests read: 100 exports, each of the five profiles 20 times. A few
+# large folders rather than many small ones: each run of the command builds its strategies once.
+FIXTURE_FOLDERS = 4
+FIXTURE_EXPORTS = 25  # in each folder
+
+
+def _fixtures_into(base: Path) -> None:
+    for seed in range(1, FIXTURE_FOLDERS + 1):
+        result = run_cli(
+            "fixtures", "--count", str(FIXTURE_EXPORTS), "--seed", str(seed), "-o", str(base / f"seed-{seed}")
+        )
+        assert result.returncode == 0, result.stderr
 
 
 @pytest.fixture(scope="session")
 def fixture_folders(tmp_path_factory) -> list[Path]:
-    """Twenty json/ folders written by `dncontent fixtures`, each from its own seed."""
-    base = tmp_path_factory.mktemp("fixture-folders")
-    folders = []
-    for seed in range(1, FIXTURE_FOLDERS + 1):
-        folder = base / f"seed-{seed}"
-        result = run_cli("fixtures", "--count", "5", "--seed", str(seed), "-o", str(folder))
-        assert result.returncode == 0, result.stderr
-        folders.append(folder)
-    return folders
+    """json/ folders written by `dncontent fixtures`, each from its own seed."""
+    base = made_once(tmp_path_factory, "fixture-folders", _fixtures_into)
+    return [base / f"seed-{seed}" for seed in range(1, FIXTURE_FOLDERS + 1)]
 
 
 @pytest.fixture(scope="session")
 def print_build(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """A second build, of the PDF channel alone, with the print-shop versions, the large print and the kept HTML."""
-    out = tmp_path_factory.mktemp("print") / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(CONTENT),
-        "--format",
-        "pdf",
-        "--keep-html",
-        "--print",
-        "--large-print",
-        "--out",
-        str(out),
+    folder = made_once(
+        tmp_path_factory,
+        "print-build",
+        lambda folder: _build_into(folder, "--format", "pdf", "--keep-html", "--print", "--large-print"),
     )
-    assert result.returncode == 0, result.stderr
-    return out, result
+    return folder / "build", _result(folder)
 
 
 @pytest.fixture(scope="session")

@@ -212,3 +212,24 @@ def test_nothing_is_rendered_twice_for_the_references(built, tmp_path):
     ]
     assert sorted(result.rendered) == ["fhir/dry-needling.en.json", "fhir/dry-needling.es.json"]
     assert resources(tmp_path / "alone") == resources(built)
+
+
+def test_a_build_on_one_paper_attaches_the_brochures_it_prints(tmp_path):
+    from tests.conftest import CONTENT
+
+    out = tmp_path / "out"
+    result = run_cli(
+        "build", "--content", str(CONTENT), "--out", str(out), "--format", "fhir", "--format", "pdf", "--paper", "a4"
+    )
+    assert result.returncode == 0, result.stderr
+    for name, data in resources(out).items():
+        locale = name.split(".")[1]
+        assert [c.attachment.title for c in document_reference(data).content] == [
+            "Web page",
+            "Brochure (a4)",
+            "JSON export",
+        ]
+        brochure = data["content"][1]["attachment"]
+        written = target(out, brochure["url"]).read_bytes()
+        assert brochure["url"] == f"../pdf/dry-needling.{locale}.a4.pdf"
+        assert brochure["hash"] == base64.b64encode(hashlib.sha1(written).digest()).decode("ascii")

@@ -14,7 +14,7 @@ import pytest
 import dncontent
 from dncontent.cache import ArtifactCache, Part
 from tests.conftest import CONTENT
-from tests.test_cache import build, counts, tool_copy, tree  # noqa: F401 -- tool_copy is a fixture
+from tests.test_cache import LETTER, build, counts, tool_copy, tree  # noqa: F401 -- tool_copy is a fixture
 
 FORMATS = ("--format", "json", "--format", "sms")  # quick builds, where what is printed does not matter
 
@@ -150,7 +150,7 @@ def test_an_entry_its_channel_would_not_write_is_never_served(tmp_path, poison):
     """Entries rewritten, well formed, to hold other files than their channel writes (as a bug or a hand with
     access to the folder might): the build renders again, writes nothing elsewhere, and equals a clean one."""
     cache = tmp_path / "cache"
-    first = build(CONTENT, tmp_path / "clean", cache)
+    first = build(CONTENT, tmp_path / "clean", cache, *LETTER)
     assert first.returncode == 0, first.stderr
     parts = {
         "a part outside the output": [Part("../../escape.txt", "pdf", "en", "brochure", b"%PDF-1.7 x")],
@@ -162,7 +162,7 @@ def test_an_entry_its_channel_would_not_write_is_never_served(tmp_path, poison):
     assert entries
     for entry in entries:
         store.put(entry.name.removesuffix(".entry"), parts, {"pages": "many"})
-    again = build(CONTENT, tmp_path / "again", cache)
+    again = build(CONTENT, tmp_path / "again", cache, *LETTER)
     assert again.returncode == 0, again.stderr
     assert counts(again)[1] == 0 or poison == "no parts at all"  # the SMS's shared unit holds no file at all
     assert tree(tmp_path / "again") == tree(tmp_path / "clean")

@@ -80,6 +80,30 @@ def test_a_build_writes_both_papers_for_every_locale(built):
     }
 
 
+@pytest.mark.parametrize("paper", compose.PAPERS, ids=lambda paper: paper.name)
+def test_paper_prints_the_brochures_on_that_paper_alone(tmp_path, paper):
+    out = tmp_path / "out"
+    result = run_cli("build", "--content", str(CONTENT), "--out", str(out), "--format", "pdf", "--paper", paper.name)
+    assert result.returncode == 0, result.stderr
+    entries = json.loads((out / "manifest.json").read_text())["artifacts"]
+    assert {e["path"] for e in entries} == {f"pdf/dry-needling.{locale}.{paper.name}.pdf" for locale in ("en", "es")}
+
+
+def test_an_unknown_paper_is_refused_naming_the_papers():
+    result = run_cli("build", "--content", str(CONTENT), "--paper", "legal")
+    assert result.returncode == 2
+    assert "'legal' is not one of " + ", ".join(f"'{paper.name}'" for paper in compose.PAPERS) in result.stderr
+
+
+def test_the_api_refuses_an_unknown_paper_before_it_builds(tmp_path):
+    import dncontent
+    from dncontent.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown paper.s.: legal; choose from letter, a4"):
+        dncontent.build(dncontent.BuildOptions(content=CONTENT, out=tmp_path / "out", papers=("legal",)))
+    assert not (tmp_path / "out").exists()
+
+
 def test_print_large_print_and_keep_html_add_print_shop_versions_large_print_and_the_html(print_build):
     out, _ = print_build
     entries = json.loads((out / "manifest.json").read_text())["artifacts"]

@@ -53,6 +53,10 @@ def run(
     return result
 
 
+# The brochures on one paper: a server prints either paper alike, and half as many brochures take half the time.
+LETTER = ("--paper", "letter")
+
+
 def build(
     content: Path,
     out: Path,
@@ -68,6 +72,7 @@ def build(
         str(content),
         "--out",
         str(out),
+        *LETTER,
         *args,
         runtime=runtime,
         env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
@@ -159,7 +164,7 @@ def test_an_idle_server_exits_by_itself(tmp_path, runtime):
 )
 def test_builds_that_must_not_leave_a_server_behind_print_in_process(tmp_path, runtime, setting, extra):
     result = build(CONTENT, tmp_path / "out", tmp_path / "cache", *extra, runtime=runtime, env=setting)
-    assert re.search(r"\b4 pdf\b", result.stdout)
+    assert re.search(r"\b2 pdf\b", result.stdout)
     assert print_server.servers(runtime) == []
 
 
@@ -244,8 +249,9 @@ def test_stopping_the_server_while_it_prints_loses_nothing(content_copy, tmp_pat
         "DNCONTENT_PRINT_SERVER": "on",
         "DNCONTENT_CACHE_DIR": str(tmp_path / "cache"),
     }
+    out = str(tmp_path / "out")
     running = subprocess.Popen(
-        [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", out, *LETTER],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -279,7 +285,7 @@ def test_a_server_that_stops_answering_costs_the_build_only_time(content_copy, t
     monkeypatch.setenv("DNCONTENT_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("DNCONTENT_PRINT_SERVER", "on")
     monkeypatch.setattr(print_server, "JOB_SECONDS", 2.0)
-    options = BuildOptions(content=content_copy, out=tmp_path / "out", cache_dir=tmp_path / "cache")
+    options = BuildOptions(content=content_copy, out=tmp_path / "out", cache_dir=tmp_path / "cache", papers=("letter",))
     dncontent.build(options, print_server=True)
     pid = status(runtime)["pid"]
     os.kill(pid, signal.SIGSTOP)  # stuck: it takes connections (the system queues them) and never answers
@@ -292,15 +298,16 @@ def test_a_server_that_stops_answering_costs_the_build_only_time(content_copy, t
         assert any(path.endswith(".en.letter.pdf") for path in result.rendered)
     finally:
         os.kill(pid, signal.SIGCONT)
-    clean = dncontent.build(BuildOptions(content=content_copy, out=tmp_path / "clean", no_cache=True))
+    clean = dncontent.build(options._replace(out=tmp_path / "clean", no_cache=True))
     assert clean.manifest == result.manifest
 
 
 def test_a_relative_runtime_folder_is_the_one_under_the_working_folder(tmp_path):
     work = Path(tempfile.mkdtemp(prefix="dnc-", dir="/tmp"))
+    out = str(tmp_path / "out")
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", str(tmp_path / "out")],
+            [sys.executable, "-m", "dncontent", "build", "--content", str(CONTENT), "--out", out, *LETTER],
             cwd=work,
             capture_output=True,
             text=True,
@@ -360,8 +367,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
-@pytest.mark.parametrize("idle", ["nan", "inf", "-5", "ten"])
-def test_an_idle_setting_that_is_no_number_of_seconds_is_one_line_and_the_default(tmp_path, runtime, idle):
+@pytest.mark.parametrize("idle", ["nan", "inf", "-5", "0", "ten", "1e9"])
+def test_an_idle_setting_that_is_no_usable_number_of_seconds_is_one_line_and_the_default(monkeypatch, idle):
+    monkeypatch.setenv("DNCONTENT_PRINT_SERVER_IDLE", idle)
+    assert print_server.idle_seconds() == print_server.IDLE_SECONDS
+    (said,) = print_server.setting_problems()
+    assert said.startswith(f"DNCONTENT_PRINT_SERVER_IDLE={idle!r} is not a number of seconds") and "600" in said
+
+
+def test_a_server_started_with_an_unusable_idle_setting_says_so_once_and_waits_without_spinning(tmp_path, runtime):
+    """NaN, the setting that would leave a server spinning had it been used: the build says so in one line, and
+    the server waits the default time, using no CPU while it waits."""
+    idle = "nan"
     result = build(
         CONTENT, tmp_path / "out", tmp_path / "cache", runtime=runtime, env={"DNCONTENT_PRINT_SERVER_IDLE": idle}
     )

@@ -12,6 +12,7 @@ import click
 from . import __version__
 from .channels import CHANNELS
 from .errors import DncontentError, Problem, UsageError, hinted_once
+from .options import PAPER_NAMES
 
 
 def _content_folder(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -174,6 +175,13 @@ def validate(content: Path, output_format: str, strict: bool, quiet: bool) -> No
     show_default=True,
     help="Heading level HTML snippets start at, to nest under the host page's own headings.",
 )
+@click.option(
+    "--paper",
+    "papers",
+    multiple=True,
+    type=click.Choice(PAPER_NAMES),
+    help="Paper of the standard brochures (repeatable). Default: every one.",
+)
 @click.option("--keep-html", is_flag=True, help="Also write each brochure's print HTML beside its PDF.")
 @click.option(
     "--print",
@@ -208,6 +216,7 @@ def build(
     formats: tuple[str, ...],
     locales: tuple[str, ...],
     heading_level: int,
+    papers: tuple[str, ...],
     keep_html: bool,
     print_marks: bool,
     large_print: bool,
@@ -234,6 +243,7 @@ def build(
         formats=formats,
         locales=locales,
         heading_level=heading_level,
+        papers=papers,
         keep_html=keep_html,
         print_marks=print_marks,
         large_print=large_print,

@@ -5,6 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+# The papers the standard brochure is printed on, as file names give them (printing.compose.PAPERS has their
+# sizes); named here so that the command line can offer them without loading the printing code.
+PAPER_NAMES = ("letter", "a4")
+
 
 class BuildOptions(NamedTuple):
     content: Path = Path("content")

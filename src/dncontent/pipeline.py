@@ -10,7 +10,7 @@ from typing import NamedTuple, cast
 from .errors import BuildError, ContentError, Problem, UsageError
 from .load import Located
 from .model import Content, build_model
-from .options import BuildOptions
+from .options import PAPER_NAMES, BuildOptions
 from .validate import blocks_model, check_content
 
 
@@ -108,6 +108,9 @@ def build(
     unknown = [f for f in options.formats if f not in CHANNELS]
     if unknown:
         raise UsageError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(CHANNELS)}")
+    unknown = [p for p in options.papers if p not in PAPER_NAMES]
+    if unknown:
+        raise UsageError(f"unknown paper(s): {', '.join(unknown)}; choose from {', '.join(PAPER_NAMES)}")
     if options.allow_draft and not options.release:
         raise UsageError("--allow-draft publishes a draft in a release: use it with --release")
     if options.release:  # from scratch: no cache is read or written, so none can reach what is published

@@ -54,8 +54,11 @@ def attachment(content: Content, page: LocaleContent, path: str, media_type: str
     }
 
 
-def document_reference(content: Content, page: LocaleContent, outputs: dict[str, bytes]) -> dict:
-    """The DocumentReference of one locale; `outputs` holds the bytes of every file it points at, by path.
+def document_reference(
+    content: Content, page: LocaleContent, outputs: dict[str, bytes], papers: tuple[str, ...] = ()
+) -> dict:
+    """The DocumentReference of one locale; `outputs` holds the bytes of every file it points at, by path, and
+    `papers` names the brochures' papers (empty: every one).
 
     Final, with the reviewer as authenticator and the review dates, only while the locale's sign-off covers it
     (its review is approved); a draft is preliminary, with neither.
@@ -64,7 +67,7 @@ def document_reference(content: Content, page: LocaleContent, outputs: dict[str,
     signed_off = not page.is_draft
     contents = [
         attachment(content, page, path, media_type, title, outputs[path])
-        for path, media_type, title in targets(content, page.locale)
+        for path, media_type, title in targets(content, page.locale, papers)
     ]
     dates: list[dict] = []
     if signed_off and review.last_reviewed:
@@ -103,8 +106,9 @@ def dumps(resource: dict) -> bytes:
     return (json.dumps(resource, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def targets(content: Content, locale: str) -> list[tuple[str, str, str]]:
-    """(path, media type, title) of each file a locale's reference points at: its page, brochures and export."""
+def targets(content: Content, locale: str, papers: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
+    """(path, media type, title) of each file a locale's reference points at: its page, its brochures on
+    `papers` (empty: every paper, as a build prints them) and its export."""
     from .pdf import PAPERS
 
     return [
@@ -116,6 +120,7 @@ def targets(content: Content, locale: str) -> list[tuple[str, str, str]]:
                 f"Brochure ({paper.name})",
             )
             for paper in PAPERS
+            if not papers or paper.name in papers
         ),
         (paths.export_path(content, locale), "application/json", "JSON export"),
     ]
@@ -142,7 +147,9 @@ def inputs(content: Content, locale: str, options: BuildOptions) -> str:
     """What a locale's reference is made from besides its slice of the model (`reads`): the sha256 of every
     file it points at, so a cached reference is reused only while those files are byte for byte the same."""
     made = outputs(content, options)
-    return repr([(path, hashlib.sha256(made[path]).hexdigest()) for path, _, _ in targets(content, locale)])
+    return repr(
+        [(path, hashlib.sha256(made[path]).hexdigest()) for path, _, _ in targets(content, locale, options.papers)]
+    )
 
 
 def reads(page: LocaleContent) -> LocaleContent:
@@ -164,5 +171,5 @@ def files(content: Content, locale: str | None, options: BuildOptions) -> list[t
 
 
 def render_locale(content: Content, locale: str, options: BuildOptions) -> Iterator[Artifact]:
-    resource = document_reference(content, content.locales[locale], outputs(content, options))
+    resource = document_reference(content, content.locales[locale], outputs(content, options), options.papers)
     yield Artifact(resource_path(content, locale), NAME, locale, "document-reference", dumps(resource))
