@@ -76,6 +76,16 @@ def run_cli(
     return warm.run(args, cwd=cwd or ROOT, timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def run_build(content: Path, out: Path, *args: str, timeout: float = 300, env: dict | None = None):
+    """`dncontent build` of `content` into `out`, with more arguments (see run_cli)."""
+    return run_cli("build", "--content", str(content), "--out", str(out), *args, timeout=timeout, env=env)
+
+
+def formats(*names: str) -> tuple[str, ...]:
+    """The --format arguments of a build of channels `names`."""
+    return tuple(arg for name in names for arg in ("--format", name))
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A private copy of the shipped content to edit."""

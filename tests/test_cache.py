@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dncontent
-from tests.conftest import CONTENT, ROOT, run_cli
+from tests.conftest import CONTENT, ROOT, run_build
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -28,16 +28,7 @@ LETTER = ("--paper", "letter")
 
 def build(content: Path, out: Path, cache: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The real command, with its own cache folder."""
-    result = run_cli(
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(out),
-        *args,
-        timeout=600,
-        env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})},
-    )
+    result = run_build(content, out, *args, timeout=600, env={"DNCONTENT_CACHE_DIR": str(cache), **(env or {})})
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

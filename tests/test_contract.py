@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from dncontent.channels.json import revision, role
-from tests.conftest import CONTENT, ROOT, require, run_cli
+from tests.conftest import CONTENT, ROOT, formats, require, run_build, run_cli
 
 STRICT = json.loads((ROOT / "schemas" / "export.schema.json").read_text("utf-8"))
 CLINIC = "Jubilant Therapy Services"
@@ -418,19 +418,7 @@ def test_the_brochure_names_the_reviewer_after_a_signoff(content_copy, tmp_path,
     result = run_cli("signoff", "--locale", "en", "--by", REVIEWER, "--content", str(content_copy))
     assert result.returncode == 0, result.stderr
     out = tmp_path / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(content_copy),
-        "--out",
-        str(out),
-        "--format",
-        "pdf",
-        "--format",
-        "json",
-        "--locale",
-        "en",
-    )
+    result = run_build(content_copy, out, *formats("pdf", "json"), "--locale", "en")
     assert result.returncode == 0, result.stderr
     assert export(out)["labels"]["reviewed_by"] == f"Reviewed by {REVIEWER}"
     for paper in ("letter", "a4"):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import formats, run_build, run_cli
 
 REVIEWER = "Dana Ruiz, PT, DPT"
 LOINC = {"system": "http://loinc.org", "code": "69730-0", "display": "Instructions"}
@@ -95,22 +95,7 @@ def signed_off(tmp_path_factory) -> Path:
     result = run_cli("signoff", "--locale", "es", "--by", REVIEWER, "--content", str(content))
     assert result.returncode == 0, result.stderr
     out = base / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(content),
-        "--out",
-        str(out),
-        "--format",
-        "fhir",
-        "--format",
-        "pdf",
-        "--format",
-        "html",
-        "--format",
-        "json",
-        "--no-cache",
-    )
+    result = run_build(content, out, *formats("fhir", "pdf", "html", "json"), "--no-cache")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -197,13 +182,13 @@ def test_nothing_is_rendered_twice_for_the_references(built, tmp_path):
     printed once, by the PDF channel, whatever the order the formats are asked in; a build of the references
     alone prints each once for them and writes only the references, with the same hashes."""
     brochures = sorted(f"{locale} {paper}" for locale in ("en", "es") for paper in ("letter", "a4"))
-    for formats in ((), ("fhir", "pdf", "html", "json")):
-        printed, result = _printed(formats, tmp_path / f"build-{len(formats)}")
-        assert sorted(printed) == brochures, formats
+    for asked in ((), ("fhir", "pdf", "html", "json")):
+        printed, result = _printed(asked, tmp_path / f"build-{len(asked)}")
+        assert sorted(printed) == brochures, asked
         assert sorted(p for p in result.rendered if p.endswith(".pdf")) == sorted(
             f"pdf/dry-needling.{b.replace(' ', '.')}.pdf" for b in brochures
         )
-        assert resources(tmp_path / f"build-{len(formats)}") == resources(built)
+        assert resources(tmp_path / f"build-{len(asked)}") == resources(built)
     printed, result = _printed(("fhir",), tmp_path / "alone")
     assert sorted(printed) == brochures
     assert [entry["path"] for entry in result.manifest["artifacts"]] == [

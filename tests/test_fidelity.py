@@ -9,7 +9,7 @@ import subprocess
 import yaml
 
 from tests import approved
-from tests.conftest import require, run_cli
+from tests.conftest import formats, require, run_build, run_cli
 
 
 def test_added_paragraphs_reach_every_full_channel(content_copy, tmp_path):
@@ -26,19 +26,7 @@ def test_added_paragraphs_reach_every_full_channel(content_copy, tmp_path):
     modeline = text.splitlines()[0]
     page_file.write_text(modeline + "\n" + yaml.safe_dump(page, allow_unicode=True, sort_keys=False), "utf-8")
     out = tmp_path / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(content_copy),
-        "--out",
-        str(out),
-        "--format",
-        "json",
-        "--format",
-        "html",
-        "--format",
-        "pdf",
-    )
+    result = run_build(content_copy, out, *formats("json", "html", "pdf"))
     assert result.returncode == 0, result.stderr
 
     export = json.dumps(json.loads((out / "json" / "dry-needling.en.json").read_text("utf-8")))

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from dncontent.load.locales import locale_problem
-from tests.conftest import run_cli
+from tests.conftest import formats, run_build, run_cli
 
 
 @pytest.mark.parametrize("tag", ["en", "es", "es-419", "pt-BR", "zh-Hant", "zh-Hans-CN", "sr-Latn-RS", "ar", "fil"])
@@ -62,21 +62,7 @@ def test_an_es_419_folder_validates_and_builds(content_copy, tmp_path):
     result = run_cli("validate", "--content", str(content_copy), "--quiet")
     assert result.returncode == 0, result.stdout + result.stderr
     out = tmp_path / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(content_copy),
-        "--out",
-        str(out),
-        "--format",
-        "json",
-        "--format",
-        "html",
-        "--format",
-        "sms",
-        "--locale",
-        "es-419",
-    )
+    result = run_build(content_copy, out, *formats("json", "html", "sms"), "--locale", "es-419")
     assert result.returncode == 0, result.stderr
     document = json.loads((out / "json" / "dry-needling.es-419.json").read_text("utf-8"))
     assert document["locale"] == "es-419"

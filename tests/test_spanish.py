@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from tests import approved
-from tests.conftest import CONTENT, ROOT, require, run_cli
+from tests.conftest import CONTENT, ROOT, formats, require, run_build, run_cli
 
 LOCALES = ("en", "es")
 DRAFT = {
@@ -281,21 +281,7 @@ def test_signing_off_a_locale_approves_it_everywhere_until_it_changes(content_co
     # a new SMS sender is something patients see: the sign-off no longer covers it, and every output says so
     brand = content_copy / "brand.yaml"
     brand.write_text(brand.read_text("utf-8").replace("sender: Jubilant PT", "sender: JubilantPT"), "utf-8")
-    again = run_cli(
-        "build",
-        "--content",
-        str(content_copy),
-        "--out",
-        str(out),
-        "--locale",
-        "es",
-        "--format",
-        "json",
-        "--format",
-        "html",
-        "--format",
-        "sms",
-    )
+    again = run_build(content_copy, out, "--locale", "es", *formats("json", "html", "sms"))
     assert again.returncode == 0, again.stderr
     source = (out / "html" / "es" / "dry-needling.html").read_text("utf-8")
     assert 'class="dn-draft"' in source and "Última revisión" not in source and "lastReviewed" not in source
@@ -392,23 +378,7 @@ def test_a_locale_can_override_a_brand_link(content_copy, tmp_path):
         "utf-8",
     )
     out = tmp_path / "build"
-    result = run_cli(
-        "build",
-        "--content",
-        str(content_copy),
-        "--out",
-        str(out),
-        "--format",
-        "json",
-        "--format",
-        "html",
-        "--format",
-        "sms",
-        "--format",
-        "pdf",
-        "--locale",
-        "es",
-    )
+    result = run_build(content_copy, out, *formats("json", "html", "sms", "pdf"), "--locale", "es")
     assert result.returncode == 0, result.stderr
     booking = {c["id"]: c["url"] for c in export(out, "es")["cta"]}["book-online"]
     assert booking == "https://www.jubilanttherapy.com/es/reservar"

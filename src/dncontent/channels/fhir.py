@@ -109,7 +109,7 @@ def dumps(resource: dict) -> bytes:
 def targets(content: Content, locale: str, papers: tuple[str, ...] = ()) -> list[tuple[str, str, str]]:
     """(path, media type, title) of each file a locale's reference points at: its page, its brochures on
     `papers` (empty: every paper, as a build prints them) and its export."""
-    from .pdf import PAPERS
+    from ..printing.compose import papers_named
 
     return [
         (paths.page_path(content, locale), "text/html;charset=utf-8", "Web page"),
@@ -119,8 +119,7 @@ def targets(content: Content, locale: str, papers: tuple[str, ...] = ()) -> list
                 "application/pdf",
                 f"Brochure ({paper.name})",
             )
-            for paper in PAPERS
-            if not papers or paper.name in papers
+            for paper in papers_named(papers)
         ),
         (paths.export_path(content, locale), "application/json", "JSON export"),
     ]

@@ -22,7 +22,17 @@ from ..errors import BuildError
 from ..model import Content, LocaleContent
 from ..options import BuildOptions
 from ..printing import Job, Printed
-from ..printing.compose import LARGE_PRINT, PAPERS, STANDARD, TEMPLATE, Edition, Paper, compose, fonts_css
+from ..printing.compose import (
+    LARGE_PRINT,
+    PAPERS,
+    STANDARD,
+    TEMPLATE,
+    Edition,
+    Paper,
+    compose,
+    fonts_css,
+    papers_named,
+)
 from ..resources import templates_dir
 from ..write import Artifact
 from .paths import brochure_stem, edition_stem
@@ -121,7 +131,7 @@ def _brochures(
     `papers` names the paper sizes wanted; empty, every one."""
     logo = _logo_source(content)
     letter = PAPERS[0]
-    wanted = [paper for paper in PAPERS if not papers or paper.name in papers]
+    wanted = papers_named(papers)
     return [
         brochure
         for locale, page in content.locales.items()

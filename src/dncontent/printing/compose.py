@@ -34,6 +34,11 @@ class Paper:
 PAPERS = (Paper("letter", "letter", "0.125in"), Paper("a4", "A4", "0.125in"))
 
 
+def papers_named(names: tuple[str, ...]) -> tuple[Paper, ...]:
+    """The papers a build asked for by name (BuildOptions.papers), in PAPERS' order; no names, every paper."""
+    return tuple(paper for paper in PAPERS if not names or paper.name in names)
+
+
 @dataclass(frozen=True)
 class Edition:
     """A kind of brochure: the standard one on each paper, or the large-print one for readers with low vision."""
