@@ -459,3 +459,64 @@ def test_a_server_is_told_apart_by_all_of_dncontent_not_only_printing():
     import dncontent
 
     assert print_server.source() == Path(dncontent.__file__).resolve().parent
+
+
+def test_brochures_no_longer_wanted_stop_printing_on_the_server(runtime, monkeypatch):
+    """The studio's content changed while brochures print for it: the build hangs up, and the server's processes
+    printing them stop at once instead of finishing work no one will read."""
+    from dncontent.printing import Cancelled, Job
+    from dncontent.resources import templates_dir
+
+    monkeypatch.setenv("DNCONTENT_RUNTIME_DIR", str(runtime))
+    # a document that takes the renderer far longer than the wait below: 4,000 paragraphs in balanced columns
+    long = "".join(f"<p>Paragraph {i}: dry needling, what you need to know.</p>" for i in range(4000))
+    job = Job(f"<style>body {{ columns: 3 }}</style>{long}", str(templates_dir() / "pdf"), b"0" * 32)
+    # a server, warmed by a short document (a server warms up by printing again the last job sent before it is warm)
+    print_server.print_jobs([job._replace(html="<p>Dry needling</p>")])
+    deadline = time.monotonic() + 120
+    while not status(runtime)["warm"]:
+        assert time.monotonic() < deadline, "the server never warmed up"
+        time.sleep(0.05)
+    no_longer_wanted = threading.Event()
+    outcome: list[BaseException] = []
+
+    def printing() -> None:
+        try:
+            print_server.print_jobs([job, job], cancelled=no_longer_wanted.is_set)
+        except BaseException as exc:  # noqa: BLE001 -- what the test looks at
+            outcome.append(exc)
+
+    thread = threading.Thread(target=printing)
+    thread.start()
+    server = status(runtime)["pid"]
+    while not (printing_now := [pid for pid in children(server) if alive(pid)]):
+        assert time.monotonic() < deadline, "the server never printed"
+        time.sleep(0.01)
+    time.sleep(0.5)  # well into the layout
+    no_longer_wanted.set()
+    thread.join(5)
+    assert not thread.is_alive() and len(outcome) == 1 and isinstance(outcome[0], Cancelled), outcome
+    assert not isinstance(outcome[0], print_server.Unavailable)  # which would print the jobs in process instead
+    stopped = time.monotonic() + 5
+    while any(alive(pid) for pid in printing_now):
+        assert time.monotonic() < stopped, "the server went on printing brochures no one waits for"
+        time.sleep(0.02)
+    while status(runtime)["printing"]:  # the server has seen them go (it reaps its children every half second)
+        assert time.monotonic() < stopped + 5, status(runtime)
+        time.sleep(0.1)
+
+
+def test_a_preview_pass_no_longer_wanted_renders_nothing_and_stores_nothing(tmp_path, runtime, monkeypatch):
+    """Cancelled before a brochure prints: no print server is asked, nothing prints in process instead, and the
+    pass's channel is left out without a failure to show."""
+    from dncontent.options import BuildOptions
+    from dncontent.pipeline import load_content
+    from dncontent.preview.state import render_channels
+
+    monkeypatch.setenv("DNCONTENT_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("DNCONTENT_PRINT_SERVER", "on")
+    options = BuildOptions(content=CONTENT, cache_dir=tmp_path / "cache", papers=("letter",))
+    rendered = render_channels(("pdf",), load_content(CONTENT), options, print_server=True, cancelled=lambda: True)
+    assert rendered.failed == ["pdf"] and rendered.failures == [] and rendered.problems == []
+    assert rendered.artifacts == {} and rendered.store is not None and rendered.store.rendered == []
+    assert print_server.servers(runtime) == []  # none was started for it

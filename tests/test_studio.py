@@ -488,3 +488,26 @@ def test_with_a_print_server_the_brochure_being_looked_at_does_not_wait_for_the_
     after = snapshot.artifacts["pdf/dry-needling.en.letter.pdf"].data
     assert after != before
     assert "Feeling faint" in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(after)).pages)
+
+
+def test_the_page_holding_a_field_is_found_and_drawn_once_however_many_ask(built):
+    """The side asks for the page holding the field by its text, the image by the words it highlights, and the
+    studio draws the page ahead as the brochure is shown: each is looked up and drawn once, the others wait."""
+    import threading
+
+    from dncontent.studio import brochure
+
+    pdf = next((built / "pdf").glob("*.en.letter.pdf")).read_bytes()
+    text = "Bruising {label}"  # a risk label, with a placeholder as a field may hold: its own words are looked for
+    found = brochure.find(pdf, text)
+    assert found.boxes and 1 <= found.page <= found.pages
+    assert brochure.find(pdf, brochure.needle(text)) is found  # the image's request: the same lookup
+    drawn: list[bytes] = []
+    askers = [
+        threading.Thread(target=lambda: drawn.append(brochure.page_png(pdf, found.page, found.boxes))) for _ in range(4)
+    ]
+    for asker in askers:
+        asker.start()
+    for asker in askers:
+        asker.join(60)
+    assert len(drawn) == 4 and drawn[0].startswith(b"\x89PNG") and all(png is drawn[0] for png in drawn)

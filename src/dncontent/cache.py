@@ -111,6 +111,9 @@ class ArtifactCache:
         self.produced: dict[str, tuple] = {}
         self.progress = None  # called with a line about what is being rendered, when someone is watching
         self.print_server = False  # whether brochures may go to a print server (builds, the preview and the studio)
+        # whether what is being rendered is no longer wanted (the preview's content changed meanwhile): brochures
+        # printing on a print server are then abandoned, and the rendering stops with `printing.Cancelled`
+        self.cancelled: Callable[[], bool] | None = None
         self._folder: tuple[int, int] | None = None  # (device, inode) of the root as it was checked
         self._environment: str | None = None
         if root is not None:
@@ -128,6 +131,12 @@ class ArtifactCache:
     def note(self, message: str) -> None:
         if message not in self.notes:
             self.notes.append(message)
+
+    def use_environment(self, digest: str) -> None:
+        """Key with `digest`, what `environment()` gave for the files as they are: a caller rendering the same
+        content twice at once (the preview's page and its brochure) reads and hashes them once."""
+        if self.root is not None:
+            self._environment = digest
 
     def key(self, *parts: str | bytes) -> str:
         """A cache key: sha256 over the environment (dncontent's code and resources by their contents, hashed

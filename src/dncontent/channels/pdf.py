@@ -21,7 +21,7 @@ from .. import cache as artifacts
 from ..errors import BuildError
 from ..model import Content, LocaleContent
 from ..options import BuildOptions
-from ..printing import Job, Printed
+from ..printing import Cancelled, Job, Printed
 from ..printing.compose import (
     LARGE_PRINT,
     PAPERS,
@@ -184,16 +184,20 @@ def _print(brochures: list[Brochure]) -> list[Printed]:
             )
 
         def done(n: int) -> None:
+            if store.cancelled and store.cancelled():
+                raise Cancelled()
             if store.progress:
                 store.progress(f"printed {brochures[todo[n]].name} ({n + 1} of {len(todo)})")
 
         jobs = [Job(brochures[i].html, str(templates_dir() / "pdf"), brochures[i].identifier) for i in todo]
-        printed = _on_print_server(jobs, done) if store.print_server else None
+        printed = _on_print_server(jobs, done, store.cancelled) if store.print_server else None
         if printed is None:
             from ..printing import render  # WeasyPrint loads only now, when there are brochures to print here
 
             try:
                 printed = render.write_pdfs(jobs, fonts_css=str(fonts_css()), done=done)
+            except Cancelled:
+                raise
             except Exception as exc:  # WeasyPrint's layout engine can fail on content it was not tried with
                 raise BuildError(
                     f"the brochure could not be laid out ({type(exc).__name__}: {exc}); please "
@@ -222,7 +226,7 @@ def _valid_meta(meta: dict) -> bool:
     )
 
 
-def _on_print_server(jobs: list[Job], done) -> list[Printed] | None:
+def _on_print_server(jobs: list[Job], done, cancelled) -> list[Printed] | None:
     """The jobs printed by a print server (see `printing.server`), or None to print them in this process."""
     from ..printing import server
 
@@ -231,7 +235,7 @@ def _on_print_server(jobs: list[Job], done) -> list[Printed] | None:
     for problem in server.setting_problems():
         artifacts.current().note(problem)
     try:
-        return server.print_jobs(jobs, done=done)
+        return server.print_jobs(jobs, done=done, cancelled=cancelled)
     except server.Unavailable:  # whatever went wrong there, this process prints them (and says why not)
         return None
 

@@ -24,6 +24,9 @@ BACKGROUND_CHANNELS = ("pdf",)
 # other channels make, and would print the brochures in the fast pass)
 UNSHOWN_CHANNELS = ("fhir",)
 BACKGROUND_DELAY = 0.3  # seconds
+# After the brochure being looked at has printed early, how long the others wait: that page is found, drawn and
+# fetched first, on cores the other brochures do not take.
+AFTER_EARLY_PRINT = 0.5  # seconds
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,17 @@ class LivePreview:
         # Print that brochure as soon as the content is read, beside the fast channels rather than after them:
         # for a caller whose brochures print in a print server's process, off this one's GIL.
         self.print_early = False
+        # Called (in the background thread) with the brochure printed early, once it is shown: a caller that will
+        # draw one of its pages can start now, while the browser asks for it.
+        self.after_early: Callable[[Mapping[str, Artifact]], None] | None = None
         self.snapshot = Snapshot()
         self._changed = threading.Condition()  # guards snapshot, generation and the background job
         self._generation = 0
         self._background_job: tuple[int, Content] | None = None
         self._early_job: tuple[int, Content] | None = None
         self._early: tuple[int, dict[str, Artifact]] = (0, {})  # the focused brochure, printed for a generation
+        # what dncontent's code and resources hash to (cache.environment), read once for each generation's renders
+        self._environment: tuple[int, str] = (0, "")
         self._told: set[str] = set()  # the artifact cache's notes already logged: each is said once
         threading.Thread(target=self._background_loop, name="preview-background", daemon=True).start()
 
@@ -135,14 +143,16 @@ class LivePreview:
             return self._generation
 
     def _show(self, generation: int, content: Content, notes: tuple[Problem, ...], started: float) -> Snapshot:
+        from ..cache import environment
         from ..channels import CHANNELS
 
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS + UNSHOWN_CHANNELS]
+        self._environment = (generation, environment())
         if self.print_early and self.focus in content.locales:
             with self._changed:
                 self._early_job = (generation, content)
                 self._changed.notify_all()
-        rendered = render_channels(fast, content, self.options)
+        rendered = render_channels(fast, content, self.options, environment=self._environment_of(generation))
         self._tell(rendered)
         reading = reading_scores(content)
         seconds = time.monotonic() - started
@@ -178,9 +188,10 @@ class LivePreview:
             return self.snapshot
 
     def _background_loop(self) -> None:
+        after_early = False
         while True:
             with self._changed:
-                early = self._next_job()
+                early = self._next_job(after_early)
                 if early is None:
                     assert self._background_job is not None  # waited for
                     generation, content = self._background_job
@@ -189,11 +200,20 @@ class LivePreview:
                     generation, content = early
             if early is not None:
                 self._print_first(generation, content)
+                after_early = True
                 continue
+            after_early = False
             started = time.monotonic()
             if self._early[0] != generation:
                 self._print_first(generation, content)
-            rendered = render_channels(BACKGROUND_CHANNELS, content, self.options, self.print_server)
+            rendered = render_channels(
+                BACKGROUND_CHANNELS,
+                content,
+                self.options,
+                self.print_server,
+                self._outdated(generation),
+                self._environment_of(generation),
+            )
             self._tell(rendered)
             with self._changed:
                 if generation != self._generation:
@@ -211,22 +231,33 @@ class LivePreview:
                 f"updated {', '.join(BACKGROUND_CHANNELS)} in {time.monotonic() - started:.2f}s: {rendered.summary()}"
             )
 
-    def _next_job(self) -> tuple[int, Content] | None:
+    def _next_job(self, after_early: bool) -> tuple[int, Content] | None:
         """Wait (holding `_changed`) for work: an early print, returned at once, or a background job, left in
-        `_background_job` (and None returned) once it has waited there `background_delay` seconds. The delay
-        lets the browser fetch the fast channels first (WeasyPrint in this process holds the GIL for seconds)
-        and lets a burst of saves settle into one render."""
+        `_background_job` (and None returned) once it has waited there `background_delay` seconds (at least
+        AFTER_EARLY_PRINT `after_early`). The delay lets the browser fetch the fast channels (or the brochure
+        printed early) first (WeasyPrint in this process holds the GIL for seconds), and lets a burst of saves
+        settle into one render."""
         while True:
             self._changed.wait_for(lambda: self._background_job is not None or self._early_job is not None)
             if self._early_job is not None:
                 early, self._early_job = self._early_job, None
                 return early
-            if not self._changed.wait_for(self._superseded(self._background_job), timeout=self.background_delay):
+            delay = max(self.background_delay, AFTER_EARLY_PRINT) if after_early else self.background_delay
+            if not self._changed.wait_for(self._superseded(self._background_job), timeout=delay):
                 return None
 
     def _superseded(self, job: tuple[int, Content] | None) -> Callable[[], bool]:
         """Whether `job` has been replaced (by a save) or an early print is waiting."""
         return lambda: self._background_job is not job or self._early_job is not None
+
+    def _environment_of(self, generation: int) -> str | None:
+        """The code and resources' digest read for `generation`'s renders; None (read it again) for another."""
+        read_for, digest = self._environment
+        return digest if read_for == generation else None
+
+    def _outdated(self, generation: int) -> Callable[[], bool]:
+        """Whether what is rendered for `generation` is no longer wanted: the content changed since."""
+        return lambda: generation != self._generation
 
     def _print_first(self, generation: int, content: Content) -> None:
         """Print the brochure being looked at (the focused locale's, on the first paper) and show it at once; the
@@ -236,13 +267,26 @@ class LivePreview:
         if self.focus not in content.locales or "pdf" not in BACKGROUND_CHANNELS:
             return
         first = content._replace(locales={self.focus: content.locales[self.focus]})
-        rendered = render_channels(("pdf",), first, self.options._replace(papers=(PAPERS[0].name,)), self.print_server)
+        rendered = render_channels(
+            ("pdf",),
+            first,
+            self.options._replace(papers=(PAPERS[0].name,)),
+            self.print_server,
+            self._outdated(generation),
+            self._environment_of(generation),
+        )
         if rendered.failed:
             return
         with self._changed:
-            if generation == self._generation:
-                self._early = (generation, rendered.artifacts)
-                self._publish(artifacts={**self.snapshot.artifacts, **rendered.artifacts})
+            if generation != self._generation:
+                return
+            self._early = (generation, rendered.artifacts)
+            self._publish(artifacts={**self.snapshot.artifacts, **rendered.artifacts})
+        if self.after_early is not None:
+            try:
+                self.after_early(rendered.artifacts)
+            except Exception:  # a head start only: the page is drawn when asked for
+                self.log(f"could not draw the brochure ahead: {traceback.format_exc().strip().splitlines()[-1]}")
 
     def _tell(self, rendered: Rendered) -> None:
         for note in getattr(rendered.store, "notes", ()):
@@ -278,23 +322,37 @@ class Rendered:
 
 
 def render_channels(
-    names: Iterable[str], content: Content, options: BuildOptions, print_server: bool = False
+    names: Iterable[str],
+    content: Content,
+    options: BuildOptions,
+    print_server: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+    environment: str | None = None,
 ) -> Rendered:
     """Render each named channel, reusing from the build's artifact cache whatever has not changed; with
     `print_server`, brochures are printed by a print server when one can run (see `printing.server`).
 
-    One channel that fails adds its problems and leaves the others be.
+    One channel that fails adds its problems and leaves the others be. Once `cancelled()` is true (the content
+    changed), brochures still printing are abandoned and their channel is left out, as failed without a word:
+    the caller drops what it rendered. `environment`, when given, is what `cache.environment()` gave for the
+    code and resources as they are.
     """
     from ..channels import render_cached
     from ..pipeline import artifact_cache
+    from ..printing import Cancelled
 
     rendered = Rendered()
     store = artifact_cache(options)
     store.print_server = print_server and store.root is not None
+    store.cancelled = cancelled
+    if environment is not None:
+        store.use_environment(environment)
     rendered.store = store
     for name in names:
         try:
             produced = {artifact.path: artifact for artifact in render_cached(name, content, options, store)}
+        except Cancelled:
+            rendered.failed.append(name)
         except BuildError as exc:
             rendered.failed.append(name)
             if exc.problems:

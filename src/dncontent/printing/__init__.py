@@ -28,3 +28,7 @@ class Printed(NamedTuple):
     pdf: bytes
     messages: tuple[str, ...]  # what WeasyPrint logged at warning level or above
     pages: int
+
+
+class Cancelled(Exception):
+    """The brochures being printed are no longer wanted (see `ArtifactCache.cancelled`); nothing was stored."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -247,6 +247,7 @@ def _band_uri(color: str) -> str:
     return "data:image/svg+xml," + quote(svg)
 
 
+@lru_cache(maxsize=8)
 def _qr_uri(url: str, color: str) -> str:
     import segno
 

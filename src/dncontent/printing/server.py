@@ -42,7 +42,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import Job, Printed  # the same job, and the same result, as a build printing in process
+from . import Cancelled, Job, Printed  # the same job, and the same result, as a build printing in process
 
 IDLE_SECONDS = 600.0  # a server exits after this long without a job (DNCONTENT_PRINT_SERVER_IDLE)
 MAX_IDLE_SECONDS = 7 * 86400.0
@@ -163,13 +163,20 @@ def servers(folder: Path) -> list[Path]:
 
 
 def print_jobs(
-    jobs: list[Job], done: Callable[[int], None] | None = None, processes: int | None = None
+    jobs: list[Job],
+    done: Callable[[int], None] | None = None,
+    processes: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[Printed]:
     """Print `jobs` on the print server, starting one if needed; `done(i)` as job i and all before it are back.
 
     Raises Unavailable when there is no server to be had, or it failed on a job for any reason: the caller
     then prints in process, where a brochure the renderer really cannot lay out fails with its own error.
+    Raises Cancelled as soon as `cancelled()` is true: the connections close, and the server's processes
+    printing for them stop (they exit when the build hangs up).
     """
+    if cancelled and cancelled():
+        raise Cancelled()
     folder = runtime_dir()
     if folder is None:
         raise Unavailable("no private runtime folder")
@@ -185,13 +192,13 @@ def print_jobs(
             if extra is None:
                 break
             connections.append(extra)
-        return _run(connections, jobs, done)
+        return _run(connections, jobs, done, cancelled)
     finally:
         for connection in connections:
             connection.close()
 
 
-def _run(connections: list[socket.socket], jobs: list[Job], done) -> list[Printed]:
+def _run(connections: list[socket.socket], jobs: list[Job], done, cancelled=None) -> list[Printed]:
     results: list[Printed | BaseException | None] = [None] * len(jobs)
     arrived = threading.Condition()
     queue = iter(range(len(jobs)))
@@ -221,9 +228,11 @@ def _run(connections: list[socket.socket], jobs: list[Job], done) -> list[Printe
         for index in range(len(jobs)):
             with arrived:
                 while results[index] is None:
+                    if cancelled and cancelled():
+                        raise Cancelled()
                     if not any(t.is_alive() for t in threads) and results[index] is None:
                         raise Unavailable("the print server stopped answering")
-                    arrived.wait(0.5)
+                    arrived.wait(0.01 if cancelled else 0.5)  # a cancelled pass frees the printer within 10 ms
             outcome = results[index]
             if isinstance(outcome, BaseException):
                 raise outcome
@@ -617,7 +626,9 @@ def _print_one(render, font_config, header: dict, body: bytes) -> Printed:
 
 
 def _print_loop(connection: socket.socket, render, font_config, header: dict, body: bytes) -> None:
-    """Print each job the connection sends, until it closes."""
+    """Print each job the connection sends, until it closes; exit as soon as the build hangs up, even while
+    printing: a brochure no one waits for any more (the studio's content changed) must not take the cores."""
+    threading.Thread(target=_exit_on_hang_up, args=(connection,), daemon=True).start()
     while True:
         if header.get("op") != "print" or not isinstance(header.get("base_url"), str):
             return
@@ -631,6 +642,19 @@ def _print_loop(connection: socket.socket, render, font_config, header: dict, bo
             header, body = _receive(connection)
         except (OSError, ValueError):
             return
+
+
+def _exit_on_hang_up(connection: socket.socket) -> None:
+    """End this process when the other end of `connection` closes (poll waits without holding the GIL)."""
+    import select
+
+    poller = select.poll()
+    poller.register(connection, select.POLLIN | select.POLLRDHUP)
+    while True:
+        for _fd, events in poller.poll():
+            if events & (select.POLLHUP | select.POLLRDHUP | select.POLLERR | select.POLLNVAL):
+                os._exit(0)
+        time.sleep(0.05)  # the build's next job, waiting for the print loop to read it
 
 
 def _same_user(connection: socket.socket) -> bool:

@@ -50,8 +50,10 @@ def serve(content: Path, port: int = 8000, open_browser: bool = False) -> None:
         preview.background_delay = PRINT_SERVER_DELAY if wanted() else BACKGROUND_DELAY
         preview.print_early = wanted()  # the brochure being looked at prints beside the page and texts
         studio = Studio(content, preview, watched, log=_log)
+        views = Views(studio)
+        preview.after_early = views.draw_ahead
         try:
-            server = StudioServer((host, port), studio, Views(studio))
+            server = StudioServer((host, port), studio, views)
         except OSError as exc:
             raise DncontentError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         since = watch.files_state(watched)

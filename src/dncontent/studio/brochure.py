@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import re
 import threading
-from functools import lru_cache
-from typing import NamedTuple
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 SCALE = 1.5  # 108 dpi: sharp in a column about 450 px wide on a 2x screen
 _pdfium_lock = threading.Lock()  # PDFium is not thread-safe
+T = TypeVar("T")
 
 
 class Found(NamedTuple):
@@ -28,16 +30,43 @@ def needle(text: str) -> str:
     return " ".join(best.split()[:8]).strip(" ,.:;")
 
 
-@lru_cache(maxsize=32)
+def _once(size: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Remember the last `size` results, as lru_cache does, and make each one once: a caller asking for a
+    result another thread is making waits for it (the page drawn ahead of the browser's request for it)."""
+
+    def decorate(make: Callable[..., T]) -> Callable[..., T]:
+        results: OrderedDict[tuple, T] = OrderedDict()
+        lock = threading.Lock()
+
+        def once(*args) -> T:
+            with lock:
+                if args in results:
+                    results.move_to_end(args)
+                    return results[args]
+                result = results[args] = make(*args)
+                if len(results) > size:
+                    results.popitem(last=False)
+                return result
+
+        once.__doc__ = make.__doc__
+        return once
+
+    return decorate
+
+
 def find(pdf: bytes, text: str) -> Found:
     """The first page showing `text` (page 1 when none does, or there is no text to look for)."""
+    return _find(pdf, needle(text))
+
+
+@_once(32)
+def _find(pdf: bytes, wanted: str) -> Found:
     import pypdfium2 as pdfium
 
     with _pdfium_lock:
         document = pdfium.PdfDocument(pdf)
         try:
             pages = len(document)
-            wanted = needle(text)
             for index in range(pages) if len(wanted) >= 2 else ():
                 page = document[index]
                 textpage = page.get_textpage()
@@ -70,7 +99,7 @@ def _lines(boxes: list) -> list:
     return [tuple(round(v) for v in line) for line in merged]
 
 
-@lru_cache(maxsize=16)
+@_once(16)
 def page_png(pdf: bytes, page: int, boxes: tuple) -> bytes:
     """Page `page` (from 1) as a PNG, with `boxes` highlighted."""
     import pypdfium2 as pdfium

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from markupsafe import Markup
 
 from ..load.files import LOCALE_KINDS, SHARED_KINDS
 from ..preview.view import locale_views, status
+from ..write import Artifact
 from . import brochure, marks
 from .form import Column, make_form, text_of
 from .schemas import file_schema
@@ -50,6 +52,7 @@ def _environment():
 class Views:
     def __init__(self, studio: Studio):
         self.studio = studio
+        self._looked_at = ""  # the text of the field the brochure beside the form was last shown for
 
     # -- the form ---------------------------------------------------------------------------------------------
 
@@ -124,6 +127,7 @@ class Views:
         kind = query.get("field_kind", "")
         rel = f"{query['field_locale']}/{kind}.yaml" if query.get("field_locale") else f"{kind}.yaml"
         text = self._field_text(rel, query.get("path", ""))
+        self._looked_at = text or ""
         found = None
         pdf = None
         if view is not None and view.brochures:
@@ -159,6 +163,14 @@ class Views:
             return None
         value = text_of(self.studio.data(rel), parts) if rel in self.studio.files() else None
         return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+    def draw_ahead(self, artifacts: Mapping[str, Artifact]) -> None:
+        """Find and draw the page of a brochure just printed that holds the field looked at, before the browser
+        asks for it (the preview calls this as it shows the brochure)."""
+        for artifact in artifacts.values():
+            if artifact.path.endswith(".pdf"):
+                found = brochure.find(artifact.data, self._looked_at)
+                brochure.page_png(artifact.data, found.page, found.boxes)
 
     def brochure_png(self, query: dict) -> bytes | None:
         snapshot = self.studio.preview.snapshot
