@@ -81,6 +81,14 @@ def run_build(content: Path, out: Path, *args: str, timeout: float = 300, env: d
     return run_cli("build", "--content", str(content), "--out", str(out), *args, timeout=timeout, env=env)
 
 
+def imported(log: str, package: str) -> bool:
+    """Whether `python -X importtime`'s log (its stderr) shows `package` imported, at any depth (the log
+    indents a module by the depth it was imported at)."""
+    import re
+
+    return re.search(rf"^import time:[^|]*\|[^|]*\|\s+{re.escape(package)}(?:\.|$)", log, re.MULTILINE) is not None
+
+
 def formats(*names: str) -> tuple[str, ...]:
     """The --format arguments of a build of channels `names`."""
     return tuple(arg for name in names for arg in ("--format", name))

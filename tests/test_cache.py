@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dncontent
-from tests.conftest import CONTENT, ROOT, run_build
+from tests.conftest import CONTENT, ROOT, imported, run_build
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -67,7 +67,7 @@ def test_a_second_build_reuses_everything_without_importing_weasyprint(tmp_path)
     )
     assert second.returncode == 0, second.stderr
     assert counts(second) == (0, total)
-    assert "| weasyprint" not in second.stderr and "| dncontent" in second.stderr
+    assert not imported(second.stderr, "weasyprint") and imported(second.stderr, "dncontent")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
@@ -368,3 +368,28 @@ def test_a_build_that_changes_nothing_leaves_the_output_folder_as_it_was(tmp_pat
     third = build(CONTENT, out, cache, *LETTER)
     assert third.returncode == 0 and "(already up to date)" not in third.stdout
     assert page.read_bytes() == original and out.stat().st_ino != folder
+
+
+def test_a_report_and_a_build_print_the_brochures_once_between_them(tmp_path):
+    """The report's page counts are the build's brochures: a build after a report reuses them, and a report after
+    that takes them from the cache without even importing WeasyPrint."""
+    from pypdf import PdfReader
+
+    cache = tmp_path / "cache"
+    environment = {**os.environ, "DNCONTENT_CACHE_DIR": str(cache)}
+    report = [sys.executable, "-X", "importtime", "-m", "dncontent", "report", "--format", "json"]
+    report += ["--content", str(CONTENT)]
+    first = subprocess.run(report, capture_output=True, text=True, env=environment, timeout=600)
+    assert first.returncode == 0, first.stderr
+    assert imported(first.stderr, "weasyprint")  # nothing was cached: it printed them
+    built = api_build(CONTENT, tmp_path / "build", cache)
+    brochures = [path for path in built.reused if path.endswith(".pdf")]
+    assert len(brochures) == 4 and not [path for path in built.rendered if path.endswith(".pdf")], built.rendered
+    again = subprocess.run(report, capture_output=True, text=True, env=environment, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert not imported(again.stderr, "weasyprint") and imported(again.stderr, "dncontent")
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    for locale in json.loads(again.stdout):
+        for paper, pages in locale["brochure_pages"].items():
+            pdf = next((tmp_path / "build" / "pdf").glob(f"*.{locale['locale']}.{paper}.pdf"))
+            assert len(PdfReader(pdf).pages) == pages, (locale["locale"], paper)

@@ -383,7 +383,11 @@ def studio(content: Path, port: int, open_browser: bool) -> None:
 @main.command()
 @content_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--no-brochures", is_flag=True, help="Skip rendering the brochures to count their pages (faster).")
+@click.option(
+    "--no-brochures",
+    is_flag=True,
+    help="Skip the brochures' page counts (faster when no build has printed the brochures as they are).",
+)
 def report(content: Path, output_format: str, no_brochures: bool) -> None:
     """Show the state of the material at a glance, one table per locale.
 
@@ -393,7 +397,7 @@ def report(content: Path, output_format: str, no_brochures: bool) -> None:
     from .report import as_records, build_report, format_text
 
     try:
-        reports = build_report(content, brochures=not no_brochures)
+        reports = build_report(content, brochures=not no_brochures, print_server=True)
     except UsageError as exc:
         raise click.UsageError(str(exc)) from None
     except DncontentError as exc:

@@ -52,6 +52,17 @@ class LocaleReport:
     untranslated: list[dict] = field(default_factory=list)
 
 
+def _page_counts(content: Content, content_dir: Path, print_server: bool) -> dict[tuple[str, str], int]:
+    from . import cache
+    from .options import BuildOptions
+    from .pipeline import artifact_cache
+
+    store = artifact_cache(BuildOptions(content=content_dir))
+    store.print_server = print_server
+    with cache.using(store):
+        return channel("pdf").page_counts(content)
+
+
 def review_status(next_review: str | None, today: datetime.date) -> str:
     from .validate.lints import review_state
 
@@ -62,14 +73,21 @@ def review_status(next_review: str | None, today: datetime.date) -> str:
 
 
 def build_report(
-    content_dir: Path | str = "content", *, brochures: bool = True, today: datetime.date | None = None
+    content_dir: Path | str = "content",
+    *,
+    brochures: bool = True,
+    today: datetime.date | None = None,
+    print_server: bool = False,
 ) -> list[LocaleReport]:
+    """Each locale's report. The brochures' page counts come from the brochures a build would make: taken from
+    the artifact cache when a build has made them, else printed (on a print server with `print_server`, as
+    `dncontent build` prints) and kept there for the next build."""
     from .model import sms
     from .validate.readability import formula_for, readability_target, section_scores
 
     content: Content = load_content(content_dir)
     today = today or datetime.date.today()
-    pages = channel("pdf").page_counts(content) if brochures else {}
+    pages = _page_counts(content, Path(content_dir), print_server) if brochures else {}
     governance = _governance(content_dir)
     reports = []
     for locale in content.in_order():
