@@ -95,8 +95,8 @@ class LivePreview:
         self._background_job: tuple[int, Content] | None = None
         self._early_job: tuple[int, Content] | None = None
         self._early: tuple[int, dict[str, Artifact]] = (0, {})  # the focused brochure, printed for a generation
-        # what dncontent's code and resources hash to (cache.environment), read once for each generation's renders
-        self._environment: tuple[int, str] = (0, "")
+        # what dncontent's code and resources hash to (cache.environment), read once for each save's renders
+        self._environment: str | None = None
         self._told: set[str] = set()  # the artifact cache's notes already logged: each is said once
         threading.Thread(target=self._background_loop, name="preview-background", daemon=True).start()
 
@@ -147,12 +147,12 @@ class LivePreview:
         from ..channels import CHANNELS
 
         fast = [name for name in CHANNELS if name not in BACKGROUND_CHANNELS + UNSHOWN_CHANNELS]
-        self._environment = (generation, environment())
+        self._environment = environment()
         if self.print_early and self.focus in content.locales:
             with self._changed:
                 self._early_job = (generation, content)
                 self._changed.notify_all()
-        rendered = render_channels(fast, content, self.options, environment=self._environment_of(generation))
+        rendered = render_channels(fast, content, self.options, environment=self._environment)
         self._tell(rendered)
         reading = reading_scores(content)
         seconds = time.monotonic() - started
@@ -212,7 +212,7 @@ class LivePreview:
                 self.options,
                 self.print_server,
                 self._outdated(generation),
-                self._environment_of(generation),
+                self._environment,
             )
             self._tell(rendered)
             with self._changed:
@@ -250,11 +250,6 @@ class LivePreview:
         """Whether `job` has been replaced (by a save) or an early print is waiting."""
         return lambda: self._background_job is not job or self._early_job is not None
 
-    def _environment_of(self, generation: int) -> str | None:
-        """The code and resources' digest read for `generation`'s renders; None (read it again) for another."""
-        read_for, digest = self._environment
-        return digest if read_for == generation else None
-
     def _outdated(self, generation: int) -> Callable[[], bool]:
         """Whether what is rendered for `generation` is no longer wanted: the content changed since."""
         return lambda: generation != self._generation
@@ -273,7 +268,7 @@ class LivePreview:
             self.options._replace(papers=(PAPERS[0].name,)),
             self.print_server,
             self._outdated(generation),
-            self._environment_of(generation),
+            self._environment,
         )
         if rendered.failed:
             return
