@@ -95,9 +95,6 @@ def test_make_build_installs_only_what_building_needs_and_make_test_adds_the_tes
             (clone / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, clone / name)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    # What is installed is the point here, not its bytecode, which takes some 40% of pip's time. pip reads the
-    # variable of a --no-... option inverted: "0" is --no-compile.
-    env["PIP_NO_COMPILE"] = "0"
 
     def make(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["make", *args], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
