@@ -503,7 +503,7 @@ def serve(path: Path, idle: float = IDLE_SECONDS) -> None:
         from . import render
         from .compose import fonts_css
 
-        font_config = render.preload_fonts(str(fonts_css()))
+        font_config = render.LoadedFonts(str(fonts_css()))
         last = time.monotonic()
         while True:
             _reap(children)
