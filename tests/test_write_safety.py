@@ -116,15 +116,14 @@ def test_concurrent_builds_into_one_folder_take_turns(content_copy, tmp_path):
     waited = 0
     for round_ in range(12):
         first, second = (FULL, FULL) if round_ % 2 == 0 else (MIXED_A, MIXED_B)
-        command = [sys.executable, "-m", "dncontent", "build", "--content", str(content_copy), "--out", str(out)]
-        a = subprocess.Popen([*command, *first], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        command = ["build", "--content", str(content_copy), "--out", str(out)]
+        a = warm.start([*command, *first], cwd=ROOT)
         time.sleep((round_ // 2 % 3) * 0.25)
-        b = subprocess.Popen([*command, *second], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        results = [(p, *p.communicate(timeout=300)) for p in (a, b)]
-        for proc, _stdout, stderr in results:
-            assert "Traceback" not in stderr, stderr
-            assert proc.returncode == 0, f"round {round_}: {stderr}"
-            waited += "waiting for another build into" in stderr
+        b = warm.start([*command, *second], cwd=ROOT)
+        for result in (a.wait(300), b.wait(300)):
+            assert "Traceback" not in result.stderr, result.stderr
+            assert result.returncode == 0, f"round {round_}: {result.stderr}"
+            waited += "waiting for another build into" in result.stderr
         manifest = assert_whole_build(out)
         formats = {e["format"] for e in manifest["artifacts"]}
         assert formats in ({"json", "html", "sms", "pdf", "fhir"}, {"html", "json"}, {"sms", "pdf"}), formats

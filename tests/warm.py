@@ -16,6 +16,7 @@ import io
 import locale
 import multiprocessing
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -25,18 +26,28 @@ from pathlib import Path
 
 
 def _modules() -> list[str]:
-    """Every module of dncontent (found from its files, without importing it here), and what they use."""
+    """Every module of dncontent (found from its files, without importing it here), and what they use: what they
+    import as they load, and the libraries their functions import only when called (Jinja, Babel, ruamel.yaml…),
+    which every command that renders or checks would otherwise import again."""
     package = Path(importlib.util.find_spec("dncontent").origin).parent
-    names = []
+    names, called = [], set()
     for path in sorted(package.rglob("*.py")):
         parts = path.relative_to(package.parent).with_suffix("").parts
         if parts[-1] == "__main__":
             continue
         names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
-    return names
+        for match in _INDENTED_IMPORT.finditer(path.read_text("utf-8")):
+            called.update(name.strip() for name in (match[1] or match[2]).split(","))
+    return names + sorted(called - set(names))
 
 
-# What the fork server imports once; anything else is imported by the command that needs it, as usual.
+# An absolute import in a function's (or any indented) body: `from a.b import c` or `import a, b.c`
+_INDENTED_IMPORT = re.compile(
+    r"^[ \t]+(?:from[ \t]+(\w[\w.]*)[ \t]+import\b|import[ \t]+(\w[\w.]*(?:[ \t]*,[ \t]*\w[\w.]*)*))", re.M
+)
+
+
+# What the fork server imports once (a module that fails to import is left to the command, as usual).
 PRELOAD = _modules()
 
 _context = multiprocessing.get_context("forkserver")
@@ -60,23 +71,54 @@ def run(
     text=True)` runs it, in a warm process: a `CompletedProcess`, or `TimeoutExpired` after `timeout` seconds.
     With `merged`, stderr goes where stdout goes (`stderr=STDOUT`)."""
     env = dict(os.environ if env is None else env)
-    command = [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
     if _startup(env) != _startup(os.environ):
+        command = [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
         merge = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if merged else {"capture_output": True}
         return subprocess.run(command, cwd=cwd, env=env, timeout=timeout, text=True, **merge)
-    with tempfile.TemporaryDirectory(prefix="dncontent-warm-") as folder:
-        out, err = Path(folder, "stdout"), Path(folder, "stderr")
-        process = _context.Process(
-            target=_child,
-            args=(list(args), str(cwd), env, str(out), None if merged else str(err), script and str(script)),
-        )
-        process.start()
-        process.join(timeout)
-        if process.exitcode is None:
-            process.kill()
-            process.join()
-            raise subprocess.TimeoutExpired(command, timeout, _text(out), _text(err))
-        return subprocess.CompletedProcess(command, process.exitcode, _text(out), None if merged else _text(err))
+    return start(args, cwd, env, script, merged).wait(timeout)
+
+
+class Started:
+    """A command started in a warm process (`start`), running until `wait` collects it."""
+
+    def __init__(self, command: list[str], process, folder: tempfile.TemporaryDirectory, merged: bool) -> None:
+        self.command, self.process, self.folder, self.merged = command, process, folder, merged
+
+    def wait(self, timeout: float) -> subprocess.CompletedProcess:
+        """Its `CompletedProcess`, or `TimeoutExpired` (the process killed) after `timeout` seconds."""
+        out, err = Path(self.folder.name, "stdout"), Path(self.folder.name, "stderr")
+        try:
+            self.process.join(timeout)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join()
+                raise subprocess.TimeoutExpired(self.command, timeout, _text(out), _text(err))
+            stderr = None if self.merged else _text(err)
+            return subprocess.CompletedProcess(self.command, self.process.exitcode, _text(out), stderr)
+        finally:
+            self.folder.cleanup()
+
+
+def start(
+    args: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    script: Path | None = None,
+    merged: bool = False,
+) -> Started:
+    """`python -m dncontent ARGS` (or `python SCRIPT ARGS`) started in a warm process, as `subprocess.Popen` starts
+    it, to run beside others; `wait` collects it. The environment's start-up variables are the suite's (`run`
+    starts a real interpreter for others)."""
+    env = dict(os.environ if env is None else env)
+    assert _startup(env) == _startup(os.environ), "a warm process starts with the suite's start-up variables"
+    command = [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
+    folder = tempfile.TemporaryDirectory(prefix="dncontent-warm-")
+    out, err = Path(folder.name, "stdout"), Path(folder.name, "stderr")
+    process = _context.Process(
+        target=_child, args=(list(args), str(cwd), env, str(out), None if merged else str(err), script and str(script))
+    )
+    process.start()
+    return Started(command, process, folder, merged)
 
 
 def _startup(env: Mapping[str, str]) -> dict[str, str]:
