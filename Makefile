@@ -47,11 +47,10 @@ build: $(VENV)/.installed
 	$(BIN)/dncontent build
 
 ## test: set up (with the test tools), then lint, type-check and run the whole suite
-# (the Python and the npm packages are installed at the same time)
+# (the npm packages are installed while the Python packages are installed and linted)
 test:
 	PYTHON=$(PYTHON) scripts/setup-system test
-	$(MAKE) --no-print-directory -j2 $(VENV)/.installed-dev node_modules/.installed
-	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory -j2 node_modules/.installed lint
 	$(BYTECODE)
 	$(BIN)/python -m pytest -n auto --dist worksteal
 
