@@ -72,7 +72,7 @@ def run(
     With `merged`, stderr goes where stdout goes (`stderr=STDOUT`)."""
     env = dict(os.environ if env is None else env)
     if _startup(env) != _startup(os.environ):
-        command = [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
+        command = _command(args, script)
         merge = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT} if merged else {"capture_output": True}
         return subprocess.run(command, cwd=cwd, env=env, timeout=timeout, text=True, **merge)
     return start(args, cwd, env, script, merged).wait(timeout)
@@ -111,7 +111,7 @@ def start(
     starts a real interpreter for others)."""
     env = dict(os.environ if env is None else env)
     assert _startup(env) == _startup(os.environ), "a warm process starts with the suite's start-up variables"
-    command = [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
+    command = _command(args, script)
     folder = tempfile.TemporaryDirectory(prefix="dncontent-warm-")
     out, err = Path(folder.name, "stdout"), Path(folder.name, "stderr")
     process = _context.Process(
@@ -119,6 +119,11 @@ def start(
     )
     process.start()
     return Started(command, process, folder, merged)
+
+
+def _command(args: Sequence[str], script: Path | None) -> list[str]:
+    """The command line a real interpreter runs it with (and a warm process reports)."""
+    return [sys.executable, *([str(script)] if script else ["-m", "dncontent"]), *args]
 
 
 def _startup(env: Mapping[str, str]) -> dict[str, str]:

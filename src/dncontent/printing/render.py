@@ -77,14 +77,13 @@ def write_pdfs(
     processes = min(len(jobs), processes or _cores()) if _can_fork() else 1
     results: list[Printed] = []
     try:
+        _font_config = LoadedFonts(fonts_css)  # once, before any worker is forked
         if processes < 2:
-            _font_config = LoadedFonts(fonts_css)
             for job in jobs:
                 results.append(_write(job))
                 if done:
                     done(len(results) - 1)
             return results
-        _font_config = LoadedFonts(fonts_css)  # once, before forking
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             for result in pool.imap(_write, jobs, chunksize=1):  # in order, each as soon as it and those before are
                 results.append(result)
