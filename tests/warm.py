@@ -47,8 +47,9 @@ _INDENTED_IMPORT = re.compile(
 )
 
 
-# What the fork server imports once (a module that fails to import is left to the command, as usual).
-PRELOAD = _modules()
+# What the fork server imports once (a module that fails to import is left to the command, as usual), then the
+# data those libraries read on first use (tests/warm_data.py).
+PRELOAD = [*_modules(), "tests.warm_data"]
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(PRELOAD)
