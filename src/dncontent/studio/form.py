@@ -22,6 +22,9 @@ NOTES = {
     "waivers": "Accepted warnings; edit them in page.yaml with the clinic's agreement.",
     "id": "Names every output file; change it in page.yaml only on purpose.",
 }
+# What is typed once, in the source locale, and shown by every locale: the other locales' cells show the source's
+# value instead of an empty box (a copy typed there would only be refused once it differed).
+INHERITED = {"session": ("facts",)}
 LONG_TEXT = 200  # strings allowed to be longer than this get a text area
 
 
@@ -41,6 +44,7 @@ class Cell:
     path: tuple | None
     value: object = None
     marks: list = field(default_factory=list)
+    inherited: object = None  # the source locale's value, shown where this locale takes it from there
 
     @property
     def file(self) -> str:
@@ -134,8 +138,7 @@ def make_form(
         Cell(column, () if documents.get(column.file) is not None else None, documents.get(column.file))
         for column in columns
     ]
-    readonly = READ_ONLY.get(kind, ())
-    root = _group("", schema, cells, marks, readonly, top=True)
+    root = _group("", schema, cells, marks, READ_ONLY.get(kind, ()), top=True, inherited=INHERITED.get(kind, ()))
     unreadable = [column.file for column in columns if documents.get(column.file) is None]
     return Form(kind, schema.get("title", kind), _help(schema), columns, root, digests, unreadable)
 
@@ -158,23 +161,36 @@ def _child(cell: Cell, key, marks: dict) -> Cell:
     return Cell(cell.column, path, value, marks.get((cell.file, path), []) if path is not None else [])
 
 
-def _node(name: str, schema: dict, cells: list[Cell], marks: dict, required: bool, locked: bool = False):
+def _node(
+    name: str, schema: dict, cells: list[Cell], marks: dict, required: bool, locked: bool = False, inherit: bool = False
+):
     kind = schema.get("type")
     if kind == "object" and "properties" in schema:
-        return _group(name, schema, cells, marks, (), locked=locked)
+        return _group(name, schema, cells, marks, (), locked=locked, inherit=inherit)
     if kind == "array":
         return _list(name, schema, cells, marks, locked)
+    if inherit:
+        _inherit(cells)
     return _field(name, schema, cells, required, locked)
 
 
 def _group(
-    name: str, schema: dict, cells: list[Cell], marks: dict, readonly: tuple, top: bool = False, locked: bool = False
+    name: str,
+    schema: dict,
+    cells: list[Cell],
+    marks: dict,
+    readonly: tuple,
+    top: bool = False,
+    locked: bool = False,
+    inherit: bool = False,
+    inherited: tuple = (),
 ) -> Group:
     children = []
     required = schema.get("required", ())
     for key, sub in schema.get("properties", {}).items():
         lock = locked or key in readonly
-        children.append(_node(key, sub, [_child(cell, key, marks) for cell in cells], marks, key in required, lock))
+        child_cells = [_child(cell, key, marks) for cell in cells]
+        children.append(_node(key, sub, child_cells, marks, key in required, lock, inherit or key in inherited))
     return Group(
         name,
         schema.get("title", name),
@@ -183,6 +199,17 @@ def _group(
         NOTES.get(name, "") if locked else "",
         locked,
     )
+
+
+def _inherit(cells: list[Cell]) -> None:
+    """Give the cells of the locales that take this value from the source locale (having none of their own) the
+    source's value to show."""
+    source = next((cell for cell in cells if cell.column.source), None)
+    if source is None or source.value is None:
+        return
+    for cell in cells:
+        if cell is not source and cell.value is None:
+            cell.inherited = source.value
 
 
 def _field(name: str, schema: dict, cells: list[Cell], required: bool, locked: bool) -> Field:
