@@ -5,7 +5,7 @@ Runs, in one session and interleaved so machine noise hits all alike:
   B  python -c "import yaml, jsonschema, jinja2, click"  (the floor: importing the dependencies)
   C  check-jsonschema, one run per schema over the same files (what a team would use without us)
   D  dncontent validate with an empty cache, as after the text of every section changed (reading grades are
-     cached by text; computing them loads the CMU pronouncing dictionary)
+     cached by text; computing them counts syllables with the CMU pronouncing dictionary and textstat)
 and prints medians and the ratios A/B and A/C. Usage: python scripts/bench_validate.py [--runs N]
 """
 
