@@ -514,6 +514,10 @@ def test_the_page_holding_a_field_is_found_and_drawn_once_however_many_ask(built
     found = brochure.find(pdf, text)
     assert found.boxes and 1 <= found.page <= found.pages
     assert brochure.find(pdf, brochure.needle(text)) is found  # the image's request: the same lookup
+    # one highlight per line of text, over its spaces too: eight words on one line, a label wrapped over two
+    assert len(brochure.find(pdf, "During the session, your provider will insert one or more needles").boxes) == 1
+    first, second = brochure.find(pdf, "Pneumothorax (collapsed lung)").boxes
+    assert second[1] > first[3] and second[0] == first[0]
     drawn: list[bytes] = []
     askers = [
         threading.Thread(target=lambda: drawn.append(brochure.page_png(pdf, found.page, found.boxes))) for _ in range(4)

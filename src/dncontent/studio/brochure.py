@@ -78,6 +78,8 @@ def _find(pdf: bytes, wanted: str) -> Found:
                 boxes = []
                 start, count = hit
                 for i in range(start, start + count):
+                    if textpage.get_text_range(i, 1).isspace():
+                        continue  # a space's box sits lower than the letters'; the line's box spans it anyway
                     left, bottom, right, top = textpage.get_charbox(i)
                     if right > left:
                         boxes.append((left * SCALE, (height - top) * SCALE, right * SCALE, (height - bottom) * SCALE))
@@ -88,11 +90,13 @@ def _find(pdf: bytes, wanted: str) -> Found:
 
 
 def _lines(boxes: list) -> list:
-    """Character boxes merged into one box per line of text."""
+    """Character boxes merged into one box per line of text: a box that shares most of its height with the line
+    so far, and starts after its start, is on it (letters' boxes differ in height: an x is lower than an l)."""
     merged: list[list[float]] = []
     for left, top, right, bottom in boxes:
-        if merged and abs(merged[-1][1] - top) < 4 and left >= merged[-1][0] - 1:
-            line = merged[-1]
+        line = merged[-1] if merged else None
+        shared = min(bottom, line[3]) - max(top, line[1]) if line else 0
+        if line and shared > 0.5 * min(bottom - top, line[3] - line[1]) and left >= line[0] - 1:
             line[2], line[1], line[3] = max(line[2], right), min(line[1], top), max(line[3], bottom)
         else:
             merged.append([left, top, right, bottom])
