@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dncontent
-from tests.conftest import CONTENT, ROOT, imported, run_build
+from tests.conftest import CONTENT, ROOT, formats, imported, run_build
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -24,6 +24,8 @@ def tree(root: Path) -> dict[str, bytes]:
 
 # The brochures on one paper: the tests below are about what is rendered or reused, the same for either paper.
 LETTER = ("--paper", "letter")
+# The channels that print nothing: for the tests below about the output folder and validation, not what is printed.
+UNPRINTED = formats("json", "html", "sms")
 
 
 def build(content: Path, out: Path, cache: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -129,11 +131,11 @@ def test_a_label_edit_renders_every_artifact_that_shows_it(content_copy, tmp_pat
 
 def test_a_noop_build_still_validates_everything(content_copy, tmp_path):
     cache = tmp_path / "cache"
-    assert build(content_copy, tmp_path / "build", cache, *LETTER).returncode == 0
+    assert build(content_copy, tmp_path / "build", cache, *UNPRINTED).returncode == 0
     before = tree(tmp_path / "build")
     risks = content_copy / "es" / "risks.yaml"
     risks.write_text(risks.read_text("utf-8").replace("label: Sangrado", "lable: Sangrado"), "utf-8")
-    result = build(content_copy, tmp_path / "build", cache, *LETTER)
+    result = build(content_copy, tmp_path / "build", cache, *UNPRINTED)
     assert result.returncode == 1 and "risks[0].lable: unknown field 'lable'" in result.stderr
     assert tree(tmp_path / "build") == before
 
@@ -351,13 +353,13 @@ def test_incremental_builds_equal_clean_builds_after_random_edits(tool_copy, tmp
 
 def test_a_build_that_changes_nothing_leaves_the_output_folder_as_it_was(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "build"
-    assert build(CONTENT, out, cache, *LETTER).returncode == 0
+    assert build(CONTENT, out, cache, *UNPRINTED).returncode == 0
 
     def state() -> dict:
         return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")}
 
     before, folder = state(), out.stat().st_ino
-    again = build(CONTENT, out, cache, *LETTER)
+    again = build(CONTENT, out, cache, *UNPRINTED)
     assert again.returncode == 0 and "into " in again.stdout and "(already up to date)" in again.stdout
     assert state() == before and out.stat().st_ino == folder  # not a file written, not a folder swapped
 
@@ -365,7 +367,7 @@ def test_a_build_that_changes_nothing_leaves_the_output_folder_as_it_was(tmp_pat
     page = next(p for p in sorted(out.rglob("*.html")))
     original = page.read_bytes()
     page.write_bytes(original.replace(b"</body>", b"<script>edited()</script></body>"))
-    third = build(CONTENT, out, cache, *LETTER)
+    third = build(CONTENT, out, cache, *UNPRINTED)
     assert third.returncode == 0 and "(already up to date)" not in third.stdout
     assert page.read_bytes() == original and out.stat().st_ino != folder
 

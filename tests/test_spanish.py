@@ -378,7 +378,7 @@ def test_a_locale_can_override_a_brand_link(content_copy, tmp_path):
         "utf-8",
     )
     out = tmp_path / "build"
-    result = run_build(content_copy, out, *formats("json", "html", "sms", "pdf"), "--locale", "es")
+    result = run_build(content_copy, out, *formats("json", "html", "sms", "pdf"), "--paper", "a4", "--locale", "es")
     assert result.returncode == 0, result.stderr
     booking = {c["id"]: c["url"] for c in export(out, "es")["cta"]}["book-online"]
     assert booking == "https://www.jubilanttherapy.com/es/reservar"
