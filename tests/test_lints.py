@@ -233,6 +233,17 @@ def test_grades_are_cached_so_unchanged_text_skips_textstat(tmp_path):
     assert first.stdout == second.stdout
 
 
+def test_validate_of_unchanged_content_loads_neither_the_template_engine_nor_cldr(tmp_path):
+    """The text messages' costs and the facts' numbers are remembered from the last run, as the grades are."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "DNCONTENT_CACHE_DIR": str(tmp_path / "artifacts")}
+    command = [sys.executable, "-X", "importtime", "-m", "dncontent", "validate", "--content", str(CONTENT)]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    second = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert imported(first.stderr, "jinja2") and imported(first.stderr, "babel.numbers")
+    assert not imported(second.stderr, "jinja2") and not imported(second.stderr, "babel.numbers")
+    assert first.stdout == second.stdout and first.returncode == second.returncode == 0
+
+
 def test_english_scores_looking_up_only_their_words_are_textstat_s_own(monkeypatch):
     import random
 

@@ -13,6 +13,8 @@ and a change to the fact changes every one of them. Translations keep the placeh
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 
 from . import cldr
@@ -29,14 +31,33 @@ MEANINGS = {
 
 def values(locale: str, low: int, high: int, phone: str | None) -> dict[str, str]:
     """What each placeholder stands for in `locale`: numbers with its digits; the phone as people read it."""
-    found = {
+    found = _numbers(locale, low, high)
+    if phone:
+        found["phone"] = phone
+    return found
+
+
+def _numbers(locale: str, low: int, high: int) -> dict[str, str]:
+    """The session length's numbers as `locale` writes them, from CLDR; remembered in the artifact cache (under
+    Babel's version), as the composed text messages are, so that `validate` need not load CLDR's data."""
+    from .. import cache
+
+    store = cache.remembered()
+    key = store.key("facts", locale, str(low), str(high))
+    slot = (f"facts/{locale}", "facts", locale, "numbers")
+    entry = store.get(key, [slot])
+    if entry is not None:
+        with contextlib.suppress(ValueError):
+            kept = json.loads(entry.parts[0].data)
+            if isinstance(kept, dict) and tuple(kept) == NAMES[:3] and all(isinstance(v, str) for v in kept.values()):
+                return kept
+    numbers = {
         "session_minutes.min": cldr.number(low, locale),
         "session_minutes.max": cldr.number(high, locale),
         "session_minutes": cldr.number_range(low, high, locale),
     }
-    if phone:
-        found["phone"] = phone
-    return found
+    store.put(key, [cache.Part(*slot, json.dumps(numbers).encode("utf-8"))])
+    return numbers
 
 
 def fill(text: str, facts: dict[str, str]) -> str:

@@ -398,8 +398,8 @@ def _purpose_problem(page: LocaleContent, message: SmsMessage | SmsReply, text: 
 
 def cost_problem(source: LocaleContent, page: LocaleContent) -> Problem | None:
     """A translation whose messages cost more than COST_RATIO times the source locale's, in segments."""
-    mine = sum(measured.segments for *_, measured in messages(page))
-    theirs = sum(measured.segments for *_, measured in messages(source))
+    mine = sum(measured.segments for *_, measured in remembered(page))
+    theirs = sum(measured.segments for *_, measured in remembered(source))
     if page.locale == source.locale or not theirs or mine <= COST_RATIO * theirs:
         return None
     return _problem(
