@@ -367,6 +367,21 @@ def _get(studio: Studio, path: str) -> str:
     return body
 
 
+def test_a_form_is_found_by_its_file_s_path_as_messages_name_it(studio: Studio):
+    def heading(query: str) -> str:
+        connection = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=30)
+        connection.request("GET", "/?" + query)
+        page = connection.getresponse().read().decode()
+        connection.close()
+        found = re.search(r"<h1[^>]*>([^<]+)</h1>", page)
+        assert found, page[:800]
+        return found[1]
+
+    assert heading("file=session") == heading("file=es/session.yaml") == heading("file=en/session.yaml") == "Session"
+    assert heading("file=brand.yaml") == "Brand"
+    assert heading("file=es/nothing.yaml") == "Risks"  # no such file: the first form shown
+
+
 def test_an_edit_on_a_form_older_than_the_file_is_refused(studio: Studio):
     token = studio.token()
     headers = {"Origin": f"http://127.0.0.1:{studio.port}", "X-Studio-Token": token}
