@@ -59,12 +59,13 @@ class Views:
     def _choice(self, query: dict) -> tuple[str, str | None, str | None]:
         """(kind shown, source locale, locale beside it)."""
         studio = self.studio
+        files = studio.files()
         kind, wanted = query.get("file", ""), query.get("beside")
-        if kind in studio.files():  # a file's own path, as a message names it: es/session.yaml
-            locale, kind = studio.files()[kind]
+        if kind in files:  # a file's own path, as a message names it: es/session.yaml
+            locale, kind = files[kind]
             wanted = locale if wanted is None else wanted
         kind = kind if kind in KINDS else "risks"
-        locales = sorted({locale for locale, _ in studio.files().values() if locale})
+        locales = sorted({locale for locale, _ in files.values() if locale})
         source = marks.the_source_locale(studio.checked.files) if locales else None
         others = [locale for locale in locales if locale != source]
         beside = wanted if wanted in others else (others[0] if others else None)
